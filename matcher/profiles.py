@@ -1,0 +1,116 @@
+"""Multi-vector profiles: every statement of every organisation is its own row.
+
+Statement ids are a hash of (organisation, role, text), so the same statement keeps its id
+across rebuilds and an index can be synced by set difference instead of rebuilt.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from catalog.models import Organisation
+from embeddings.base import Encoder, F32Array, Prefix
+
+__all__ = ["Space", "StatementTable", "statement_id"]
+
+
+class Space(enum.StrEnum):
+    """Which statements a vector index holds, and with which e5 prefix they were encoded."""
+
+    OFFERS = "offers"  # offers and products as passages: what needs are matched against
+    NEEDS = "needs"  # needs as queries: what offers are matched against (customers)
+    OFFERS_SYM = "offers_sym"  # offers as queries on both sides: symmetric, for substitutes
+
+    @property
+    def prefix(self) -> Prefix:
+        return Prefix.PASSAGE if self is Space.OFFERS else Prefix.QUERY
+
+    @property
+    def holds_needs(self) -> bool:
+        return self is Space.NEEDS
+
+
+class Source(enum.StrEnum):
+    OFFER = "offer"
+    PRODUCT = "product"
+    NEED = "need"
+
+
+def statement_id(org_id: str, source: Source, text: str) -> int:
+    digest = hashlib.blake2b(f"{org_id}\x1f{source.value}\x1f{text}".encode(), digest_size=8)
+    return int.from_bytes(digest.digest(), "big") >> 1  # non-negative int64
+
+
+@dataclass(frozen=True)
+class StatementTable:
+    """Column arrays over all statements; row order is stable (organisation, then position)."""
+
+    ids: npt.NDArray[np.int64]
+    org: npt.NDArray[np.int32]  # row → index into the organisation list
+    source: tuple[Source, ...]
+    texts: tuple[str, ...]
+    _order: npt.NDArray[np.int64]  # argsort of ids, for id → row lookups
+
+    @classmethod
+    def from_orgs(cls, orgs: Sequence[Organisation]) -> StatementTable:
+        ids: list[int] = []
+        org_rows: list[int] = []
+        sources: list[Source] = []
+        texts: list[str] = []
+        for row, o in enumerate(orgs):
+            seen: set[int] = set()
+            items = [(Source.OFFER, t) for t in o.offers]
+            items += [(Source.PRODUCT, p.name) for p in o.products]
+            items += [(Source.NEED, t) for t in o.needs]
+            for src, text in items:
+                sid = statement_id(o.id, src, text)
+                if sid in seen:
+                    continue
+                seen.add(sid)
+                ids.append(sid)
+                org_rows.append(row)
+                sources.append(src)
+                texts.append(text)
+        id_arr = np.asarray(ids, dtype=np.int64)
+        if len(np.unique(id_arr)) != len(id_arr):
+            raise ValueError("statement id collision; two organisations share an id?")
+        return cls(
+            ids=id_arr,
+            org=np.asarray(org_rows, dtype=np.int32),
+            source=tuple(sources),
+            texts=tuple(texts),
+            _order=np.argsort(id_arr, kind="stable"),
+        )
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def mask(self, space: Space) -> npt.NDArray[np.bool_]:
+        src = np.array([s is Source.NEED for s in self.source], dtype=bool)
+        return src if space.holds_needs else ~src
+
+    def rows_of(self, ids: npt.ArrayLike) -> npt.NDArray[np.int64]:
+        """Row of each id; -1 for ids this table does not know (e.g. FAISS padding)."""
+        want = np.asarray(ids, dtype=np.int64)
+        if len(self.ids) == 0:
+            return np.full(want.shape, -1, dtype=np.int64)
+        pos = np.searchsorted(self.ids, want, sorter=self._order)
+        pos = np.clip(pos, 0, len(self.ids) - 1)
+        rows = self._order[pos]
+        return np.where(self.ids[rows] == want, rows, -1).astype(np.int64)
+
+    def rows_for_orgs(self, org_rows: npt.ArrayLike, space: Space) -> npt.NDArray[np.int64]:
+        keep = np.isin(self.org, np.asarray(org_rows, dtype=np.int32)) & self.mask(space)
+        return np.flatnonzero(keep).astype(np.int64)
+
+    def encode(self, encoder: Encoder, space: Space, rows: npt.ArrayLike) -> F32Array:
+        texts = [self.texts[int(r)] for r in np.asarray(rows).reshape(-1)]
+        if space.prefix is Prefix.PASSAGE:
+            return encoder.encode_passages(texts)
+        return encoder.encode_queries(texts)

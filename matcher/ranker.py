@@ -1,0 +1,184 @@
+"""Rankers turn semantic evidence plus what we know about organisations into one score.
+
+Every ranker returns its score *parts*, so each result can say why it ranks where it does.
+Weights are in cosine units: a chain bonus of 0.04 is worth a 0.04 better text match.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from catalog.models import Organisation
+from catalog.taxonomy import ChainRelation, Taxonomy
+from embeddings.base import F32Array
+from matcher.types import Direction, Task
+
+__all__ = [
+    "ChainAwareRanker",
+    "RankInput",
+    "RankOutput",
+    "RankWeights",
+    "Ranker",
+    "SemanticRanker",
+    "relation_values",
+]
+
+R = ChainRelation
+
+# How much each chain relation is worth, per question. Suppliers should sit upstream of the
+# query, customers downstream; a peer competes for the same customers; for substitutes the
+# peer is exactly what we want.
+_RELATION_VALUE: dict[tuple[Task, Direction | None], dict[ChainRelation, float]] = {
+    (Task.PARTNERS, Direction.SUPPLIERS): {
+        R.SUPPLIES: 1.0,
+        R.SUPPORT: 0.5,
+        R.SAME_CHAIN: 0.2,
+        R.NONE: 0.0,
+        R.BUYS: -0.3,
+        R.PEER: -0.5,
+    },
+    (Task.PARTNERS, Direction.CUSTOMERS): {
+        R.BUYS: 1.0,
+        R.SAME_CHAIN: 0.2,
+        R.NONE: 0.0,
+        R.SUPPORT: 0.0,
+        R.SUPPLIES: -0.3,
+        R.PEER: -0.5,
+    },
+    (Task.PARTNERS, Direction.MUTUAL): {
+        R.SUPPLIES: 1.0,
+        R.BUYS: 1.0,
+        R.SUPPORT: 0.4,
+        R.SAME_CHAIN: 0.2,
+        R.NONE: 0.0,
+        R.PEER: -0.3,
+    },
+    (Task.SUBSTITUTES, None): {
+        R.PEER: 1.0,
+        R.SAME_CHAIN: 0.3,
+        R.SUPPORT: 0.0,
+        R.NONE: 0.0,
+        R.SUPPLIES: -0.5,
+        R.BUYS: -0.5,
+    },
+}
+
+
+def relation_values(task: Task, direction: Direction | None) -> dict[ChainRelation, float]:
+    return _RELATION_VALUE.get((task, direction), {})
+
+
+@dataclass(frozen=True)
+class RankWeights:
+    chain: float = 0.04
+    qualification: float = 0.01
+    region: float = 0.01
+    kind: float = 0.03
+    reciprocity: float = 0.03
+
+
+@dataclass(frozen=True)
+class RankInput:
+    task: Task
+    direction: Direction | None
+    query: Organisation | None
+    candidates: Sequence[Organisation]
+    semantic: F32Array  # one score per candidate
+    semantic_reverse: F32Array | None = None  # mutual: the customers-direction scores
+
+
+@dataclass
+class RankOutput:
+    total: F32Array
+    parts: dict[str, F32Array]
+    relations: list[tuple[ChainRelation, str | None, str | None]] = field(default_factory=list)
+
+
+class Ranker(ABC):
+    """Scores candidates; the engine decides which candidates to show it."""
+
+    name: str = "ranker"
+
+    @abstractmethod
+    def score(self, inp: RankInput) -> RankOutput: ...
+
+
+def _semantic(inp: RankInput) -> F32Array:
+    if inp.semantic_reverse is None:
+        return inp.semantic
+    return ((inp.semantic + inp.semantic_reverse) / 2).astype(np.float32)
+
+
+class SemanticRanker(Ranker):
+    """Embedding similarity only: the baseline every other ranker has to beat."""
+
+    name = "semantic"
+
+    def score(self, inp: RankInput) -> RankOutput:
+        sem = _semantic(inp)
+        none = (ChainRelation.NONE, None, None)
+        return RankOutput(sem.copy(), {"semantic": sem}, [none] * len(sem))
+
+
+class ChainAwareRanker(Ranker):
+    """Semantic match + chain relation + qualification + region (+ reciprocity, kind)."""
+
+    name = "chain-aware"
+
+    def __init__(
+        self, taxonomy: Taxonomy, weights: RankWeights | None = None, today: dt.date | None = None
+    ) -> None:
+        self.taxonomy = taxonomy
+        self.weights = weights or RankWeights()
+        self.today = today
+
+    def _day(self) -> dt.date:
+        return self.today or dt.date.today()
+
+    def score(self, inp: RankInput) -> RankOutput:
+        w, day, n = self.weights, self._day(), len(inp.candidates)
+        sem = _semantic(inp)
+        parts: dict[str, F32Array] = {"semantic": sem}
+        chain = np.zeros(n, dtype=np.float32)
+        qual = np.zeros(n, dtype=np.float32)
+        region = np.zeros(n, dtype=np.float32)
+        kind = np.zeros(n, dtype=np.float32)
+        values = relation_values(inp.task, inp.direction)
+        prefer = sorted(values, key=lambda r: -values[r])
+        q = inp.query
+        q_segments = [p.segment for p in q.chains] if q is not None else []
+        q_quals = {x.name.lower() for x in q.valid_qualifications(day)} if q is not None else set()
+        relations: list[tuple[ChainRelation, str | None, str | None]] = []
+        for i, c in enumerate(inp.candidates):
+            rel: tuple[ChainRelation, str | None, str | None] = (ChainRelation.NONE, None, None)
+            if q_segments and values:
+                rel = self.taxonomy.best_relation([p.segment for p in c.chains], q_segments, prefer)
+                chain[i] = values.get(rel[0], 0.0)
+            relations.append(rel)
+            c_quals = {x.name.lower() for x in c.valid_qualifications(day)}
+            if inp.task is Task.SUBSTITUTES and q_quals:
+                qual[i] = len(q_quals & c_quals) / len(q_quals)
+            else:
+                qual[i] = min(1.0, len(c_quals) / 2)
+            if q is not None:
+                if q.region.park and c.region.park == q.region.park:
+                    region[i] = 1.0
+                elif c.region.city == q.region.city:
+                    region[i] = 0.5
+                if inp.task is Task.SUBSTITUTES and c.kind is not q.kind:
+                    kind[i] = -1.0
+        parts["chain"] = (w.chain * chain).astype(np.float32)
+        parts["qualification"] = (w.qualification * qual).astype(np.float32)
+        parts["region"] = (w.region * region).astype(np.float32)
+        if inp.task is Task.SUBSTITUTES:
+            parts["kind"] = (w.kind * kind).astype(np.float32)
+        if inp.semantic_reverse is not None:
+            both = np.minimum(inp.semantic, inp.semantic_reverse)
+            parts["reciprocity"] = (w.reciprocity * np.clip(both, 0.0, None)).astype(np.float32)
+        total = np.sum(np.stack(list(parts.values())), axis=0).astype(np.float32)
+        return RankOutput(total, parts, relations)

@@ -1,0 +1,107 @@
+"""Value types of the matcher: directions, filters, and results with their reasons."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+from catalog.models import Organisation, OrgKind
+from catalog.taxonomy import ChainRelation
+
+__all__ = ["Direction", "Evidence", "Filters", "Match", "MatchResult", "Task"]
+
+
+class Direction(enum.StrEnum):
+    """Which way a partner search looks along the chain."""
+
+    SUPPLIERS = "suppliers"  # who can meet my needs
+    CUSTOMERS = "customers"  # who needs what I offer
+    MUTUAL = "mutual"  # both, favouring pairs where each side gains
+
+
+class Task(enum.StrEnum):
+    PARTNERS = "partners"
+    SUBSTITUTES = "substitutes"
+    ASK = "ask"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Hard constraints on candidates; applied inside the vector search."""
+
+    region: str | None = None  # matches province, city or park (substring)
+    kind: OrgKind | None = None
+    chain: str | None = None
+    segment: str | None = None
+    qualification: str | None = None  # a valid qualification whose name contains this
+
+    def admits(self, org: Organisation, today: dt.date) -> bool:
+        if self.kind is not None and org.kind is not self.kind:
+            return False
+        if self.region:
+            places = (org.region.province, org.region.city, org.region.park or "")
+            if not any(self.region in p for p in places):
+                return False
+        if self.chain and not any(p.chain == self.chain for p in org.chains):
+            return False
+        if self.segment and not any(p.segment == self.segment for p in org.chains):
+            return False
+        if self.qualification:
+            want = self.qualification.lower()
+            if not any(want in q.name.lower() for q in org.valid_qualifications(today)):
+                return False
+        return True
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One statement of the query meeting one statement of the candidate."""
+
+    query_text: str
+    candidate_text: str
+    score: float
+    direction: str  # "need→offer" or "offer→need" or "offer≈offer"
+
+
+@dataclass(frozen=True)
+class Match:
+    org_id: str
+    name: str
+    score: float
+    parts: dict[str, float]
+    evidence: tuple[Evidence, ...]
+    relation: ChainRelation
+    relation_segments: tuple[str | None, str | None]  # (candidate segment, query segment)
+    explanation: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "org_id": self.org_id,
+            "name": self.name,
+            "score": round(self.score, 4),
+            "parts": {k: round(v, 4) for k, v in self.parts.items()},
+            "relation": self.relation.value,
+            "evidence": [
+                {
+                    "query": e.query_text,
+                    "candidate": e.candidate_text,
+                    "score": round(e.score, 4),
+                    "direction": e.direction,
+                }
+                for e in self.evidence
+            ],
+            "explanation": self.explanation,
+        }
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    task: Task
+    query: dict[str, Any]
+    matches: tuple[Match, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"query": self.query, "results": [m.to_dict() for m in self.matches]}

