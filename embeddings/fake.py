@@ -29,7 +29,7 @@ class FakeEncoder:
 
     @property
     def model_id(self) -> str:
-        return f"fake-{self._dim}"
+        return f"hashing-bigrams-{self._dim}"
 
     @property
     def dim(self) -> int:
