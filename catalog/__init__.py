@@ -11,6 +11,13 @@ from catalog.errors import (
     NotFoundError,
     RowError,
 )
+from catalog.importer import (
+    ImportReport,
+    ReadResult,
+    import_organisations,
+    read_organisations,
+    write_organisations,
+)
 from catalog.models import (
     ChainPosition,
     Contact,
@@ -22,6 +29,7 @@ from catalog.models import (
     Region,
     StatementRole,
 )
+from catalog.store import CatalogStore, StoreStats
 from catalog.taxonomy import (
     Chain,
     ChainRelation,
@@ -33,12 +41,14 @@ from catalog.taxonomy import (
 )
 
 __all__ = [
+    "CatalogStore",
     "Chain",
     "ChainMatchError",
     "ChainPosition",
     "ChainRelation",
     "ConflictError",
     "Contact",
+    "ImportReport",
     "ImportValidationError",
     "InvalidInputError",
     "ModelUnavailableError",
@@ -48,12 +58,17 @@ __all__ = [
     "Organisation",
     "Product",
     "Qualification",
+    "ReadResult",
     "Region",
     "RowError",
     "Segment",
     "Stage",
     "StatementRole",
+    "StoreStats",
     "Taxonomy",
+    "import_organisations",
     "load_default_taxonomy",
     "load_taxonomy",
+    "read_organisations",
+    "write_organisations",
 ]

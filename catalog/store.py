@@ -1,0 +1,431 @@
+"""Storage of organisations in SQLite: normalised tables, one transaction per write.
+
+Why SQLite: it is a real, transactional database in one file, so a failed import changes
+nothing and the service, CLI and eval can share the same catalog without a server.
+
+Example usage::
+
+    with CatalogStore("data/catalog.sqlite") as store:
+        store.upsert(orgs)
+        suppliers = store.list(chain="ic", segment="ic.design", limit=20)
+
+sqlite3 errors raised by the database itself (disk full, a locked file, a failing
+constraint) propagate unchanged after the transaction has been rolled back.
+"""
+
+from __future__ import annotations
+
+import builtins
+import datetime as dt
+import json
+import os
+import sqlite3
+import threading
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypedDict
+
+from catalog.errors import ChainMatchError, ConflictError, InvalidInputError, NotFoundError
+from catalog.models import Organisation, OrgKind, OrgSize, StatementRole
+
+__all__ = ["SCHEMA_VERSION", "CatalogStore", "StoreStats"]
+
+SCHEMA_VERSION = 1
+
+_KINDS = ", ".join(f"'{k.value}'" for k in OrgKind)
+_SIZES = ", ".join(f"'{s.value}'" for s in OrgSize)
+_ROLES = ", ".join(f"'{r.value}'" for r in StatementRole)
+
+# Child tables: columns besides (org_id, position). Schema, writer and loader all read this.
+_CHILDREN: dict[str, tuple[str, ...]] = {
+    "statements": (f"role TEXT NOT NULL CHECK (role IN ({_ROLES}))", "text TEXT NOT NULL"),
+    "chain_positions": ("chain TEXT NOT NULL", "segment TEXT NOT NULL"),
+    "products": ("name TEXT NOT NULL", "share REAL NOT NULL"),
+    "qualifications": ("name TEXT NOT NULL", "issuer TEXT", "valid_until TEXT"),
+    "contacts": ("name TEXT NOT NULL", "role TEXT", "phone TEXT", "email TEXT"),
+}
+_COLUMNS = {table: tuple(c.split()[0] for c in cols) for table, cols in _CHILDREN.items()}
+
+_SCHEMA = [
+    f"""CREATE TABLE IF NOT EXISTS organisations (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ({_KINDS})),
+        province TEXT NOT NULL, city TEXT NOT NULL, park TEXT,
+        size TEXT CHECK (size IS NULL OR size IN ({_SIZES})),
+        updated_at TEXT, aliases TEXT NOT NULL DEFAULT '[]')""",
+    *(
+        f"""CREATE TABLE IF NOT EXISTS {table} (
+        org_id TEXT NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL, {", ".join(cols)},
+        PRIMARY KEY (org_id, {"role, " if table == "statements" else ""}position))"""
+        for table, cols in _CHILDREN.items()
+    ),
+    "CREATE INDEX IF NOT EXISTS chain_positions_chain ON chain_positions (chain, segment)",
+    "CREATE INDEX IF NOT EXISTS chain_positions_segment ON chain_positions (segment)",
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+]
+_ORG_FIELDS = ("id", "name", "kind", "province", "city", "park", "size", "updated_at", "aliases")
+_ORG_COLUMNS = ", ".join(f"o.{c}" for c in _ORG_FIELDS)
+_UPSERT_ORG = (
+    f"INSERT INTO organisations ({', '.join(_ORG_FIELDS)}) "
+    f"VALUES ({', '.join('?' * len(_ORG_FIELDS))}) ON CONFLICT(id) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in _ORG_FIELDS[1:])
+)
+
+
+class StoreStats(TypedDict):
+    organisations: int
+    by_kind: dict[str, int]
+    offers: int
+    needs: int
+    products: int
+    qualifications: int
+
+
+def _iso(value: dt.date | dt.datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _id_list(ids: Iterable[str]) -> list[str]:
+    """Guard against delete("abc") quietly meaning delete(["a", "b", "c"])."""
+    if isinstance(ids, str):
+        raise InvalidInputError(f"expected a list of ids; got the string {ids!r}")
+    return list(ids)
+
+
+def _casefold(text: str | None) -> str | None:
+    return None if text is None else text.casefold()
+
+
+class CatalogStore:
+    """The catalog of one park (or province) in one SQLite file; ``":memory:"`` for tests.
+
+    All methods are safe to call from several threads: a lock serialises them, so a read
+    never sees half of another thread's write.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = str(path)
+        in_memory = self.path == ":memory:" or self.path == ""
+        if not in_memory:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        try:
+            self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise InvalidInputError(f"{self.path}: cannot open the catalog: {exc}") from exc
+        try:
+            self._conn.create_function("casefold", 1, _casefold, deterministic=True)
+            self._conn.execute("PRAGMA foreign_keys = ON")
+            self._conn.execute("PRAGMA busy_timeout = 5000")
+            if not in_memory:
+                self._conn.execute("PRAGMA journal_mode = WAL")
+                self._conn.execute("PRAGMA synchronous = NORMAL")
+            self._create_schema()
+        except sqlite3.DatabaseError as exc:
+            self._conn.close()
+            raise InvalidInputError(f"{self.path}: not a usable SQLite catalog: {exc}") from exc
+        except BaseException:
+            self._conn.close()
+            raise
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> CatalogStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"CatalogStore({self.path!r})"
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception: all or nothing."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                if self._conn.in_transaction:  # some errors make SQLite roll back by itself
+                    self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def _create_schema(self) -> None:
+        with self._transaction() as conn:
+            for statement in _SCHEMA:  # not executescript(): it would commit mid-transaction
+                conn.execute(statement)
+            row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            if row is None:
+                conn.execute(
+                    "INSERT INTO meta (key, value) VALUES ('schema_version', ?)",
+                    (str(SCHEMA_VERSION),),
+                )
+            elif int(row[0]) > SCHEMA_VERSION:
+                raise ChainMatchError(
+                    f"{self.path}: catalog schema version {row[0]} is newer than this "
+                    f"ChainMatch supports ({SCHEMA_VERSION}); upgrade ChainMatch"
+                )
+
+    # -- writes ----------------------------------------------------------------------------
+
+    def upsert(self, orgs: Iterable[Organisation]) -> int:
+        """Insert or replace organisations (and all their child rows) in one transaction."""
+        return self._put(orgs, replace=True)
+
+    def insert(self, orgs: Iterable[Organisation]) -> int:
+        """Like :meth:`upsert`, but refuse (writing nothing) if any id already exists."""
+        return self._put(orgs, replace=False)
+
+    def delete(self, ids: Iterable[str]) -> int:
+        """Delete organisations by id; an unknown id raises NotFoundError and deletes nothing."""
+        wanted = list(dict.fromkeys(_id_list(ids)))
+        with self._transaction() as conn:
+            existing = self._existing(conn, wanted)
+            for org_id in wanted:
+                if org_id not in existing:
+                    raise NotFoundError("organisation", org_id)
+            conn.execute(
+                "DELETE FROM organisations WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps(wanted),),
+            )
+        return len(wanted)
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._transaction() as conn:
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    def _put(self, orgs: Iterable[Organisation], *, replace: bool) -> int:
+        batch = list(orgs)
+        for org in batch:
+            if not isinstance(org, Organisation):
+                raise InvalidInputError(f"expected Organisation objects; got {type(org).__name__}")
+        ids = [o.id for o in batch]
+        dupes = [i for i, n in Counter(ids).items() if n > 1]
+        if dupes:
+            raise InvalidInputError(f"the same id appears twice in one write: {', '.join(dupes)}")
+        with self._transaction() as conn:
+            existing = set() if replace else self._existing(conn, ids)
+            if existing:
+                raise ConflictError(f"organisation(s) already exist: {', '.join(sorted(existing))}")
+            for org in batch:
+                self._write(conn, org)
+        return len(batch)
+
+    @staticmethod
+    def _existing(conn: sqlite3.Connection, ids: Sequence[str]) -> set[str]:
+        rows = conn.execute(
+            "SELECT id FROM organisations WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(ids)),),
+        )
+        return {r[0] for r in rows}
+
+    @staticmethod
+    def _write(conn: sqlite3.Connection, org: Organisation) -> None:
+        reg, upd = org.region, _iso(org.updated_at)
+        size = None if org.size is None else org.size.value
+        aliases = json.dumps(list(org.aliases), ensure_ascii=False)
+        values = [org.id, org.name, org.kind.value, reg.province, reg.city, reg.park, size, upd]
+        conn.execute(_UPSERT_ORG, (*values, aliases))
+        for table, rows in _child_rows(org).items():
+            names = ", ".join(_COLUMNS[table])
+            marks = ", ".join("?" * (len(_COLUMNS[table]) + 2))
+            conn.execute(f"DELETE FROM {table} WHERE org_id = ?", (org.id,))
+            conn.executemany(
+                f"INSERT INTO {table} (org_id, position, {names}) VALUES ({marks})",
+                [(org.id, *row) for row in rows],
+            )
+
+    # -- reads -----------------------------------------------------------------------------
+
+    def get(self, org_id: str) -> Organisation:
+        found = self._fetch("WHERE o.id = ?", [org_id])
+        if not found:
+            raise NotFoundError("organisation", org_id)
+        return found[0]
+
+    def get_many(self, ids: Iterable[str]) -> builtins.list[Organisation]:
+        """Organisations in the order asked (repeats kept); an unknown id raises NotFoundError."""
+        wanted = _id_list(ids)
+        found = self._fetch("WHERE o.id IN (SELECT value FROM json_each(?))", [json.dumps(wanted)])
+        by_id = {o.id: o for o in found}
+        for org_id in wanted:
+            if org_id not in by_id:
+                raise NotFoundError("organisation", org_id)
+        return [by_id[i] for i in wanted]
+
+    def all(self) -> builtins.list[Organisation]:
+        """Every organisation, ordered by id, in six queries whatever the catalog size."""
+        return self._fetch("", [])
+
+    def ids(self) -> builtins.list[str]:
+        with self._lock:
+            return [r[0] for r in self._conn.execute("SELECT id FROM organisations ORDER BY id")]
+
+    def list(
+        self,
+        *,
+        kind: OrgKind | None = None,
+        chain: str | None = None,
+        segment: str | None = None,
+        park: str | None = None,
+        q: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> builtins.list[Organisation]:
+        """Organisations matching every given filter, ordered by id.
+
+        ``chain``/``segment`` match one chain position holding both; ``q`` is a
+        case-insensitive substring of the name or of an alias.
+        """
+        where, params = self._filters(kind=kind, chain=chain, segment=segment, park=park, q=q)
+        if limit is not None and limit < 0:
+            raise InvalidInputError(f"limit must be 0 or more; got {limit}")
+        if offset < 0:
+            raise InvalidInputError(f"offset must be 0 or more; got {offset}")
+        page_params = [-1 if limit is None else limit, offset]
+        return self._fetch(where, [*params, *page_params], " LIMIT ? OFFSET ?")
+
+    def count(
+        self,
+        *,
+        kind: OrgKind | None = None,
+        chain: str | None = None,
+        segment: str | None = None,
+        park: str | None = None,
+        q: str | None = None,
+    ) -> int:
+        where, params = self._filters(kind=kind, chain=chain, segment=segment, park=park, q=q)
+        with self._lock:
+            row = self._conn.execute(f"SELECT count(*) FROM organisations o {where}", params)
+            return int(row.fetchone()[0])
+
+    def stats(self) -> StoreStats:
+        with self._lock:
+            conn = self._conn
+            by_kind = {k.value: 0 for k in OrgKind}
+            for kind, n in conn.execute("SELECT kind, count(*) FROM organisations GROUP BY kind"):
+                by_kind[kind] = n
+            roles = dict(conn.execute("SELECT role, count(*) FROM statements GROUP BY role"))
+            return StoreStats(
+                organisations=sum(by_kind.values()),
+                by_kind=by_kind,
+                offers=roles.get(StatementRole.OFFER.value, 0),
+                needs=roles.get(StatementRole.NEED.value, 0),
+                products=conn.execute("SELECT count(*) FROM products").fetchone()[0],
+                qualifications=conn.execute("SELECT count(*) FROM qualifications").fetchone()[0],
+            )
+
+    def get_meta(self, key: str) -> str | None:
+        with self._lock:
+            row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    @staticmethod
+    def _filters(
+        *,
+        kind: OrgKind | None,
+        chain: str | None,
+        segment: str | None,
+        park: str | None,
+        q: str | None,
+    ) -> tuple[str, builtins.list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if kind is not None:
+            try:
+                params.append(OrgKind(kind).value)
+            except ValueError:
+                known = ", ".join(k.value for k in OrgKind)
+                raise InvalidInputError(f"expected kind one of {known}; got {kind!r}") from None
+            clauses.append("o.kind = ?")
+        if chain is not None or segment is not None:
+            sub = ["c.org_id = o.id"]
+            if chain is not None:
+                sub.append("c.chain = ?")
+                params.append(chain)
+            if segment is not None:
+                sub.append("c.segment = ?")
+                params.append(segment)
+            clauses.append(f"EXISTS (SELECT 1 FROM chain_positions c WHERE {' AND '.join(sub)})")
+        if park is not None:
+            clauses.append("o.park = ?")
+            params.append(park)
+        if q is not None:
+            clauses.append(
+                "(instr(casefold(o.name), casefold(?)) > 0 OR EXISTS (SELECT 1 FROM "
+                "json_each(o.aliases) a WHERE instr(casefold(a.value), casefold(?)) > 0))"
+            )
+            params.extend([q, q])
+        return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+    def _fetch(
+        self, where: str, params: Sequence[Any], page: str = ""
+    ) -> builtins.list[Organisation]:
+        """Load matching organisations and their children: one query per table, not per org."""
+        selected = f"SELECT o.id FROM organisations o {where} ORDER BY o.id{page}"
+        children: dict[str, dict[str, list[tuple[Any, ...]]]] = {}
+        with self._lock:
+            orgs = self._conn.execute(
+                f"SELECT {_ORG_COLUMNS} FROM organisations o WHERE o.id IN ({selected}) "
+                "ORDER BY o.id",
+                params,
+            ).fetchall()
+            if not orgs:
+                return []
+            for table, columns in _COLUMNS.items():
+                grouped: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+                rows = self._conn.execute(
+                    f"SELECT org_id, {', '.join(columns)} FROM {table} "
+                    f"WHERE org_id IN ({selected}) ORDER BY org_id, position",
+                    params,
+                )
+                for row in rows:
+                    grouped[row[0]].append(tuple(row[1:]))
+                children[table] = grouped
+        return [_build(row, {t: c.get(row[0], []) for t, c in children.items()}) for row in orgs]
+
+
+def _child_rows(org: Organisation) -> dict[str, list[tuple[Any, ...]]]:
+    """(position, *columns) rows of each child table, in the column order of ``_CHILDREN``."""
+    offer, need = StatementRole.OFFER.value, StatementRole.NEED.value
+    return {
+        "statements": [(i, offer, t) for i, t in enumerate(org.offers)]
+        + [(i, need, t) for i, t in enumerate(org.needs)],
+        "chain_positions": [(i, c.chain, c.segment) for i, c in enumerate(org.chains)],
+        "products": [(i, p.name, p.share) for i, p in enumerate(org.products)],
+        "qualifications": [
+            (i, q.name, q.issuer, _iso(q.valid_until)) for i, q in enumerate(org.qualifications)
+        ],
+        "contacts": [(i, c.name, c.role, c.phone, c.email) for i, c in enumerate(org.contacts)],
+    }
+
+
+def _build(row: Sequence[Any], kids: dict[str, list[tuple[Any, ...]]]) -> Organisation:
+    """Rebuild one Organisation from its row and child rows, re-validated on the way out."""
+    org: dict[str, Any] = dict(zip(_ORG_FIELDS, row, strict=True))
+    org["region"] = {k: org.pop(k) for k in ("province", "city", "park")}
+    org["aliases"] = json.loads(org["aliases"])
+    if org["updated_at"] is not None:  # Python's own parser is the exact inverse of isoformat
+        org["updated_at"] = dt.datetime.fromisoformat(org["updated_at"])
+    statements = kids["statements"]
+    org["offers"] = [t for role, t in statements if role == StatementRole.OFFER.value]
+    org["needs"] = [t for role, t in statements if role == StatementRole.NEED.value]
+    org["chains"] = [
+        dict(zip(_COLUMNS["chain_positions"], r, strict=True)) for r in kids["chain_positions"]
+    ]
+    for table in ("products", "qualifications", "contacts"):
+        org[table] = [dict(zip(_COLUMNS[table], r, strict=True)) for r in kids[table]]
+    return Organisation.model_validate(org)
