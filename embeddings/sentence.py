@@ -43,7 +43,11 @@ class SentenceTransformerEncoder:
                 f"cannot load the embedding model from {path}: {exc}"
             ) from exc
         self._model_id = model_id
-        dim = self._model.get_sentence_embedding_dimension()
+        get_dim = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
+        )
+        dim = get_dim()
         if dim is None:
             raise ModelUnavailableError(f"model at {path} does not report its dimension")
         self._dim = int(dim)

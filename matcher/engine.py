@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from collections.abc import Collection, Sequence
 from pathlib import Path
@@ -21,17 +20,17 @@ from catalog.taxonomy import Taxonomy
 from embeddings.base import Encoder, F32Array
 from matcher.base import Matcher
 from matcher.explain import explain
-from matcher.index import IndexKind, VectorIndex, make_index, open_index, write_json_atomic
-from matcher.profiles import Space, StatementTable
+from matcher.index import IndexKind, VectorIndex
+from matcher.indexset import StatementIndex
+from matcher.profiles import Space, StatementTable, profile_texts
 from matcher.ranker import ChainAwareRanker, Ranker, RankInput
-from matcher.scoring import Aggregation, aggregate, best_per_org
+from matcher.scoring import Aggregation, aggregate, best_per_org, diversify
 from matcher.types import Direction, Evidence, Filters, Match, MatchResult, Task
 
 __all__ = ["MatchEngine"]
 
 log = logging.getLogger(__name__)
 
-_MANIFEST = "manifest.json"
 _EVIDENCE_LABEL = {
     Space.OFFERS: "need→offer",
     Space.NEEDS: "offer→need",
@@ -59,6 +58,8 @@ class MatchEngine(Matcher):
         today: dt.date | None = None,
         hits_per_statement: int = 200,
         aggregation: Aggregation = Aggregation.BLEND,
+        diversity: float = 0.02,
+        language_centering: float = 1.0,
     ) -> None:
         self.orgs = list(orgs)
         self.taxonomy = taxonomy
@@ -68,80 +69,33 @@ class MatchEngine(Matcher):
         self.today = today
         self.hits_per_statement = hits_per_statement
         self.aggregation = aggregation
+        self.diversity = diversity
         self._row = {o.id: i for i, o in enumerate(self.orgs)}
         self.table = StatementTable.from_orgs(self.orgs)
-        self.indexes: dict[Space, VectorIndex] = {}
+        self.vectors = StatementIndex(
+            self.table, encoder, index_kind=index_kind, centering=language_centering
+        )
 
     # ---------------------------------------------------------------- building
-    def _expected(self, space: Space) -> npt.NDArray[np.int64]:
-        return np.flatnonzero(self.table.mask(space)).astype(np.int64)
+    @property
+    def indexes(self) -> dict[Space, VectorIndex]:
+        return self.vectors.indexes
 
     def build(self) -> MatchEngine:
         """Encode every statement (cache permitting) and index it; returns self."""
-        for space in Space:
-            rows = self._expected(space)
-            index = make_index(self.index_kind, self.encoder.dim)
-            if len(rows):
-                index.upsert(self.table.ids[rows], self.table.encode(self.encoder, space, rows))
-            self.indexes[space] = index
-            log.info("indexed %d %s statements", len(rows), space.value)
+        self.vectors.build()
         return self
 
     def sync(self) -> dict[str, int]:
         """Bring loaded indexes in line with the catalog: encode only what is new."""
-        added = removed = 0
-        for space in Space:
-            index = self.indexes.get(space) or make_index(self.index_kind, self.encoder.dim)
-            rows = self._expected(space)
-            have = index.ids()
-            stale = np.setdiff1d(have, self.table.ids[rows])
-            removed += index.delete(stale) if len(stale) else 0
-            new_rows = rows[~np.isin(self.table.ids[rows], have)]
-            if len(new_rows):
-                vecs = self.table.encode(self.encoder, space, new_rows)
-                index.upsert(self.table.ids[new_rows], vecs)
-                added += len(new_rows)
-            self.indexes[space] = index
-        return {"added": added, "removed": removed}
+        return self.vectors.sync()
 
     def save(self, folder: Path) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
-        for space, index in self.indexes.items():
-            index.save(folder / f"{space.value}.index")
-        write_json_atomic(
-            folder / _MANIFEST,
-            {
-                "model_id": self.encoder.model_id,
-                "dim": self.encoder.dim,
-                "index_kind": self.index_kind.value,
-                "organisations": len(self.orgs),
-                "statements": {s.value: len(i) for s, i in self.indexes.items()},
-            },
-        )
+        self.vectors.save(folder)
 
     def load(self, folder: Path) -> dict[str, int]:
         """Open saved indexes if they fit this encoder, then sync; else build from scratch."""
-        manifest = folder / _MANIFEST
-        try:
-            doc = json.loads(manifest.read_text(encoding="utf-8"))
-            fits = (
-                doc.get("model_id") == self.encoder.model_id
-                and doc.get("dim") == self.encoder.dim
-                and doc.get("index_kind") == self.index_kind.value
-            )
-            if fits:
-                for space in Space:
-                    self.indexes[space] = open_index(
-                        self.index_kind, folder / f"{space.value}.index"
-                    )
-        except (OSError, ValueError, RuntimeError) as exc:
-            log.info("no usable index in %s (%s); building", folder, exc)
-            fits = False
-        if not fits:
-            self.indexes.clear()
-            self.build()
-            return {"added": len(self.table), "removed": 0}
-        return self.sync()
+        return self.vectors.load(folder)
 
     # --------------------------------------------------------------- searching
     def org(self, org_id: str) -> Organisation:
@@ -181,19 +135,13 @@ class MatchEngine(Matcher):
     def _search(
         self, space: Space, queries: F32Array, allowed: npt.NDArray[np.int64] | None
     ) -> tuple[F32Array, npt.NDArray[np.int64]]:
-        if not self.indexes:
+        if not self.vectors:
             raise InvalidInputError("the engine has no index yet; call build() or load() first")
-        index = self.indexes[space]
-        n_orgs = len(self.orgs)
         flt = None
         if allowed is not None:
             flt = self.table.ids[self.table.rows_for_orgs(allowed, space)]
-        k = max(1, min(self.hits_per_statement, len(index)))
-        scores, ids = index.search(queries, k, flt)
-        return best_per_org(scores, self.table.rows_of(ids), self.table.org, n_orgs)
-
-    def _query_rows(self, org: Organisation, space: Space) -> npt.NDArray[np.int64]:
-        return self.table.rows_for_orgs([self._row[org.id]], space)
+        scores, rows = self.vectors.search(space, queries, self.hits_per_statement, flt)
+        return best_per_org(scores, rows, self.table.org, len(self.orgs))
 
     def _side(
         self,
@@ -201,11 +149,10 @@ class MatchEngine(Matcher):
         query_space: Space,
         target: Space,
         allowed: npt.NDArray[np.int64] | None,
-    ) -> tuple[F32Array, npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-        rows = self._query_rows(org, query_space)
-        vecs = self.table.encode(self.encoder, query_space, rows)
-        S, best = self._search(target, vecs, allowed)
-        return S, best, rows
+    ) -> tuple[Space, F32Array, npt.NDArray[np.int64], list[str]]:
+        texts = profile_texts(org, query_space)
+        S, best = self._search(target, self.vectors.encode(query_space, texts), allowed)
+        return target, S, best, texts
 
     def _rank(
         self,
@@ -233,7 +180,9 @@ class MatchEngine(Matcher):
         reverse = on_candidates(sems[1]) if len(sems) > 1 else None
         cands = [self.orgs[int(r)] for r in cand_rows]
         out = self.ranker.score(RankInput(task, direction, query, cands, forward, reverse))
-        order = sorted(range(len(cands)), key=lambda i: (-float(out.total[i]), cands[i].id))[:k]
+        order, penalties = self._order(task, out.total, cands, sides, cand_rows, k)
+        if task is Task.PARTNERS:
+            out.parts["diversity"] = penalties
         matches = []
         for i in order:
             col = int(cand_rows[i])
@@ -262,7 +211,7 @@ class MatchEngine(Matcher):
                 Match(
                     org_id=cands[i].id,
                     name=cands[i].name,
-                    score=float(out.total[i]),
+                    score=float(out.total[i] + penalties[i]),
                     parts=parts,
                     evidence=tuple(evidence[:3]),
                     relation=rel[0],
@@ -280,6 +229,27 @@ class MatchEngine(Matcher):
             )
         return tuple(matches)
 
+    def _order(
+        self,
+        task: Task,
+        total: F32Array,
+        cands: list[Organisation],
+        sides: list[tuple[Space, F32Array, npt.NDArray[np.int64], list[str]]],
+        cand_rows: npt.NDArray[np.int64],
+        k: int,
+    ) -> tuple[list[int], F32Array]:
+        """Best first; for partners, spread over the query's statements (diversity)."""
+        by_score = sorted(range(len(cands)), key=lambda i: (-float(total[i]), cands[i].id))
+        if task is not Task.PARTNERS or self.diversity <= 0:
+            return by_score[:k], np.zeros(len(cands), dtype=np.float32)
+        S = np.concatenate([side[1][:, cand_rows] for side in sides], axis=0)
+        groups = np.argmax(np.where(np.isfinite(S), S, -np.inf), axis=0)
+        perm = np.asarray(by_score, dtype=np.int64)
+        picked, pen = diversify(total[perm], groups[perm], self.diversity, k)
+        penalties = np.zeros(len(cands), dtype=np.float32)
+        penalties[perm] = pen
+        return [int(perm[p]) for p in picked], penalties
+
     # ------------------------------------------------------------------- verbs
     def find_partners(
         self,
@@ -290,10 +260,24 @@ class MatchEngine(Matcher):
         filters: Filters | None = None,
         filter_items: Collection[str] | None = None,
         items: Collection[str] | None = None,
+        statements: Sequence[str] | None = None,
     ) -> MatchResult:
-        """Suppliers for my needs, customers for my offers, or both (mutual)."""
+        """Suppliers for my needs, customers for my offers, or both (mutual).
+
+        ``statements`` narrows the question to some of the organisation's own needs (or
+        offers, for customers) — or states new ones — while its chain position, region and
+        qualifications still shape the ranking.
+        """
         _check_k(k)
         org = self.org(org_id)
+        if statements is not None:
+            texts = tuple(t.strip() for t in statements if t.strip())
+            if not texts:
+                raise InvalidInputError("statements must hold at least one non-empty text")
+            if direction is Direction.MUTUAL:
+                raise InvalidInputError("statements apply to suppliers or customers, not mutual")
+            field = "needs" if direction is Direction.SUPPLIERS else "offers"
+            org = org.model_copy(update={field: texts, "products": ()})
         filters = filters or Filters()
         allowed = self._allowed_rows(filters, org.id, filter_items, items)
         sides: list[tuple[Space, F32Array, npt.NDArray[np.int64], list[str]]] = []
@@ -303,16 +287,14 @@ class MatchEngine(Matcher):
                     f"organisation {org.id!r} states no needs, so it has no suppliers to find; "
                     "try direction 'customers'"
                 )
-            S, best, rows = self._side(org, Space.NEEDS, Space.OFFERS, allowed)
-            sides.append((Space.OFFERS, S, best, [self.table.texts[r] for r in rows]))
+            sides.append(self._side(org, Space.NEEDS, Space.OFFERS, allowed))
         if direction in (Direction.CUSTOMERS, Direction.MUTUAL):
             if not org.offers and not org.products:
                 raise InvalidInputError(
                     f"organisation {org.id!r} states no offers, so it has no customers to find; "
                     "try direction 'suppliers'"
                 )
-            S, best, rows = self._side(org, Space.OFFERS, Space.NEEDS, allowed)
-            sides.append((Space.NEEDS, S, best, [self.table.texts[r] for r in rows]))
+            sides.append(self._side(org, Space.OFFERS, Space.NEEDS, allowed))
         matches = self._rank(Task.PARTNERS, direction, org, sides, k)
         query = {"org_id": org.id, "name": org.name, "direction": direction.value, "k": k}
         return MatchResult(Task.PARTNERS, query, matches)
@@ -332,8 +314,7 @@ class MatchEngine(Matcher):
         if not org.offers and not org.products:
             raise InvalidInputError(f"organisation {org.id!r} states no offers to substitute")
         allowed = self._allowed_rows(filters or Filters(), org.id, filter_items, items)
-        S, best, rows = self._side(org, Space.OFFERS_SYM, Space.OFFERS_SYM, allowed)
-        sides = [(Space.OFFERS_SYM, S, best, [self.table.texts[r] for r in rows])]
+        sides = [self._side(org, Space.OFFERS_SYM, Space.OFFERS_SYM, allowed)]
         matches = self._rank(Task.SUBSTITUTES, None, org, sides, k)
         return MatchResult(Task.SUBSTITUTES, {"org_id": org.id, "name": org.name, "k": k}, matches)
 
@@ -344,7 +325,7 @@ class MatchEngine(Matcher):
         if len(text) < 2:
             raise InvalidInputError("the question is empty; describe what you are looking for")
         allowed = self._allowed_rows(filters or Filters(), None, None, None)
-        S, best = self._search(Space.OFFERS, self.encoder.encode_queries([text]), allowed)
+        S, best = self._search(Space.OFFERS, self.vectors.encode(Space.NEEDS, [text]), allowed)
         matches = self._rank(Task.ASK, None, None, [(Space.OFFERS, S, best, [text])], k)
         return MatchResult(Task.ASK, {"text": text, "k": k}, matches)
 

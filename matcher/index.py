@@ -203,7 +203,8 @@ class FaissFlatIndex:
                     np.full((len(q), k), -np.inf, dtype=np.float32),
                     np.full((len(q), k), -1, dtype=np.int64),
                 )
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
+            selector = faiss.IDSelectorBatch(allowed)
+            params = faiss.SearchParameters(sel=selector)  # type: ignore[call-arg]
         scores, ids = self._index.search(q, k, params=params)
         ids = ids.astype(np.int64)
         scores = np.where(ids < 0, -np.inf, scores).astype(np.float32)
@@ -216,7 +217,7 @@ class FaissFlatIndex:
     def load(cls, path: Path) -> FaissFlatIndex:
         raw = faiss.read_index(str(path))
         index = cls(int(raw.d))
-        index._index = raw
+        index._index = raw  # type: ignore[assignment]  # read_index returns the IDMap2
         return index
 
 

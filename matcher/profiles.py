@@ -17,7 +17,7 @@ import numpy.typing as npt
 from catalog.models import Organisation
 from embeddings.base import Encoder, F32Array, Prefix
 
-__all__ = ["Space", "StatementTable", "statement_id"]
+__all__ = ["Space", "StatementTable", "encode_for", "profile_texts", "statement_id"]
 
 
 class Space(enum.StrEnum):
@@ -110,7 +110,18 @@ class StatementTable:
         return np.flatnonzero(keep).astype(np.int64)
 
     def encode(self, encoder: Encoder, space: Space, rows: npt.ArrayLike) -> F32Array:
-        texts = [self.texts[int(r)] for r in np.asarray(rows).reshape(-1)]
-        if space.prefix is Prefix.PASSAGE:
-            return encoder.encode_passages(texts)
-        return encoder.encode_queries(texts)
+        return encode_for(encoder, space, [self.texts[int(r)] for r in np.asarray(rows).ravel()])
+
+
+def encode_for(encoder: Encoder, space: Space, texts: Sequence[str]) -> F32Array:
+    """Encode texts the way statements of ``space`` are encoded (same prefix)."""
+    if space.prefix is Prefix.PASSAGE:
+        return encoder.encode_passages(texts)
+    return encoder.encode_queries(texts)
+
+
+def profile_texts(org: Organisation, space: Space) -> list[str]:
+    """An organisation's statements that belong in ``space``, deduplicated, in order."""
+    if space.holds_needs:
+        return list(dict.fromkeys(org.needs))
+    return list(dict.fromkeys([*org.offers, *(p.name for p in org.products)]))

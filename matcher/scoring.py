@@ -13,7 +13,7 @@ import numpy.typing as npt
 
 from embeddings.base import F32Array
 
-__all__ = ["Aggregation", "aggregate", "best_per_org"]
+__all__ = ["Aggregation", "aggregate", "best_per_org", "diversify"]
 
 
 class Aggregation(enum.StrEnum):
@@ -81,3 +81,34 @@ def aggregate(S: npt.ArrayLike, how: Aggregation = Aggregation.BLEND) -> F32Arra
         out = 0.75 * top + 0.25 * filled.mean(axis=0)
     seen = finite.any(axis=0)
     return np.where(seen, out, -np.inf).astype(np.float32)
+
+
+def diversify(
+    total: npt.ArrayLike, groups: npt.ArrayLike, penalty: float, k: int
+) -> tuple[npt.NDArray[np.int64], F32Array]:
+    """Greedy top-k where each pick lowers the rest of its group by ``penalty``.
+
+    ``groups`` is, per candidate, the query statement it serves best, so the first results
+    cover different needs instead of five suppliers for the same one. Penalties only grow,
+    so the adjusted scores of the picks never increase: the answer stays sorted.
+    Returns (order of picked candidates, penalty applied to each candidate).
+    """
+    scores = np.asarray(total, dtype=np.float64)
+    grp = np.asarray(groups, dtype=np.int64)
+    if scores.shape != grp.shape:
+        raise ValueError(f"{scores.shape} scores for {grp.shape} groups")
+    n = len(scores)
+    if n and grp.min() < 0:
+        raise ValueError("group ids must be non-negative")
+    used = np.zeros(int(grp.max()) + 1 if n else 0, dtype=np.int64)
+    applied = np.zeros(n, dtype=np.float32)
+    left = np.ones(n, dtype=bool)
+    order: list[int] = []
+    for _ in range(min(k, n)):
+        adj = np.where(left, scores - penalty * used[grp], -np.inf)
+        best = int(np.argmax(adj))  # the first index wins a tie: callers pre-sort by id
+        order.append(best)
+        applied[best] = -penalty * used[grp[best]]
+        used[grp[best]] += 1
+        left[best] = False
+    return np.asarray(order, dtype=np.int64), applied

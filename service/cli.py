@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -13,6 +14,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 from rich.logging import RichHandler
+from rich.markup import escape
 
 from catalog.demo import demo_document
 from catalog.errors import ChainMatchError
@@ -35,7 +37,7 @@ index_app = typer.Typer(help="Manage the vector index.", no_args_is_help=True)
 app.add_typer(index_app, name="index")
 
 out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 T = TypeVar("T")
 
 
@@ -70,6 +72,10 @@ def _options(
     )
     for noisy in ("sentence_transformers", "transformers", "httpx", "faiss"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # belt and braces: models load from disk only
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # a weight-loading bar per command is noise
 
 
 @contextmanager
@@ -84,10 +90,10 @@ def _run(fn: Callable[[], T]) -> T:
     try:
         return fn()
     except ChainMatchError as exc:
-        err.print(f"[red]error:[/red] {exc}", markup=True)
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(exit_code(exc)) from None
     except (OSError, ValueError) as exc:
-        err.print(f"[red]error:[/red] {exc}", markup=True)
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from None
 
 
@@ -102,7 +108,11 @@ Qual = Annotated[str | None, typer.Option(help="Only holders of a valid qualific
 
 
 def _filters(
-    region: str | None, kind: OrgKind | None, chain: str | None, segment: str | None, qual: str | None
+    region: str | None,
+    kind: OrgKind | None,
+    chain: str | None,
+    segment: str | None,
+    qual: str | None,
 ) -> Filters:
     return Filters(region=region, kind=kind, chain=chain, segment=segment, qualification=qual)
 
@@ -111,13 +121,14 @@ def _show(result: MatchResult, as_json: bool, title: str) -> None:
     if as_json:
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
         return
-    out.print(f"\n[bold]{title}[/bold]")
+    out.print(f"\n[bold]{escape(title)}[/bold]")
     if not result.matches:
         out.print("  (no candidates pass the filters)")
     for rank, m in enumerate(result.matches, 1):
         parts = " | ".join(f"{k} {v:+.3f}" for k, v in m.parts.items())
-        out.print(f"  {rank}. [bold]{m.name}[/bold] ({m.org_id})  score {m.score:.3f}  [{parts}]")
-        out.print(f"     {m.explanation}", style="dim")
+        head = f"{escape(m.name)}[/bold] ({escape(m.org_id)})  score {m.score:.3f}"
+        out.print(f"  {rank}. [bold]{head}  \\[{parts}]")
+        out.print(f"     {escape(m.explanation)}", style="dim")
 
 
 def _engine(ws: Workspace) -> MatchEngine:
@@ -177,8 +188,8 @@ def import_(
                 ws.store, file, taxonomy=ws.taxonomy, skip_invalid=skip_invalid
             )
             for e in report.errors:
-                err.print(f"skipped row {e.row}, field {e.field!r}: {e.message}")
-            out.print(f"imported {report.imported} organisation(s) from {file}")
+                err.print(escape(f"skipped row {e.row}, field {e.field!r}: {e.message}"))
+            out.print(f"imported {report.imported} organisation(s) from {escape(str(file))}")
 
     _run(go)
 
@@ -192,7 +203,7 @@ def export(
     def go() -> None:
         with _workspace() as ws:
             n = write_organisations(ws.store.all(), file)
-            out.print(f"exported {n} organisation(s) to {file}")
+            out.print(f"exported {n} organisation(s) to {escape(str(file))}")
 
     _run(go)
 
@@ -203,6 +214,13 @@ def partners(
     direction: Annotated[
         Direction, typer.Option(help="suppliers for my needs, customers for my offers, or both.")
     ] = Direction.SUPPLIERS,
+    need: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--need",
+            help="Ask about this need only (repeatable); with customers, an offer instead.",
+        ),
+    ] = None,
     k: K = 10,
     region: Region = None,
     kind: Kind = None,
@@ -211,13 +229,15 @@ def partners(
     qualification: Qual = None,
     as_json: AsJson = False,
 ) -> None:
-    """找合作: find partners for an organisation."""
+    """找合作: find partners for an organisation (all its needs, or --need)."""
 
     def go() -> None:
         with _workspace() as ws:
             engine = _engine(ws)
             flt = _filters(region, kind, chain, segment, qualification)
-            res = engine.find_partners(org, direction=direction, k=k, filters=flt)
+            res = engine.find_partners(
+                org, direction=direction, k=k, filters=flt, statements=need or None
+            )
             _show(res, as_json, f"{direction.value} for {engine.org(org).name}")
 
     _run(go)
@@ -277,7 +297,7 @@ def index_rebuild() -> None:
         with _workspace() as ws:
             engine = ws.engine(rebuild=True)
             sizes = ", ".join(f"{s.value} {len(i)}" for s, i in engine.indexes.items())
-            out.print(f"index rebuilt in {ws.paths.index}: {sizes}")
+            out.print(f"index rebuilt in {escape(str(ws.paths.index))}: {sizes}")
 
     _run(go)
 
@@ -292,7 +312,9 @@ def info(as_json: AsJson = False) -> None:
         if as_json:
             typer.echo(json.dumps(doc, ensure_ascii=False, indent=1))
             return
-        out.print(f"model            {doc['model_id']} (dimension {doc['dim']}, encoder {doc['encoder']})")
+        out.print(
+            f"model            {doc['model_id']} (dimension {doc['dim']}, encoder {doc['encoder']})"
+        )
         out.print(f"catalog          {doc['catalog']}")
         c = doc["counts"]
         kinds = ", ".join(f"{k} {v}" for k, v in c["by_kind"].items())
@@ -302,7 +324,7 @@ def info(as_json: AsJson = False) -> None:
             f"{c['qualifications']} qualifications; {doc['cached_vectors']} cached vectors"
         )
         for name, path in doc["paths"].items():
-            out.print(f"{name:<16} {path}")
+            out.print(f"{name:<16} {escape(path)}")
 
     _run(go)
 

@@ -58,11 +58,15 @@ def checkerboard() -> list[Organisation]:
     """
     orgs: list[Organisation] = []
     for g, word in enumerate(WORDS):
-        orgs.append(_org(f"s{g}", "t.up", [f"we supply {word} in volume"], [f"need tools {g}"], "A"))
+        orgs.append(
+            _org(f"s{g}", "t.up", [f"we supply {word} in volume"], [f"need tools {g}"], "A")
+        )
         orgs.append(
             _org(f"t{g}", "t.up", [f"{word} made to order", f"{word} samples"], ["need power"], "B")
         )
-        orgs.append(_org(f"b{g}", "t.mid", [f"finished goods line {g}"], [f"looking for {word}"], "A"))
+        orgs.append(
+            _org(f"b{g}", "t.mid", [f"finished goods line {g}"], [f"looking for {word}"], "A")
+        )
     return orgs
 
 

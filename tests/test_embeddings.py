@@ -18,7 +18,9 @@ def test_fake_encoder_is_deterministic_normalised_and_keyword_aware() -> None:
     assert a.shape == (3, 16) and a.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(a, axis=1), 1.0, rtol=1e-6)
     assert a[0] @ a[1] > 0.9 > a[0] @ a[2]
-    np.testing.assert_array_equal(a, enc.encode_passages(["需要芯片", "need a chip", "glass panes"]))
+    np.testing.assert_array_equal(
+        a, enc.encode_passages(["需要芯片", "need a chip", "glass panes"])
+    )
     assert enc.encode_queries([]).shape == (0, 16)
 
 
@@ -50,7 +52,9 @@ def test_q4_0_dequantisation_matches_the_documented_layout() -> None:
     # one block: scale 0.5, byte j holds weight j (low nibble) and weight j+16 (high nibble)
     nibbles_lo = list(range(16))
     nibbles_hi = [15 - j for j in range(16)]
-    raw = struct.pack("<e", 0.5) + bytes(lo | (hi << 4) for lo, hi in zip(nibbles_lo, nibbles_hi))
+    raw = struct.pack("<e", 0.5) + bytes(
+        lo | (hi << 4) for lo, hi in zip(nibbles_lo, nibbles_hi, strict=True)
+    )
     w = dequantize_q4_0(raw, 32)
     expected = [(v - 8) * 0.5 for v in nibbles_lo + nibbles_hi]
     np.testing.assert_allclose(w, expected)

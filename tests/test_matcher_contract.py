@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from catalog.errors import InvalidInputError, NotFoundError
+from embeddings.fake import FakeEncoder
 from matcher import (
     ChainAwareRanker,
     Direction,
@@ -16,7 +18,7 @@ from matcher import (
     MatchEngine,
     SemanticRanker,
 )
-from tests.synthetic import WORDS, checkerboard, fake_encoder, tiny_taxonomy
+from tests.synthetic import WORDS, _org, checkerboard, fake_encoder, tiny_taxonomy
 
 TODAY = dt.date(2026, 11, 21)
 
@@ -30,7 +32,11 @@ class MatcherContract:
         tax = tiny_taxonomy()
         ranker = ChainAwareRanker(tax, today=TODAY) if self.chain_aware else SemanticRanker()
         return MatchEngine(
-            checkerboard(), tax, fake_encoder(), ranker=ranker, index_kind=self.index_kind,
+            checkerboard(),
+            tax,
+            fake_encoder(),
+            ranker=ranker,
+            index_kind=self.index_kind,
             today=TODAY,
         ).build()
 
@@ -98,7 +104,6 @@ class TestSemanticExact(MatcherContract):
 
 def test_chain_relation_breaks_a_semantic_tie() -> None:
     """Same text, different segments: the upstream candidate wins as a supplier."""
-    from tests.synthetic import _org
 
     tax = tiny_taxonomy()
     orgs = [
@@ -115,14 +120,19 @@ def test_chain_relation_breaks_a_semantic_tie() -> None:
     assert res.matches[1].parts["chain"] < 0
 
 
-def test_sync_encodes_only_new_statements() -> None:
+def test_saved_index_is_synced_not_rebuilt(tmp_path: Path) -> None:
     tax = tiny_taxonomy()
     enc = fake_encoder()
     orgs = checkerboard()
     engine = MatchEngine(orgs, tax, enc, today=TODAY).build()
+    engine.save(tmp_path / "index")
     before = enc.texts_encoded
+    # b5 now needs glass (word 1) instead of enzyme (word 5)
     changed = orgs[:-1] + [orgs[-1].model_copy(update={"needs": ("looking for glass",)})]
     again = MatchEngine(changed, tax, enc, today=TODAY)
-    again.indexes = engine.indexes
-    assert again.sync() == {"added": 1, "removed": 1}
+    assert again.load(tmp_path / "index") == {"added": 1, "removed": 1}
     assert enc.texts_encoded - before == 1
+    assert set(again.recommend("b5", N=2)[0]) == {"s1", "t1"}
+    # a different encoder cannot reuse the saved vectors: they are rebuilt instead
+    other = MatchEngine(orgs, tax, FakeEncoder(keywords=WORDS, dim=32), today=TODAY)
+    assert other.load(tmp_path / "index")["added"] == len(other.table)

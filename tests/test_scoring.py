@@ -18,7 +18,11 @@ def test_best_per_org_equals_a_brute_force_loop() -> None:
     S, best = best_per_org(scores, rows, row_org, n_orgs)
     for i in range(m):
         for o in range(n_orgs):
-            hits = [(s, r) for s, r in zip(scores[i], rows[i], strict=True) if r >= 0 and row_org[r] == o]
+            hits = [
+                (s, r)
+                for s, r in zip(scores[i], rows[i], strict=True)
+                if r >= 0 and row_org[r] == o
+            ]
             if not hits:
                 assert np.isneginf(S[i, o]) and best[i, o] == -1
             else:

@@ -6,9 +6,12 @@ statement per line:
 ``## <segment id> | <words for company names> | <English name word>``
     starts a segment (the name words are used to invent company names);
 ``# <concept key> | <product name> [| <who may need it: segment ids or chain ids>]``
-    starts a concept: one thing that organisations of this segment offer;
+    starts a concept: one thing that organisations of this segment offer; the "who" list
+    may continue on following ``> <ids>`` lines;
 ``+ <text>``  one way of wording the offer (Chinese, English or mixed);
-``- <text>``  one way a customer words the need for it, deliberately phrased differently.
+``- <text>``  one way a customer words the need for it, deliberately phrased differently;
+``- [<segment ids>] <text>`` a wording only for customers in those segments (they then
+    get only such wordings).
 
 A need for a concept is only ever given to organisations in segments that the concept's
 segment supplies (taxonomy edges), optionally narrowed by the concept's "who" list.
@@ -126,16 +129,18 @@ SEGMENTS = """
 + 32位通用MCU芯片，基于ARM Cortex-M与RISC-V内核
 + 车规级MCU，通过AEC-Q100 Grade 1认证，用于车身与电机控制
 + 32-bit microcontrollers, AEC-Q100 qualified for body and motor control
-- 寻找可替代进口的车规级微控制器，用于车身域控制
-- 需要低功耗单片机，用于智能门锁和传感终端
+- [nev.electronics nev.motor] 寻找可替代进口的车规级微控制器，用于车身域控制
+- [iot.devices iot.modules] 需要低功耗单片机，用于智能门锁和传感终端
 - Looking for a pin-compatible domestic microcontroller to replace imported Cortex-M parts
-# pmic | 电源管理与驱动芯片 | ic.pcb ic.distribution nev.electronics nev.motor pv.inverter iot.devices
+- 寻找国产32位单片机的稳定货源
+# pmic | 电源管理与驱动芯片
+> ic.pcb ic.distribution nev.electronics nev.motor pv.inverter iot.devices
 + 电源管理芯片：DC-DC、LDO及锂电充电管理IC
 + 高压隔离栅极驱动芯片，适配IGBT与SiC器件
 + Power management ICs: buck/boost converters, LDOs and battery chargers
 - 采购降压转换器和线性稳压器，用于主板供电
 - 需要隔离型门极驱动IC来驱动碳化硅开关管
-- Need isolated gate drivers for our traction inverter
+- [nev.motor nev.electronics] Need isolated gate drivers for our traction inverter
 # bms-afe | 电池管理芯片 | nev.battery-pack ic.distribution
 + 多节电池采样AFE芯片与电量计芯片，用于BMS
 + 车规级电池监测芯片，支持菊花链通信
@@ -147,9 +152,10 @@ SEGMENTS = """
 + 低功耗蓝牙BLE 5.3 SoC与Wi-Fi 6芯片
 + NB-IoT/Cat.1蜂窝基带芯片，支持OpenCPU二次开发
 + Low-power BLE and Wi-Fi 6 SoCs for IoT devices
-- 需要超低功耗的短距离无线芯片，做可穿戴设备
-- 寻找蜂窝物联网基带芯片方案，用于模组开发
-- Looking for a Bluetooth LE chip with long battery life for wearables
+- [iot.devices] 需要超低功耗的短距离无线芯片，做可穿戴设备
+- [iot.modules] 寻找蜂窝物联网基带芯片方案，用于模组开发
+- [iot.devices] Looking for a Bluetooth LE chip with long battery life for wearables
+- 采购低功耗无线连接芯片现货
 # vision-soc | AI视觉SoC | iot.sensing iot.devices
 + 边缘AI视觉处理芯片，内置NPU，算力4TOPS
 + 图像信号处理ISP芯片与智能摄像头主控SoC
@@ -233,43 +239,48 @@ SEGMENTS = """
 - Need an assembly house for our SiC half-bridge modules
 
 ## ic.power-devices | 功率半导体 电力电子 半导体 | Power Semiconductor
-# sic-mosfet | 碳化硅MOSFET | nev.motor nev.charging pv.inverter pv.storage ic.distribution ic.pcb
+# sic-mosfet | 碳化硅MOSFET
+> nev.motor nev.charging pv.inverter pv.storage ic.distribution ic.pcb
 + 1200V/650V碳化硅MOSFET芯片及单管
 + 车规级SiC功率模块，通过AEC-Q101认证
 + SiC power modules for traction inverters, AEC-Q101 qualified
-- 寻找碳化硅MOSFET功率器件供应商，用于800V电驱
-- 需要宽禁带功率开关器件来提升逆变器效率
-- Looking for 1200V silicon-carbide switches for an 800V e-axle
+- [nev.motor] 寻找碳化硅MOSFET功率器件供应商，用于800V电驱
+- [pv.inverter pv.storage nev.charging] 需要宽禁带功率开关器件来提升逆变器效率
+- [nev.motor] Looking for 1200V silicon-carbide switches for an 800V e-axle
+- [ic.distribution ic.pcb] 寻找宽禁带功率器件的稳定货源
 # igbt | IGBT模块 | nev.motor pv.inverter pv.storage nev.charging ic.distribution
 + IGBT模块与单管，650V–1700V全系列
 + 光伏与储能用IGBT功率模块，支持定制封装
 + IGBT modules 650–1700 V for inverters and drives
-- 采购绝缘栅双极型晶体管模块，用于组串式逆变器
-- 需要大电流功率半导体模块，做储能变流器
+- [pv.inverter] 采购绝缘栅双极型晶体管模块，用于组串式逆变器
+- [pv.storage pv.inverter] 需要大电流功率半导体模块，做储能变流器
 - Need high-current switching modules for our PCS
+- [nev.motor nev.charging ic.distribution] 电控需要大电流绝缘栅双极型晶体管模块
 # mosfet-lv | 中低压MOSFET | ic.pcb ic.distribution nev.motor pv.storage
 + 中低压沟槽MOSFET与SGT MOSFET，30V–200V
 + 提供低内阻功率场效应管，适用于BMS和电机控制
 + Low-voltage trench/SGT MOSFETs for BMS, motor control and power supplies
-- 寻找低导通电阻的开关管，用于电池保护板
-- 需要100V左右的场效应晶体管，做电动工具电机控制
+- [pv.storage ic.pcb ic.distribution] 寻找低导通电阻的开关管，用于电池保护板
+- [nev.motor ic.pcb] 需要100V左右的场效应晶体管，做电动工具电机控制
 - Need low-Rds(on) transistors for battery protection boards
 # gan | 氮化镓功率器件 | nev.charging ic.distribution ic.pcb
 + 650V氮化镓功率器件，适用于快充与数据中心电源
 + GaN HEMT晶体管及合封驱动方案
 + 650V GaN HEMTs for fast chargers and server power supplies
-- 寻找高频开关器件以缩小充电模块体积
-- 需要氮化镓功率管来做65W快充
+- [nev.charging] 寻找高频开关器件以缩小充电模块体积
+- [ic.pcb ic.distribution] 需要氮化镓功率管来做65W快充
 - Looking for gallium-nitride transistors for compact charger designs
 
 ## ic.sensors | 传感 传感技术 微机电 感知科技 | Sensing
-# mems-pressure | MEMS压力传感器 | nev.thermal nev.electronics bio.devices iot.sensing ic.distribution
+# mems-pressure | MEMS压力传感器
+> nev.thermal nev.electronics bio.devices iot.sensing ic.distribution
 + MEMS压力传感器芯片与模组，量程1kPa–60MPa
 + 车规级压力传感器，用于热管理与制动系统
 + MEMS pressure sensors for automotive thermal and brake systems
-- 寻找空调冷媒回路用的压力检测元件
-- 需要医用级微压传感器，用于呼吸机
-- Need pressure sensing elements for refrigerant loops
+- [nev.thermal nev.electronics] 寻找空调冷媒回路用的压力检测元件
+- [bio.devices] 需要医用级微压传感器，用于呼吸机
+- [nev.thermal] Need pressure sensing elements for refrigerant loops
+- 寻找小量程气压检测芯片
 # imu | 惯性传感器 | iot.devices nev.electronics iot.sensing
 + 六轴IMU惯性测量单元与加速度计、陀螺仪
 + 高精度MEMS陀螺仪，零偏稳定性优于1°/h
@@ -281,31 +292,34 @@ SEGMENTS = """
 + 数字温湿度传感器与气体传感器（CO2、VOC）
 + 低功耗环境传感器芯片，I2C接口
 + Digital temperature/humidity and gas (CO2, VOC) sensors
-- 需要测量环境冷热干湿的小型元件，用于冷链记录仪
-- 寻找二氧化碳浓度检测器件做新风系统
-- Need air-quality sensing components for smart home devices
+- [iot.sensing] 需要测量环境冷热干湿的小型元件，用于冷链记录仪
+- [iot.devices] 寻找二氧化碳浓度检测器件做新风系统
+- [iot.devices] Need air-quality sensing components for smart home devices
+- 采购环境监测用的温湿度检测芯片
 # image-sensor | CMOS图像传感器 | iot.sensing nev.electronics iot.devices
 + CMOS图像传感器，200万–800万像素，支持星光级夜视
 + 车载CIS芯片，支持HDR与LED闪烁抑制
 + CMOS image sensors 2–8 MP with excellent low-light performance
 - 寻找摄像头感光芯片，要求夜间成像效果好
-- 需要车载摄像头用的高动态范围成像芯片
-- Looking for automotive-grade camera sensors with HDR
+- [nev.electronics] 需要车载摄像头用的高动态范围成像芯片
+- [nev.electronics] Looking for automotive-grade camera sensors with HDR
 # current-sensor | 电流传感器 | pv.inverter nev.battery-pack nev.electronics
 + 霍尔电流传感器与磁阻电流检测芯片
 + Hall-effect and TMR current sensors for EV and PV
-- 需要检测大电流的隔离测量元件，用于逆变器
-- Need isolated current sensing for battery pack monitoring
+- [pv.inverter] 需要检测大电流的隔离测量元件，用于逆变器
+- [nev.battery-pack nev.electronics] Need isolated current sensing for battery pack monitoring
 
 ## ic.pcb | 电路 电子 线路板 电子制造 | Electronics
-# pcb-hdi | 多层板与HDI | iot.devices iot.edge iot.modules bio.devices pv.inverter nev.electronics
+# pcb-hdi | 多层板与HDI
+> iot.devices iot.edge iot.modules bio.devices pv.inverter nev.electronics
 + 4–20层PCB及HDI板快速打样与批量生产
 + 高频高速PCB，支持PTFE高频板材与阻抗控制
 + Multilayer and HDI PCBs, quick-turn prototypes to volume
 - 需要多层印制电路板打样，要求48小时交付
 - 寻找做高速信号板的线路板厂，要求阻抗控制±7%
 - Looking for a quick-turn circuit board fabricator
-# pcba | SMT贴片与PCBA | iot.devices iot.edge iot.modules bio.devices pv.inverter nev.electronics
+# pcba | SMT贴片与PCBA
+> iot.devices iot.edge iot.modules bio.devices pv.inverter nev.electronics
 + SMT贴片与PCBA加工，支持01005与BGA
 + 电子制造服务EMS：贴片、插件、三防涂覆与整机组装
 + PCBA and EMS: SMT, THT, conformal coating and box build
@@ -316,15 +330,15 @@ SEGMENTS = """
 + 柔性线路板FPC与软硬结合板
 + 提供FPC设计与贴装一站式服务，含电池CCS采集组件
 + Flexible and rigid-flex circuits with assembly
-- 寻找可弯折的软板供应商，用于可穿戴设备
-- 需要电池包采样用的柔性电路，替代传统线束
-- Need flexible printed circuits for wearables
+- [iot.devices bio.devices] 寻找可弯折的软板供应商，用于可穿戴设备
+- [nev.battery-pack] 需要电池包采样用的柔性电路，替代传统线束
+- [iot.devices bio.devices] Need flexible printed circuits for wearables
 # auto-pcb | 厚铜与金属基板 | nev.electronics pv.inverter iot.edge
 + 车规级PCB，厚铜板与金属基板，IATF 16949体系
 + 大电流厚铜电路板及铝基板
 + Automotive-grade PCBs: heavy copper and metal-core boards
 - 采购能承载大电流的线路板，用于电控和充电桩
-- 需要导热好的金属基线路板做LED车灯
+- [nev.electronics] 需要导热好的金属基线路板做LED车灯
 - Need heavy-copper boards for inverter power stages
 
 ## ic.distribution | 电子 元器件 供应链 | Components
@@ -554,7 +568,8 @@ SEGMENTS = """
 - Need battery buffering for charging sites with limited grid capacity
 
 ## pv.epc | 新能源 绿能 能源 电力工程 | Renewables
-# ci-rooftop | 工商业屋顶分布式光伏 | nev.vehicle nev.battery-cell ic.fab bio.cdmo newmat.polymers
+# ci-rooftop | 工商业屋顶分布式光伏
+> nev.vehicle nev.battery-cell ic.fab bio.cdmo newmat.polymers
 + 工商业屋顶分布式光伏投资建设，合同能源管理(EMC)模式
 + 零投资屋顶光伏，业主享受电价折扣
 + Rooftop solar for factories under PPA/EMC with zero upfront cost
@@ -620,9 +635,10 @@ SEGMENTS = """
 + 280Ah/314Ah磷酸铁锂储能电芯，循环寿命8000次
 + 磷酸铁锂方形动力电芯，支持CTP成组
 + 314Ah LFP prismatic cells with 8,000 cycles
-- 采购长循环的储能专用电芯，约1GWh
-- 需要方形铁锂电池单体，用于储能柜
-- Need long-cycle LFP cells for our storage cabinets
+- [pv.storage] 采购长循环的储能专用电芯，约1GWh
+- [pv.storage] 需要方形铁锂电池单体，用于储能柜
+- [pv.storage] Need long-cycle LFP cells for our storage cabinets
+- [nev.battery-pack] 寻找铁锂体系的方形单体电芯，用于商用车电池包
 # ncm-cell | 三元与大圆柱电芯 | nev.battery-pack
 + 高镍三元软包/圆柱电芯，能量密度280Wh/kg
 + 46系大圆柱电池
@@ -721,7 +737,7 @@ SEGMENTS = """
 + 一体化压铸后地板与铝合金结构件
 + Mega-casting of aluminium underbody parts
 - 寻找大型铝合金压铸件供应商，减少焊点
-- Need large single-piece castings for the rear floor
+- [nev.vehicle] Need large single-piece castings for the rear floor
 # cfrp-parts | 碳纤维车身部件 | nev.vehicle
 + 碳纤维复合材料车身部件
 + Carbon-fibre body panels
@@ -1039,13 +1055,15 @@ SEGMENTS = """
 # nr5g | 5G模组 | iot.edge nev.electronics pv.inverter
 + 5G RedCap/5G NR模组
 + 5G NR and RedCap modules
-- 需要第五代移动通信模块，做车载T-Box
-- Need 5G connectivity modules for telematics
+- [nev.electronics] 需要第五代移动通信模块，做车载T-Box
+- [nev.electronics] Need 5G connectivity modules for telematics
+- 需要高速蜂窝联网模块用于远程视频回传
 # wifi-ble | Wi-Fi/BLE模组 | iot.devices pv.inverter
 + Wi-Fi+BLE二合一模组
 + Wi-Fi/BLE combo modules
-- 智能家电需要无线联网模块
-- Need Wi-Fi connectivity for appliances
+- [iot.devices] 智能家电需要无线联网模块
+- [iot.devices] Need Wi-Fi connectivity for appliances
+- [pv.inverter] 户用逆变器需要接入手机App的无线通信模块
 # gnss | 高精度定位模组 | iot.devices iot.edge nev.electronics
 + GNSS高精度定位模组（RTK）
 + RTK GNSS modules
@@ -1182,7 +1200,8 @@ SEGMENTS = """
 + Predictive maintenance solutions
 - 希望提前发现关键设备故障，减少停机
 - Need to reduce unplanned downtime
-# ai-inspection | AI视觉质检 | nev.vehicle nev.battery-cell pv.cell ic.packaging newmat.composites
+# ai-inspection | AI视觉质检
+> nev.vehicle nev.battery-cell pv.cell ic.packaging newmat.composites
 + AI视觉质检整体方案
 + AI visual quality inspection
 - 需要自动检出产品外观瑕疵
@@ -1196,7 +1215,7 @@ SEGMENTS = """
 - 需要厂内物料自动搬运
 
 ## iot.smart-city | 智慧城市 数字 智慧科技 | Smart City
-# smart-park | 智慧园区 
+# smart-park | 智慧园区
 + 智慧园区综合管理平台
 + Smart campus management platforms
 # smart-traffic | 智慧交通
@@ -1470,14 +1489,15 @@ SEGMENTS = """
 + 绿色信贷与碳减排挂钩贷款，利率优惠
 + "光伏贷"：分布式光伏电站建设专项贷款
 + Green loans and sustainability-linked loans at preferential rates
-- 光伏电站建设需要低息的环保专项贷款
+- [pv.epc pv.om pv.storage pv.module] 光伏电站建设需要低息的环保专项贷款
 - 节能改造项目想申请与减排指标挂钩的优惠融资
-- Need low-interest financing for a solar plant build-out
+- [pv.epc pv.om] Need low-interest financing for a solar plant build-out
 - [svc.logistics] 车队换成新能源货车，需要绿色金融支持
 # talent-loan | 人才贷 | ic iot bio newmat svc.rnd
 + "人才贷"：面向高层次人才创业企业，最高500万元
 + Talent loans for start-ups founded by leading scientists
 - 海归博士创业团队，需要启动资金
+- [svc.rnd] 孵化的教师创业团队需要人才类启动贷款
 # fx-hedge | 跨境结算与汇率避险 | ic pv nev bio iot newmat svc.logistics
 + 跨境人民币结算与远期结售汇，汇率避险
 + Cross-border settlement and FX forwards for exporters
@@ -1504,12 +1524,13 @@ SEGMENTS = """
 + Export control, sanctions screening and trade-compliance advisory
 - 出海过程中需要了解美国和欧盟的管制规则
 - Need advice on export restrictions for overseas sales
-# financing-legal | 投融资与上市法律服务 | ic pv nev bio iot newmat
+# financing-legal | 投融资与上市法律服务 | ic pv nev bio iot newmat svc.finance
 + 投融资交易、股权激励与上市法律服务
 + VC financing, ESOP and IPO counsel
 - 融资前需要律师做尽职调查和条款把关
 - 计划给员工发期权，需要方案设计
 - Need counsel for our Series B term sheet
+- [svc.finance] 投资项目交割前需要律师出具法律意见书
 # labor | 劳动用工与竞业限制
 + 劳动用工合规、竞业限制与员工纠纷
 + Employment compliance and non-compete agreements
@@ -1527,7 +1548,9 @@ SEGMENTS = """
 - [svc.logistics] 运输途中货损纠纷，需要律师处理理赔
 
 ## svc.testing | 检测 | Testing
-# elec-reliability | 电子可靠性测试 | ic.pcb ic.packaging ic.design ic.sensors ic.power-devices iot.devices iot.edge iot.modules nev.electronics pv.inverter bio.devices
+# elec-reliability | 电子可靠性测试
+> ic.pcb ic.packaging ic.design ic.sensors ic.power-devices iot.devices iot.edge
+> iot.modules nev.electronics pv.inverter bio.devices
 + 提供电子元器件失效分析、温循与HAST可靠性试验
 + PCB/PCBA可靠性测试：温度循环、冷热冲击、CAF离子迁移
 + 板级可靠性评估：高温高湿偏压、跌落与振动试验
@@ -1535,7 +1558,9 @@ SEGMENTS = """
 - 需要PCB可靠性测试和失效分析服务
 - 新产品导入前需要做板级环境应力试验
 - Need reliability qualification for our PCBA
-# failure-analysis | 失效分析 | ic.pcb ic.packaging ic.design ic.sensors ic.power-devices iot.devices nev.electronics nev.battery-pack pv.inverter
+# failure-analysis | 失效分析
+> ic.pcb ic.packaging ic.design ic.sensors ic.power-devices iot.devices nev.electronics
+> nev.battery-pack pv.inverter
 + 失效分析：X-ray、金相切片、SEM/EDS、FIB定位
 + 芯片与焊点失效分析，出具根因分析报告
 + Failure analysis: X-ray, cross-section, SEM/EDS, FIB and decap
@@ -1567,7 +1592,8 @@ SEGMENTS = """
 + Biocompatibility (ISO 10993) and IEC 60601 testing
 - 器械注册需要生物学评价和电安全报告
 - Need biocompatibility reports for device registration
-# material-test | 材料成分与性能检测 | newmat nev.battery-materials pv.aux-materials ic.materials nev.lightweight
+# material-test | 材料成分与性能检测
+> newmat nev.battery-materials pv.aux-materials ic.materials nev.lightweight
 + 材料成分与力学性能检测，出具CMA/CNAS报告
 + Material composition and mechanical testing
 - 需要第三方出具材料检验报告
@@ -1585,15 +1611,18 @@ SEGMENTS = """
 - Need temperature-controlled transport for biologics
 - [svc.testing] 检测样品需要低温寄送到实验室
 - [svc.rnd] 细胞样本需要在各实验室之间低温转运
-# hazmat | 危险品运输 | nev.battery-cell nev.battery-pack nev.battery-materials newmat.chemicals pv.storage nev.recycling
+# hazmat | 危险品运输
+> nev.battery-cell nev.battery-pack nev.battery-materials newmat.chemicals pv.storage
+> nev.recycling svc.testing
 + 危险品运输：锂电池、化学品
 + Dangerous goods transport including lithium batteries
 - 电池产品发货需要有危险品资质的承运商
 - Need a carrier licensed for Class 9 batteries
+- [svc.testing] 电池送检样品需要有危险品资质的运输
 # forwarding | 国际货代与报关 | ic pv nev bio iot newmat
 + 国际货运代理与报关
 + Freight forwarding and customs brokerage
-- 出口设备需要订舱和报关
+- 出口货物需要订舱和报关
 - Need freight forwarding for export shipments
 # warehouse | 保税仓与VMI仓储 | ic pv nev bio iot newmat
 + 园区保税仓与VMI仓储
@@ -1607,7 +1636,9 @@ SEGMENTS = """
 - [svc.testing svc.rnd] 实验室搬迁，精密仪器需要专业搬运
 
 ## svc.rnd | 研究院 | Research
-# pilot-line | 中试线 | ic.sensors ic.power-devices ic.design nev.battery-cell nev.battery-materials newmat pv.cell bio.api
+# pilot-line | 中试线
+> ic.sensors ic.power-devices ic.design nev.battery-cell nev.battery-materials newmat
+> pv.cell bio.api
 + 开放中试线：8英寸MEMS中试平台，支持工艺验证
 + 提供锂电池中试线，可做软包/方形电芯小批量试制
 + 提供新材料公斤级到吨级放大中试
@@ -1615,12 +1646,15 @@ SEGMENTS = """
 - 实验室成果需要放大验证，找不到试制产线
 - 需要小批量试生产场地来验证工艺
 - Need a pilot facility to scale up from lab to production
-# characterization | 材料表征 | newmat ic.materials pv nev.battery-materials nev.battery-cell
+# characterization | 材料表征
+> newmat ic.materials ic.fab pv.cell pv.wafer pv.aux-materials nev.battery-materials
+> nev.battery-cell
 + 材料表征平台：XRD、XPS、TEM、拉曼光谱
 + Materials characterization: XRD, XPS, TEM and Raman
 - 需要分析薄膜的晶体结构和元素价态
 - Need microscopy and spectroscopy to study our samples
-# cell-platform | 细胞实验平台 | bio
+# cell-platform | 细胞实验平台
+> bio.innovative-drug bio.biologics bio.cro bio.cdmo bio.raw-materials
 + 细胞实验平台：流式细胞、细胞培养与功能检测
 + Cell biology platform: flow cytometry and cell-based assays
 - 需要做细胞活性和药物筛选实验
@@ -1632,8 +1666,9 @@ SEGMENTS = """
 # simulation | 多物理场仿真 | nev ic pv newmat
 + 多物理场仿真与计算材料学
 + Multiphysics simulation and computational materials science
-- 需要电池热失控仿真
-- Need thermal simulation of our power module
+- [nev.battery-cell nev.battery-pack pv.storage] 需要电池热失控仿真
+- [ic.power-devices ic.packaging nev.motor pv.inverter] Need thermal simulation of our power module
+- 新产品设计阶段需要做结构与热仿真分析
 # joint-rnd | 联合攻关与揭榜挂帅
 + 承接企业技术攻关项目（揭榜挂帅），可组建联合实验室
 + Joint R&D projects and co-funded labs with companies
@@ -1655,7 +1690,9 @@ SEGMENTS = """
 - 新技术需要尽快申请保护
 - Need to protect our invention in the US and Europe
 - [svc.rnd] 科研成果需要专业代理撰写专利
-# fto | 专利检索与FTO分析 | ic pv nev bio iot newmat svc.legal
+# fto | 专利检索与FTO分析
+> ic nev bio iot newmat pv.cell pv.module pv.inverter pv.storage pv.aux-materials
+> svc.legal
 + 专利检索、FTO自由实施分析与侵权风险评估
 + Freedom-to-operate and patent landscape analysis
 - 产品上市前想确认不会侵犯别人的专利
@@ -1667,10 +1704,11 @@ SEGMENTS = """
 - 银行要求专利评估报告才能放款
 - Need a patent valuation report for the bank
 - [svc.finance] 开展知识产权质押贷款，需要合作的专利价值评估机构
-# trademark | 商标注册与海外布局 | ic pv nev bio iot newmat
+# trademark | 商标注册与海外布局 | ic pv nev bio iot newmat svc.legal
 + 商标注册与海外商标布局
 + Trademark registration at home and abroad
 - 产品出海需要在海外注册品牌
+- [svc.legal] 为客户处理涉外商标异议，需要商标代理机构配合
 # hitech-cert | 高企认定与贯标 | ic pv nev bio iot newmat
 + 高新技术企业认定与知识产权贯标
 + High-tech enterprise certification support
@@ -1680,75 +1718,441 @@ SEGMENTS = """
 
 # --------------------------------------------------------------------------------------
 # Organisations written by hand: research institutes (kind "institute") and service
-# providers (kind "service"). Format: name | positions | concept keys (a key given twice
-# means two differently worded offers of it) | size
+# providers (kind "service"): (name, positions, offered concept keys (a key given twice
+# means two differently worded offers of it), size, needed concept keys).
 # --------------------------------------------------------------------------------------
-INSTITUTES = """
-示范理工大学微电子学院可靠性实验室 | svc.testing svc.rnd | elec-reliability failure-analysis aec-qual joint-rnd | medium
-星澜产业技术研究院电子可靠性中心 | svc.testing svc.rnd | elec-reliability failure-analysis emc-safety training | large
-钱湾示范大学材料学院表征平台 | svc.rnd svc.testing | characterization material-test joint-rnd tech-transfer | medium
-示范集成电路创新中心MEMS中试平台 | svc.rnd | pilot-line simulation joint-rnd training | large
-澄岳大学功率半导体研究所 | svc.rnd svc.testing | failure-analysis simulation joint-rnd tech-transfer | medium
-示范医科大学细胞实验平台 | svc.rnd | cell-platform preclinical-research joint-rnd | medium
-曜石新材料研究院 | svc.rnd svc.testing | pilot-line characterization material-test joint-rnd | large
-示范动力电池创新中心 | svc.rnd svc.testing | pilot-line battery-safety simulation | large
-沐川生物医药研究院 | svc.rnd | cell-platform preclinical-research tech-transfer training | medium
-钱湾示范大学光伏研究院 | svc.rnd svc.testing | pilot-line pv-cert characterization joint-rnd | medium
-示范理工大学智能感知实验室 | svc.rnd | joint-rnd tech-transfer simulation training | small
-岚峰先进封装研究院 | svc.rnd svc.testing | failure-analysis elec-reliability pilot-line joint-rnd | medium
-示范医疗器械创新研究院 | svc.rnd svc.testing | med-test preclinical-research joint-rnd | medium
-汐屿碳材料实验室 | svc.rnd | characterization pilot-line tech-transfer | small
-示范汽车电子研究所 | svc.testing svc.rnd | emc-safety elec-reliability failure-analysis joint-rnd | medium
-澄岳大学化学工程学院中试基地 | svc.rnd | pilot-line characterization joint-rnd training | medium
-示范计量测试研究院 | svc.testing | calibration material-test elec-reliability | large
-钱湾示范大学药学院 | svc.rnd | preclinical-research cell-platform tech-transfer joint-rnd | medium
-峻砺宽禁带半导体研究中心 | svc.rnd svc.testing | pilot-line failure-analysis characterization | medium
-示范智能制造研究院 | svc.rnd | simulation joint-rnd training tech-transfer | medium
-星晞生物样本库与转化平台 | svc.rnd | cell-platform joint-rnd tech-transfer | small
-砚川储能安全实验室 | svc.testing svc.rnd | battery-safety simulation failure-analysis | medium
-示范理工大学高分子研究所 | svc.rnd svc.testing | characterization material-test pilot-line tech-transfer | medium
-溯光光电检测中心 | svc.testing | pv-cert material-test calibration | small
-示范微纳加工平台 | svc.rnd | pilot-line characterization training | medium
-翎川医学检验研究所 | svc.testing svc.rnd | med-test cell-platform | small
-示范新能源汽车技术研究院 | svc.rnd svc.testing | simulation joint-rnd battery-safety | large
-示范理工大学电子工程系PCB工艺实验室 | svc.testing svc.rnd | elec-reliability failure-analysis material-test | small
-珩岳磁性材料研究所 | svc.rnd | characterization pilot-line joint-rnd | small
-"""
+INSTITUTES: tuple[tuple[str, str, str, str, str], ...] = (
+    (
+        "示范理工大学微电子学院可靠性实验室",
+        "svc.testing svc.rnd",
+        "elec-reliability failure-analysis aec-qual joint-rnd",
+        "medium",
+        "test-equipment equipment-lease product-liability",
+    ),
+    (
+        "星澜产业技术研究院电子可靠性中心",
+        "svc.testing svc.rnd",
+        "elec-reliability failure-analysis emc-safety training",
+        "large",
+        "test-equipment equipment-lease contracts labor",
+    ),
+    (
+        "钱湾示范大学材料学院表征平台",
+        "svc.rnd svc.testing",
+        "characterization material-test joint-rnd tech-transfer",
+        "medium",
+        "precision-moving equipment-lease patent-filing",
+    ),
+    (
+        "示范集成电路创新中心MEMS中试平台",
+        "svc.rnd",
+        "pilot-line simulation joint-rnd training",
+        "large",
+        "etch-depo parts talent-loan patent-filing",
+    ),
+    (
+        "澄岳大学功率半导体研究所",
+        "svc.rnd svc.testing",
+        "failure-analysis simulation joint-rnd tech-transfer",
+        "medium",
+        "test-equipment etch-depo patent-filing",
+    ),
+    (
+        "示范医科大学细胞实验平台",
+        "svc.rnd",
+        "cell-platform preclinical-research joint-rnd",
+        "medium",
+        "media lab-reagents pharma-cold-chain",
+    ),
+    (
+        "曜石新材料研究院",
+        "svc.rnd svc.testing",
+        "pilot-line characterization material-test joint-rnd",
+        "large",
+        "equipment-lease patent-filing precision-moving contracts",
+    ),
+    (
+        "示范动力电池创新中心",
+        "svc.rnd svc.testing",
+        "pilot-line battery-safety simulation",
+        "large",
+        "equipment-lease talent-loan patent-filing",
+    ),
+    (
+        "沐川生物医药研究院",
+        "svc.rnd",
+        "cell-platform preclinical-research tech-transfer training",
+        "medium",
+        "media lab-reagents pharma-cold-chain patent-filing",
+    ),
+    (
+        "钱湾示范大学光伏研究院",
+        "svc.rnd svc.testing",
+        "pilot-line pv-cert characterization joint-rnd",
+        "medium",
+        "equipment-lease patent-filing",
+    ),
+    (
+        "示范理工大学智能感知实验室",
+        "svc.rnd",
+        "joint-rnd tech-transfer simulation training",
+        "small",
+        "patent-filing talent-loan",
+    ),
+    (
+        "岚峰先进封装研究院",
+        "svc.rnd svc.testing",
+        "failure-analysis elec-reliability pilot-line joint-rnd",
+        "medium",
+        "parts test-equipment equipment-lease",
+    ),
+    (
+        "示范医疗器械创新研究院",
+        "svc.rnd svc.testing",
+        "med-test preclinical-research joint-rnd",
+        "medium",
+        "lab-reagents pharma-cold-chain patent-filing",
+    ),
+    (
+        "汐屿碳材料实验室",
+        "svc.rnd",
+        "characterization pilot-line tech-transfer",
+        "small",
+        "precision-moving patent-filing",
+    ),
+    (
+        "示范汽车电子研究所",
+        "svc.testing svc.rnd",
+        "emc-safety elec-reliability failure-analysis joint-rnd",
+        "medium",
+        "test-equipment contracts product-liability",
+    ),
+    (
+        "澄岳大学化学工程学院中试基地",
+        "svc.rnd",
+        "pilot-line characterization joint-rnd training",
+        "medium",
+        "equipment-lease patent-filing talent-loan",
+    ),
+    (
+        "示范计量测试研究院",
+        "svc.testing",
+        "calibration material-test elec-reliability",
+        "large",
+        "contracts labor product-liability",
+    ),
+    (
+        "钱湾示范大学药学院",
+        "svc.rnd",
+        "preclinical-research cell-platform tech-transfer joint-rnd",
+        "medium",
+        "media lab-reagents patent-filing",
+    ),
+    (
+        "峻砺宽禁带半导体研究中心",
+        "svc.rnd svc.testing",
+        "pilot-line failure-analysis characterization",
+        "medium",
+        "etch-depo parts talent-loan",
+    ),
+    (
+        "示范智能制造研究院",
+        "svc.rnd",
+        "simulation joint-rnd training tech-transfer",
+        "medium",
+        "patent-filing talent-loan",
+    ),
+    (
+        "星晞生物样本库与转化平台",
+        "svc.rnd",
+        "cell-platform joint-rnd tech-transfer",
+        "small",
+        "pharma-cold-chain lab-reagents",
+    ),
+    (
+        "砚川储能安全实验室",
+        "svc.testing svc.rnd",
+        "battery-safety simulation failure-analysis",
+        "medium",
+        "equipment-lease product-liability precision-moving",
+    ),
+    (
+        "示范理工大学高分子研究所",
+        "svc.rnd svc.testing",
+        "characterization material-test pilot-line tech-transfer",
+        "medium",
+        "patent-filing equipment-lease",
+    ),
+    (
+        "溯光光电检测中心",
+        "svc.testing",
+        "pv-cert material-test calibration",
+        "small",
+        "precision-moving contracts",
+    ),
+    (
+        "示范微纳加工平台",
+        "svc.rnd",
+        "pilot-line characterization training",
+        "medium",
+        "etch-depo parts test-equipment",
+    ),
+    (
+        "翎川医学检验研究所",
+        "svc.testing svc.rnd",
+        "med-test cell-platform",
+        "small",
+        "pharma-cold-chain lab-reagents",
+    ),
+    (
+        "示范新能源汽车技术研究院",
+        "svc.rnd svc.testing",
+        "simulation joint-rnd battery-safety",
+        "large",
+        "talent-loan patent-filing equipment-lease",
+    ),
+    (
+        "示范理工大学电子工程系PCB工艺实验室",
+        "svc.testing svc.rnd",
+        "elec-reliability failure-analysis material-test",
+        "small",
+        "test-equipment contracts",
+    ),
+    (
+        "珩岳磁性材料研究所",
+        "svc.rnd",
+        "characterization pilot-line joint-rnd",
+        "small",
+        "patent-filing precision-moving",
+    ),
+)
 
-SERVICES = """
-星澜银行杭州科技支行 | svc.finance | kechuang-loan ip-pledge order-finance fx-hedge | large
-澄岳农商银行科创金融部 | svc.finance | kechuang-loan talent-loan green-loan equipment-lease | large
-示范科技银行 | svc.finance | kechuang-loan ip-pledge venture talent-loan | large
-汐源金融租赁有限公司 | svc.finance | equipment-lease equipment-lease green-loan | medium
-峻拓创业投资管理有限公司 | svc.finance | venture venture talent-loan | small
-沐川银行滨江支行 | svc.finance | order-finance ip-pledge green-loan fx-hedge | large
-岚棠融资担保有限公司 | svc.finance | kechuang-loan ip-pledge order-finance | medium
-澄衡律师事务所 | svc.legal | ip-litigation contracts financing-legal bank-dd | medium
-星屿律师事务所 | svc.legal | export-control contracts labor product-liability | medium
-示范知识产权律师事务所 | svc.legal | ip-litigation ip-litigation labor financing-legal | small
-朴石律师事务所 | svc.legal | contracts bank-dd product-liability labor | small
-曜渊律师事务所 | svc.legal | export-control financing-legal ip-litigation | medium
-示范检测认证（杭州）有限公司 | svc.testing | elec-reliability failure-analysis emc-safety aec-qual | large
-砚衡检测技术有限公司 | svc.testing | emc-safety calibration material-test | medium
-湛禾电池检测有限公司 | svc.testing | battery-safety battery-safety emc-safety | medium
-霁峰材料检测中心有限公司 | svc.testing | material-test failure-analysis calibration | small
-骁衡医疗器械检验有限公司 | svc.testing | med-test med-test material-test | small
-琮舟光伏检测有限公司 | svc.testing | pv-cert material-test calibration | small
-星拓电子可靠性实验室有限公司 | svc.testing | elec-reliability failure-analysis aec-qual | small
-汐舟冷链物流有限公司 | svc.logistics | pharma-cold-chain pharma-cold-chain warehouse | medium
-峻川供应链管理有限公司 | svc.logistics | forwarding warehouse hazmat | medium
-曜帆危险品运输有限公司 | svc.logistics | hazmat hazmat forwarding | small
-琮棠精密物流有限公司 | svc.logistics | precision-moving warehouse forwarding | small
-栎原国际货运代理有限公司 | svc.logistics | forwarding warehouse pharma-cold-chain | medium
-珩屿知识产权代理有限公司 | svc.ip | patent-filing fto trademark | small
-示范专利事务所 | svc.ip | patent-filing fto hitech-cert | small
-朴岳知识产权评估有限公司 | svc.ip | ip-valuation fto | micro
-芮禾知识产权服务有限公司 | svc.ip | trademark hitech-cert patent-filing | micro
-岫辰专利代理事务所 | svc.ip | patent-filing ip-valuation hitech-cert | small
-示范中试基地运营有限公司 | svc.rnd | pilot-line training | medium
-澈川科技成果转化服务中心 | svc.rnd | tech-transfer joint-rnd | small
-桐峰仿真技术服务有限公司 | svc.rnd | simulation characterization | micro
-"""
+SERVICES: tuple[tuple[str, str, str, str, str], ...] = (
+    (
+        "星澜银行杭州科技支行",
+        "svc.finance",
+        "kechuang-loan ip-pledge order-finance fx-hedge",
+        "large",
+        "ip-valuation bank-dd contracts",
+    ),
+    (
+        "澄岳农商银行科创金融部",
+        "svc.finance",
+        "kechuang-loan talent-loan green-loan equipment-lease",
+        "large",
+        "bank-dd contracts labor",
+    ),
+    (
+        "示范科技银行",
+        "svc.finance",
+        "kechuang-loan ip-pledge venture talent-loan",
+        "large",
+        "ip-valuation bank-dd",
+    ),
+    (
+        "汐源金融租赁有限公司",
+        "svc.finance",
+        "equipment-lease equipment-lease green-loan",
+        "medium",
+        "contracts bank-dd",
+    ),
+    (
+        "峻拓创业投资管理有限公司",
+        "svc.finance",
+        "venture venture talent-loan",
+        "small",
+        "financing-legal contracts",
+    ),
+    (
+        "沐川银行滨江支行",
+        "svc.finance",
+        "order-finance ip-pledge green-loan fx-hedge",
+        "large",
+        "bank-dd contracts ip-valuation",
+    ),
+    (
+        "岚棠融资担保有限公司",
+        "svc.finance",
+        "kechuang-loan ip-pledge order-finance",
+        "medium",
+        "ip-valuation bank-dd labor",
+    ),
+    (
+        "澄衡律师事务所",
+        "svc.legal",
+        "ip-litigation contracts financing-legal bank-dd",
+        "medium",
+        "fto",
+    ),
+    (
+        "星屿律师事务所",
+        "svc.legal",
+        "export-control contracts labor product-liability",
+        "medium",
+        "trademark",
+    ),
+    (
+        "示范知识产权律师事务所",
+        "svc.legal",
+        "ip-litigation ip-litigation labor financing-legal",
+        "small",
+        "fto trademark",
+    ),
+    (
+        "朴石律师事务所",
+        "svc.legal",
+        "contracts bank-dd product-liability labor",
+        "small",
+        "trademark",
+    ),
+    (
+        "曜渊律师事务所",
+        "svc.legal",
+        "export-control financing-legal ip-litigation",
+        "medium",
+        "fto",
+    ),
+    (
+        "示范检测认证（杭州）有限公司",
+        "svc.testing",
+        "elec-reliability failure-analysis emc-safety aec-qual",
+        "large",
+        "equipment-lease product-liability",
+    ),
+    (
+        "砚衡检测技术有限公司",
+        "svc.testing",
+        "emc-safety calibration material-test",
+        "medium",
+        "contracts labor",
+    ),
+    (
+        "湛禾电池检测有限公司",
+        "svc.testing",
+        "battery-safety battery-safety emc-safety",
+        "medium",
+        "hazmat equipment-lease",
+    ),
+    (
+        "霁峰材料检测中心有限公司",
+        "svc.testing",
+        "material-test failure-analysis calibration",
+        "small",
+        "contracts precision-moving",
+    ),
+    (
+        "骁衡医疗器械检验有限公司",
+        "svc.testing",
+        "med-test med-test material-test",
+        "small",
+        "pharma-cold-chain contracts",
+    ),
+    (
+        "琮舟光伏检测有限公司",
+        "svc.testing",
+        "pv-cert material-test calibration",
+        "small",
+        "precision-moving labor",
+    ),
+    (
+        "星拓电子可靠性实验室有限公司",
+        "svc.testing",
+        "elec-reliability failure-analysis aec-qual",
+        "small",
+        "equipment-lease product-liability",
+    ),
+    (
+        "汐舟冷链物流有限公司",
+        "svc.logistics",
+        "pharma-cold-chain pharma-cold-chain warehouse",
+        "medium",
+        "cold-logger fleet-saas green-loan",
+    ),
+    (
+        "峻川供应链管理有限公司",
+        "svc.logistics",
+        "forwarding warehouse hazmat",
+        "medium",
+        "rfid fleet-saas fx-hedge",
+    ),
+    (
+        "曜帆危险品运输有限公司",
+        "svc.logistics",
+        "hazmat hazmat forwarding",
+        "small",
+        "fleet-saas equipment-lease product-liability",
+    ),
+    (
+        "琮棠精密物流有限公司",
+        "svc.logistics",
+        "precision-moving warehouse forwarding",
+        "small",
+        "rfid product-liability",
+    ),
+    (
+        "栎原国际货运代理有限公司",
+        "svc.logistics",
+        "forwarding warehouse pharma-cold-chain",
+        "medium",
+        "fx-hedge export-control contracts",
+    ),
+    (
+        "珩屿知识产权代理有限公司",
+        "svc.ip",
+        "patent-filing fto trademark",
+        "small",
+        "ip-litigation contracts",
+    ),
+    (
+        "示范专利事务所",
+        "svc.ip",
+        "patent-filing fto hitech-cert",
+        "small",
+        "ip-litigation labor",
+    ),
+    (
+        "朴岳知识产权评估有限公司",
+        "svc.ip",
+        "ip-valuation fto",
+        "micro",
+        "contracts labor",
+    ),
+    (
+        "芮禾知识产权服务有限公司",
+        "svc.ip",
+        "trademark hitech-cert patent-filing",
+        "micro",
+        "ip-litigation",
+    ),
+    (
+        "岫辰专利代理事务所",
+        "svc.ip",
+        "patent-filing ip-valuation hitech-cert",
+        "small",
+        "ip-litigation contracts",
+    ),
+    (
+        "示范中试基地运营有限公司",
+        "svc.rnd",
+        "pilot-line training",
+        "medium",
+        "etch-depo equipment-lease talent-loan",
+    ),
+    (
+        "澈川科技成果转化服务中心",
+        "svc.rnd",
+        "tech-transfer joint-rnd",
+        "small",
+        "patent-filing talent-loan",
+    ),
+    (
+        "桐峰仿真技术服务有限公司",
+        "svc.rnd",
+        "simulation characterization",
+        "micro",
+        "equipment-lease patent-filing",
+    ),
+)
 
 # --------------------------------------------------------------------------------------
 # Invented company names: brand (first × second syllable) + segment word + legal form.
@@ -1775,8 +2179,16 @@ GIVEN_NAMES = (
     "丽娜 嘉懿 明轩 若溪 振宇 静怡 天佑 梓萱 亦凡 书瑶 立群"
 )
 ROLES = {
-    "enterprise": ("销售总监", "市场部经理", "商务经理", "采购经理", "技术总监", "BD经理",
-                   "供应链经理", "总经理助理"),
+    "enterprise": (
+        "销售总监",
+        "市场部经理",
+        "商务经理",
+        "采购经理",
+        "技术总监",
+        "BD经理",
+        "供应链经理",
+        "总经理助理",
+    ),
     "institute": ("平台主任", "实验室主任", "成果转化办主任", "项目经理", "副院长"),
     "svc.finance": ("客户经理", "科技金融部总经理", "公司业务部经理"),
     "svc.legal": ("合伙人", "高级律师"),
@@ -1786,12 +2198,22 @@ ROLES = {
     "svc.rnd": ("运营总监", "项目经理"),
 }
 
-PARKS = ("滨江园区", "钱塘新区", "未来科技城", "萧山经济技术开发区", "余杭经济技术开发区",
-         "紫金港科技城")
+PARKS = (
+    "滨江园区",
+    "钱塘新区",
+    "未来科技城",
+    "萧山经济技术开发区",
+    "余杭经济技术开发区",
+    "紫金港科技城",
+)
 # park districts each chain tends to cluster in (weights in PARKS order)
 PARK_WEIGHTS = {
-    "ic": (5, 2, 3, 1, 1, 2), "iot": (5, 1, 4, 1, 1, 3), "pv": (1, 2, 1, 3, 4, 1),
-    "nev": (1, 3, 1, 5, 2, 1), "bio": (1, 5, 2, 1, 3, 2), "newmat": (1, 4, 1, 3, 3, 1),
+    "ic": (5, 2, 3, 1, 1, 2),
+    "iot": (5, 1, 4, 1, 1, 3),
+    "pv": (1, 2, 1, 3, 4, 1),
+    "nev": (1, 3, 1, 5, 2, 1),
+    "bio": (1, 5, 2, 1, 3, 2),
+    "newmat": (1, 4, 1, 3, 3, 1),
     "svc": (3, 2, 3, 1, 1, 2),
 }
 
@@ -1803,40 +2225,114 @@ HIGH_TECH = ("高新技术企业", "浙江省科学技术厅")
 SPECIALISED = ("省级专精特新中小企业", "浙江省经济和信息化厅")
 CHAIN_QUALS: dict[str, tuple[tuple[str, str], ...]] = {
     "ic": (("IATF 16949", "*"), ("ISO 45001", "*"), ("ESD S20.20", "*")),
-    "pv": (("IEC 61215/IEC 61730", "示范光伏认证中心"), ("UL 61730", "UL"),
-           ("CQC光伏产品认证", "中国质量认证中心")),
+    "pv": (("ISO 45001", "*"), ("ISO 50001 能源管理体系", "*")),
     "nev": (("IATF 16949", "*"), ("ISO 26262 功能安全", "*"), ("ISO 45001", "*")),
     "bio": (("ISO 13485", "*"), ("药品GMP符合性检查", "浙江省药品监督管理局")),
-    "iot": (("ISO 27001", "*"), ("CMMI 3级", "CMMI Institute"), ("SRRC型号核准", "工业和信息化部"),
-            ("CCC认证", "中国质量认证中心"), ("CE", "欧盟公告机构"), ("FCC", "FCC")),
+    "iot": (
+        ("ISO 27001", "*"),
+        ("CMMI 3级", "CMMI Institute"),
+        ("SRRC型号核准", "工业和信息化部"),
+        ("CCC认证", "中国质量认证中心"),
+        ("CE", "欧盟公告机构"),
+        ("FCC", "FCC"),
+    ),
     "newmat": (("IATF 16949", "*"), ("UL 94 V-0", "UL"), ("RoHS/REACH符合性", "第三方检测机构")),
 }
 SEGMENT_QUALS: dict[str, tuple[tuple[str, str], ...]] = {
-    "bio.api": (("药品GMP符合性检查", "浙江省药品监督管理局"), ("药品生产许可证", "浙江省药品监督管理局"),
-                ("FDA DMF备案", "U.S. FDA")),
-    "bio.formulation": (("药品GMP符合性检查", "浙江省药品监督管理局"),
-                        ("药品生产许可证", "浙江省药品监督管理局")),
-    "bio.cdmo": (("药品GMP符合性检查", "浙江省药品监督管理局"), ("EU GMP", "欧盟成员国药品监管机构")),
+    "ic.eda": (("ISO 27001", "*"), ("CMMI 3级", "CMMI Institute")),
+    "ic.design": (("ISO 26262 功能安全流程认证", "*"), ("IATF 16949", "*")),
+    "ic.distribution": (("ESD S20.20", "*"), ("ISO 45001", "*")),
+    "pv.module": (
+        ("IEC 61215/IEC 61730", "示范光伏认证中心"),
+        ("UL 61730", "UL"),
+        ("CQC光伏产品认证", "中国质量认证中心"),
+    ),
+    "pv.epc": (("电力工程施工总承包资质", "浙江省住房和城乡建设厅"), ("ISO 45001", "*")),
+    "pv.om": (("承装(修、试)电力设施许可证", "国家能源局浙江监管办公室"), ("ISO 45001", "*")),
+    "nev.vehicle": (
+        ("IATF 16949", "*"),
+        ("道路机动车辆生产企业准入", "工业和信息化部"),
+        ("CCC认证", "中国质量认证中心"),
+    ),
+    "nev.recycling": (("废旧动力蓄电池综合利用行业规范条件", "工业和信息化部"), ("ISO 45001", "*")),
+    "bio.innovative-drug": (
+        ("药品上市许可持有人(MAH)", "国家药品监督管理局"),
+        ("药品GMP符合性检查", "浙江省药品监督管理局"),
+    ),
+    "bio.biologics": (
+        ("药品GMP符合性检查", "浙江省药品监督管理局"),
+        ("药品生产许可证", "浙江省药品监督管理局"),
+    ),
+    "bio.raw-materials": (("ISO 13485", "*"), ("ISO 45001", "*")),
+    "iot.industrial": (
+        ("ISO 27001", "*"),
+        ("CMMI 3级", "CMMI Institute"),
+        ("两化融合管理体系评定", "*"),
+    ),
+    "iot.smart-city": (
+        ("ISO 27001", "*"),
+        ("网络安全等级保护三级", "公安机关备案测评机构"),
+        ("电子与智能化工程专业承包资质", "浙江省住房和城乡建设厅"),
+    ),
+    "newmat.chemicals": (
+        ("安全生产许可证", "浙江省应急管理厅"),
+        ("危险化学品经营许可证", "杭州市应急管理局"),
+        ("IATF 16949", "*"),
+    ),
+    "newmat.precursors": (("安全生产许可证", "浙江省应急管理厅"), ("ISO 45001", "*")),
+    "bio.api": (
+        ("药品GMP符合性检查", "浙江省药品监督管理局"),
+        ("药品生产许可证", "浙江省药品监督管理局"),
+        ("FDA DMF备案", "U.S. FDA"),
+    ),
+    "bio.formulation": (
+        ("药品GMP符合性检查", "浙江省药品监督管理局"),
+        ("药品生产许可证", "浙江省药品监督管理局"),
+    ),
+    "bio.cdmo": (
+        ("药品GMP符合性检查", "浙江省药品监督管理局"),
+        ("EU GMP", "欧盟成员国药品监管机构"),
+    ),
     "bio.cro": (("GLP认证", "国家药品监督管理局"), ("AAALAC认证", "AAALAC International")),
-    "bio.devices": (("ISO 13485", "*"), ("医疗器械生产许可证", "浙江省药品监督管理局"),
-                    ("CE (MDR)", "欧盟公告机构"), ("FDA 510(k)", "U.S. FDA")),
+    "bio.devices": (
+        ("ISO 13485", "*"),
+        ("医疗器械生产许可证", "浙江省药品监督管理局"),
+        ("CE (MDR)", "欧盟公告机构"),
+        ("FDA 510(k)", "U.S. FDA"),
+    ),
     "bio.ivd": (("ISO 13485", "*"), ("医疗器械生产许可证", "浙江省药品监督管理局")),
-    "bio.distribution": (("药品经营许可证", "浙江省药品监督管理局"), ("药品GSP认证", "浙江省药品监督管理局")),
+    "bio.distribution": (
+        ("药品经营许可证", "浙江省药品监督管理局"),
+        ("药品GSP认证", "浙江省药品监督管理局"),
+    ),
     "newmat.medical": (("ISO 13485", "*"), ("USP Class VI", "第三方检测机构")),
-    "nev.battery-cell": (("IATF 16949", "*"), ("UN38.3", "第三方检测机构"), ("GB 38031 检验", "第三方检测机构")),
-    "nev.battery-pack": (("IATF 16949", "*"), ("UN38.3", "第三方检测机构"), ("GB 38031 检验", "第三方检测机构")),
+    "nev.battery-cell": (
+        ("IATF 16949", "*"),
+        ("UN38.3", "第三方检测机构"),
+        ("GB 38031 检验", "第三方检测机构"),
+    ),
+    "nev.battery-pack": (
+        ("IATF 16949", "*"),
+        ("UN38.3", "第三方检测机构"),
+        ("GB 38031 检验", "第三方检测机构"),
+    ),
     "nev.charging": (("CQC充电设备认证", "中国质量认证中心"), ("CE", "欧盟公告机构")),
     "pv.inverter": (("CE", "欧盟公告机构"), ("UL 1741", "UL"), ("CQC并网认证", "中国质量认证中心")),
     "pv.storage": (("UL 9540A", "UL"), ("IEC 62619", "第三方检测机构")),
-    "iot.platform": (("ISO 27001", "*"), ("网络安全等级保护三级", "公安机关备案测评机构"),
-                     ("CMMI 5级", "CMMI Institute")),
+    "iot.platform": (
+        ("ISO 27001", "*"),
+        ("网络安全等级保护三级", "公安机关备案测评机构"),
+        ("CMMI 5级", "CMMI Institute"),
+    ),
     "iot.os": (("ISO 27001", "*"), ("CMMI 3级", "CMMI Institute")),
 }
 SVC_QUALS: dict[str, tuple[tuple[str, str], ...]] = {
     "svc.finance": (("金融许可证", "国家金融监督管理总局浙江监管局"),),
     "svc.legal": (("律师事务所执业许可证", "浙江省司法厅"),),
-    "svc.testing": (("CNAS实验室认可", "中国合格评定国家认可委员会"),
-                    ("CMA检验检测机构资质认定", "浙江省市场监督管理局")),
+    "svc.testing": (
+        ("CNAS实验室认可", "中国合格评定国家认可委员会"),
+        ("CMA检验检测机构资质认定", "浙江省市场监督管理局"),
+    ),
     "svc.logistics": (("道路运输经营许可证", "杭州市交通运输局"), ("AEO高级认证", "杭州海关")),
     "svc.ip": (("专利代理机构执业许可证", "国家知识产权局"),),
     "svc.rnd": (("省级重点实验室", "浙江省科学技术厅"), ("省级新型研发机构", "浙江省科学技术厅")),
@@ -1853,178 +2349,324 @@ CONCEPT_QUALS: dict[str, tuple[str, str]] = {
 # --------------------------------------------------------------------------------------
 # Optional tails that make statements read like real postings.
 # --------------------------------------------------------------------------------------
+# Segments whose offers are physical goods, and segments whose offers are services; the
+# rest (vehicles, drugs, medical devices) only get neutral tails.
+GOODS_SEGMENTS = frozenset(
+    "ic.materials ic.equipment ic.design ic.power-devices ic.sensors ic.pcb pv.polysilicon "
+    "pv.wafer pv.aux-materials pv.cell pv.module pv.inverter pv.bos pv.storage "
+    "nev.battery-materials nev.battery-cell nev.battery-pack nev.motor nev.electronics "
+    "nev.lightweight nev.thermal bio.raw-materials bio.api iot.modules iot.sensing "
+    "iot.devices iot.edge newmat.precursors newmat.metals newmat.chemicals newmat.polymers "
+    "newmat.composites newmat.wide-bandgap newmat.coatings newmat.magnetic newmat.thermal "
+    "newmat.medical".split()
+)
+SERVICE_SEGMENTS = frozenset(
+    "ic.eda ic.fab ic.packaging ic.distribution pv.epc pv.om nev.charging nev.recycling "
+    "bio.cro bio.cdmo bio.distribution iot.os iot.platform iot.industrial iot.smart-city "
+    "svc.finance svc.legal svc.testing svc.logistics svc.rnd svc.ip".split()
+)
 OFFER_TAILS_ZH = {
-    "ic": ("支持小批量打样", "交期4–6周", "可提供样品评估", "已在多家头部客户批量导入", "本地FAE现场支持"),
-    "pv": ("可签订年度框架协议", "已供货多个百兆瓦级项目", "省内48小时送达", "支持定制"),
-    "nev": ("已进入多家主机厂供应链", "支持同步开发", "年产能充足", "可驻厂服务"),
-    "bio": ("符合GMP要求", "可提供样品试用", "支持中美双报", "提供完整注册技术文件"),
-    "iot": ("支持定制开发", "提供SDK与开发板", "已对接主流云平台", "7×24小时技术支持"),
-    "newmat": ("可提供COA与MSDS", "支持小批量试样", "吨级稳定供货", "可按客户配方定制"),
+    "goods": (
+        "可提供样品测试",
+        "交期稳定",
+        "产能充足，可签订年度框架协议",
+        "已批量供货行业头部客户",
+        "支持按需定制",
+    ),
+    "service": ("可安排技术交流", "本地团队响应及时", "已服务园区多家企业", "支持按项目定制方案"),
+    "neutral": ("欢迎洽谈合作", "已服务长三角多家客户", "园区企业优先对接"),
+    "ic": ("支持小批量打样", "本地FAE现场支持"),
+    "iot": ("支持小批量打样", "提供SDK与参考设计"),
+    "nev": ("已进入多家主机厂供应链", "可驻厂服务"),
+    "pv": ("已供货多个百兆瓦级项目",),
+    "newmat": ("可提供COA与MSDS", "吨级稳定供货"),
+    "bio": ("可提供COA与注册支持文件",),
     "svc.finance": ("最快3个工作日放款", "园区企业享受贴息", "线上申请、线下尽调"),
     "svc.legal": ("首次咨询免费", "团队具有理工科背景", "可常驻园区服务"),
     "svc.testing": ("5个工作日出具报告", "支持加急", "可上门取样"),
     "svc.logistics": ("全程GPS与温度可追溯", "园区内当日提货", "覆盖长三角"),
-    "svc.rnd": ("面向园区企业开放预约", "可签订联合研发协议", "按机时收费"),
-    "svc.ip": ("代理师具有理工科背景", "支持园区补贴申报", "快速预审通道"),
+    "svc.rnd": ("面向园区企业开放预约", "可签订联合研发协议", "欢迎企业来访交流"),
+    "svc.ip": ("代理师具有理工科背景", "协助申报园区补贴", "快速预审通道"),
 }
-OFFER_TAILS_EN = (
-    "samples available", "short lead times", "local support in Hangzhou",
-    "open to joint development",
-)
-NEED_TAILS_ZH = ("希望长期合作", "要求交期短", "优先考虑园区内企业", "年采购量较大",
-                 "有意向者请联系我们", "可先小批量试用", "欢迎推荐")
+OFFER_TAILS_EN = {
+    "goods": ("samples available", "short lead times", "local support in Hangzhou"),
+    "service": ("local team in Hangzhou", "open to joint projects"),
+    "neutral": ("open to partnerships",),
+}
+NEED_TAILS_ZH = {
+    "goods": ("要求交期短", "年采购量较大", "可先小批量试用"),
+    "any": ("希望长期合作", "优先考虑园区内企业", "有意向者请联系我们", "欢迎推荐"),
+}
 NEED_TAILS_EN = ("long-term partnership preferred", "local partner preferred", "urgent")
 
 # --------------------------------------------------------------------------------------
 # Hand-picked need → offer pairs for end-to-end tests. Both texts are taken verbatim from
-# the pools above; the generator plants each pair on a customer and a supplier.
+# the pools above; the generator plants each pair on a customer and a supplier. Grouped by
+# language: zh → zh paraphrases, en → zh, en → en, and zh → en last (the hardest case for
+# multilingual-e5-small, which scores Chinese text against Chinese offers markedly higher).
 # --------------------------------------------------------------------------------------
 PROBES: tuple[tuple[str, str, str], ...] = (
-    ("寻找碳化硅MOSFET功率器件供应商，用于800V电驱",
-     "SiC power modules for traction inverters, AEC-Q101 qualified",
-     "碳化硅 = SiC; 800V电驱 = traction inverter; Chinese need, English offer"),
-    ("需要PCB可靠性测试和失效分析服务",
-     "Board-level reliability testing: thermal cycling, HAST, vibration and drop",
-     "PCB可靠性测试 = board-level reliability testing (thermal cycling, HAST)"),
-    ("新产品导入前需要做板级环境应力试验",
-     "提供电子元器件失效分析、温循与HAST可靠性试验",
-     "environmental stress tests on boards = temperature cycling / HAST reliability tests"),
-    ("客户退回的芯片需要查明损坏原因",
-     "Failure analysis: X-ray, cross-section, SEM/EDS, FIB and decap",
-     "finding why returned chips broke is failure analysis"),
-    ("焊点开裂问题需要找出根本原因",
-     "失效分析：X-ray、金相切片、SEM/EDS、FIB定位",
-     "root cause of cracked solder joints = failure analysis by cross-section and SEM"),
-    ("想用公司的发明专利换取银行授信",
-     "IP pledge financing: loans secured by granted patents and trademarks",
-     "borrowing against patents = IP pledge financing"),
-    ("研发投入大、缺少可抵押的固定资产，希望获得信用类贷款",
-     "\"Sci-Tech Loan\": unsecured credit lines for high-tech SMEs up to RMB 10 million",
-     "no collateral + credit loan = unsecured credit line for tech SMEs"),
-    ("下游大客户账期长达半年，想把应收款提前变现",
-     "Order-based loans and receivables factoring backed by anchor-customer orders",
-     "cashing receivables early = receivables factoring"),
-    ("竞争对手仿制我们的产品，需要维权",
-     "Patent litigation and trade-secret protection",
-     "a copied product calls for patent litigation"),
-    ("产品上市前想确认不会侵犯别人的专利",
-     "Freedom-to-operate and patent landscape analysis",
-     "checking we infringe nobody before launch = freedom-to-operate analysis"),
-    ("银行要求专利评估报告才能放款",
-     "IP valuation for pledge loans and equity contribution",
-     "the bank's patent appraisal report = IP valuation for pledge loans"),
-    ("工厂用电峰谷差大，想配置储能降低电费",
-     "C&I battery storage cabinets (215 kWh) for peak shaving",
-     "cutting the electricity bill from peak/valley tariffs = C&I storage for peak shaving"),
-    ("厂房屋顶闲置，希望零投入装太阳能发电来降低电费",
-     "Rooftop solar for factories under PPA/EMC with zero upfront cost",
-     "idle factory roof, no investment = rooftop solar PPA with zero upfront cost"),
-    ("采购把直流电转换为交流电的并网设备",
-     "String inverters 3–350 kW, max efficiency 99%",
-     "a device turning DC into grid AC is an inverter"),
-    ("大型地面电站需要能随太阳转动的支架系统",
-     "Single-axis trackers with 10–15% yield gain",
-     "mounting that follows the sun = single-axis tracker"),
-    ("厂房屋顶承重有限，需要重量轻的太阳能板",
-     "Lightweight flexible modules for low-load roofs",
-     "roof with limited load needs lightweight modules"),
-    ("需要电池状态估算与均衡控制的管理系统",
-     "BMS with SOC/SOH estimation, ISO 26262 ASIL-C",
-     "battery state estimation and balancing = BMS with SOC/SOH"),
-    ("一体化压铸需要不用热处理的铝合金材料",
-     "Heat-treatment-free die-casting alloys",
-     "same material described in Chinese and in English"),
-    ("需要低铁损的电机铁芯材料",
-     "新能源汽车用高牌号无取向硅钢",
-     "low-loss motor core lamination = non-oriented electrical (silicon) steel"),
-    ("需要电机转子用的永磁体",
-     "高性能烧结钕铁硼磁钢，晶界扩散低重稀土",
-     "rotor permanent magnets = sintered NdFeB magnets"),
-    ("需要填充发热芯片与散热器间隙的材料",
-     "Thermal pads and gels, 1.5–12 W/m·K",
-     "filling the gap between a hot chip and its heatsink = thermal interface pads/gels"),
-    ("需要防止热失控蔓延的隔热材料",
-     "Fire-barrier coatings and mica sheets for packs",
-     "stopping thermal-runaway propagation = fire barriers / mica sheets in packs"),
-    ("需要抗体纯化用的亲和介质，国产替代",
-     "Protein A and ion-exchange chromatography resins",
-     "affinity media for antibody purification = Protein A resin"),
-    ("寻找成分明确的哺乳动物细胞营养液，替代进口品牌",
-     "Serum-free CHO media and feeds",
-     "defined nutrient solution for mammalian cells = serum-free CHO medium"),
-    ("申报IND前需要做安全性评价",
-     "GLP toxicology studies",
-     "IND-enabling safety assessment = GLP toxicology"),
-    ("需要单抗药物的临床样品生产",
-     "mAb CDMO: cell line, process development and GMP supply",
-     "clinical material for a monoclonal antibody = mAb CDMO GMP supply"),
-    ("生物样本需要全程冷藏运输",
-     "GSP-compliant 2–8 °C pharma cold chain",
-     "refrigerated transport of biological samples = 2–8 °C cold chain"),
-    ("电池产品发货需要有危险品资质的承运商",
-     "Dangerous goods transport including lithium batteries",
-     "carrier licensed for hazardous goods = dangerous goods transport of lithium batteries"),
-    ("需要能识别人员和车辆的视频监控设备",
-     "AI cameras with on-board analytics",
-     "video surveillance recognising people and vehicles = AI cameras"),
-    ("需要把老旧PLC数据接入云端的采集设备",
-     "Industrial IoT gateways (Modbus, OPC UA)",
-     "bringing legacy PLC data to the cloud = industrial IoT gateway"),
-    ("需要电池供电多年的窄带联网模块，用于水表",
-     "NB-IoT modules with ultra-low PSM current",
-     "narrowband, years on a battery, water meters = NB-IoT with low PSM current"),
-    ("需要姿态检测芯片，用于智能穿戴和机器人",
-     "6-axis IMUs, accelerometers and gyroscopes",
-     "attitude sensing chip = IMU / gyroscope"),
-    ("寻找摄像头感光芯片，要求夜间成像效果好",
-     "CMOS image sensors 2–8 MP with excellent low-light performance",
-     "camera light-sensing chip with good night imaging = low-light CMOS image sensor"),
-    ("寻找低导通电阻的开关管，用于电池保护板",
-     "Low-voltage trench/SGT MOSFETs for BMS, motor control and power supplies",
-     "low on-resistance switch for battery protection = low-voltage MOSFET"),
-    ("需要外包芯片量产测试，包括高低温筛选",
-     "Wafer sort, final test and burn-in services including tri-temp automotive test",
-     "outsourced production test with hot/cold screening = CP/FT with tri-temp test"),
-    ("初创团队需要低成本的拼片流片机会来验证原型",
-     "Multi-project wafer (MPW) shuttles every quarter for prototypes",
-     "shared low-cost tape-out = MPW shuttle"),
-    ("寻找经过流片验证的高速串行接口IP授权",
-     "Silicon-proven SerDes and DDR PHY IP licensing on 28nm/40nm nodes",
-     "silicon-proven high-speed serial interface IP = SerDes IP"),
-    ("实验室成果需要放大验证，找不到试制产线",
-     "Open pilot line for process validation and small-batch trial production",
-     "scaling a lab result on a trial line = pilot line"),
-    ("需要分析薄膜的晶体结构和元素价态",
-     "材料表征平台：XRD、XPS、TEM、拉曼光谱",
-     "crystal structure = XRD, element valence state = XPS"),
-    ("需要做细胞活性和药物筛选实验",
-     "Cell biology platform: flow cytometry and cell-based assays",
-     "cell viability and drug screening = cell-based assays"),
-    ("采购高压实密度的磷酸铁锂粉体",
-     "LFP and high-nickel NCM cathode materials",
-     "磷酸铁锂 = LFP cathode material"),
-    ("需要CNT导电剂来提升电池倍率",
-     "碳纳米管导电浆料与PVDF粘结剂",
-     "CNT = 碳纳米管 conductive additive"),
-    ("收购退役动力电池包",
-     "Retired EV packs available for recycling or second life",
-     "same thing in Chinese and English: retired EV battery packs"),
-    ("晶圆清洗需要超纯酸",
-     "G5级高纯硫酸、双氧水、氢氟酸",
-     "ultra-pure acids for wafer cleaning = G5 sulfuric / hydrofluoric acid"),
-    ("需要超低功耗的短距离无线芯片，做可穿戴设备",
-     "Low-power BLE and Wi-Fi 6 SoCs for IoT devices",
-     "short-range low-power wireless chip = BLE SoC"),
-    ("出海过程中需要了解美国和欧盟的管制规则",
-     "Export control, sanctions screening and trade-compliance advisory",
-     "US/EU control rules when going abroad = export-control advisory"),
+    (
+        "需要PCB可靠性测试和失效分析服务",
+        "提供电子元器件失效分析、温循与HAST可靠性试验",
+        "the product owner's example: PCB reliability tests = temperature cycling and HAST",
+    ),
+    (
+        "焊点开裂问题需要找出根本原因",
+        "失效分析：X-ray、金相切片、SEM/EDS、FIB定位",
+        "root cause of cracked solder joints = failure analysis by X-ray, cross-section, SEM",
+    ),
+    (
+        "客户退回的芯片需要查明损坏原因",
+        "芯片与焊点失效分析，出具根因分析报告",
+        "why returned chips broke = failure analysis with a root-cause report",
+    ),
+    (
+        "需要分析薄膜的晶体结构和元素价态",
+        "材料表征平台：XRD、XPS、TEM、拉曼光谱",
+        "crystal structure = XRD, element valence state = XPS",
+    ),
+    (
+        "核心技术人员离职带走图纸资料，需要追究责任",
+        "知识产权维权：证据保全、诉前禁令与侵权赔偿",
+        "staff leaving with drawings is a trade-secret case: evidence preservation, injunction",
+    ),
+    (
+        "需要无担保的流动资金支持新产品研发",
+        '"科创贷"：面向高新技术企业的信用贷款，最高1000万元，无需抵押',
+        "unsecured working capital for R&D = the bank's Sci-Tech credit loan without collateral",
+    ),
+    (
+        "寻找股权融资，计划启动B轮",
+        "产业投资基金，聚焦A轮至C轮硬科技企业",
+        "raising a Series B = venture fund investing in rounds A to C",
+    ),
+    (
+        "放贷前需要第三方律所核查借款企业",
+        "为银行提供授信尽职调查与担保物法律审查",
+        "a bank's legal check of a borrower = credit due diligence for banks",
+    ),
+    (
+        "封装线扩产，需要焊线机和装片机",
+        "全自动固晶机、引线键合机及塑封设备",
+        "焊线机 = 引线键合机 (wire bonder), 装片机 = 固晶机 (die bonder)",
+    ),
+    (
+        "倒装封装前需要在晶圆上做焊球凸点",
+        "晶圆凸块(Bumping)与再布线RDL中道加工",
+        "solder bumps on wafers before flip-chip = wafer bumping",
+    ),
+    (
+        "寻找带神经网络加速单元的摄像头主控芯片",
+        "边缘AI视觉处理芯片，内置NPU，算力4TOPS",
+        "neural-network accelerator = NPU; camera main chip = vision SoC",
+    ),
+    (
+        "寻找可弯折的软板供应商，用于可穿戴设备",
+        "柔性线路板FPC与软硬结合板",
+        "bendable board = flexible printed circuit (FPC)",
+    ),
+    (
+        "寻找空调冷媒回路用的压力检测元件",
+        "车规级压力传感器，用于热管理与制动系统",
+        "refrigerant-loop pressure element = automotive pressure sensor for thermal management",
+    ),
+    (
+        "寻找摄像头感光芯片，要求夜间成像效果好",
+        "CMOS图像传感器，200万–800万像素，支持星光级夜视",
+        "camera light-sensing chip for night imaging = low-light (starlight) CMOS image sensor",
+    ),
+    (
+        "寻找低导通电阻的开关管，用于电池保护板",
+        "提供低内阻功率场效应管，适用于BMS和电机控制",
+        "low on-resistance switch for battery protection = low-resistance power MOSFET for BMS",
+    ),
+    (
+        "晶圆清洗需要超纯酸",
+        "G5级高纯硫酸、双氧水、氢氟酸",
+        "ultra-pure acids for wafer cleaning = G5 sulfuric / hydrofluoric acid",
+    ),
+    (
+        "需要非接触式人体感知设备",
+        "毫米波雷达，人体存在检测",
+        "contactless human sensing = mmWave presence radar",
+    ),
+    (
+        "希望提前发现关键设备故障，减少停机",
+        "设备预测性维护解决方案",
+        "finding failures before they happen = predictive maintenance",
+    ),
+    (
+        "需要监测电机轴承状态的传感器",
+        "振动、温度无线传感器，用于设备预测性维护",
+        "bearing condition monitoring = wireless vibration/temperature sensors",
+    ),
+    (
+        "智能家电需要无线联网模块",
+        "Wi-Fi+BLE二合一模组",
+        "wireless connectivity for appliances = Wi-Fi/BLE combo module",
+    ),
+    (
+        "需要统计工厂碳排放的软件",
+        "能耗监测与碳管理平台",
+        "counting a factory's emissions = carbon management platform",
+    ),
+    (
+        "需要监控运输车辆位置和油耗",
+        "车队管理与轨迹追踪SaaS",
+        "tracking trucks' position and fuel = fleet management SaaS",
+    ),
+    (
+        "需要耐候性好的组件背面保护材料",
+        "光伏背板（KPK/KPF/CPC结构）",
+        "weather-resistant rear protection of a module = PV backsheet",
+    ),
+    (
+        "需要双玻组件层压用的聚烯烃薄膜",
+        "EVA、POE及EPE共挤封装胶膜",
+        "polyolefin lamination film = POE/EPE encapsulant",
+    ),
+    (
+        "厂房屋顶承重有限，需要重量轻的太阳能板",
+        "轻质柔性光伏组件，适用于彩钢瓦屋顶",
+        "roof with limited load = lightweight flexible modules for metal roofs",
+    ),
+    (
+        "寻找能处理头尾料和边皮料的回收商",
+        "回收硅料、埚底料清洗与再利用服务",
+        "ingot tops/tails and slab offcuts = recycled silicon cleaning and reuse",
+    ),
+    (
+        "收购电池厂的边角料和报废电芯",
+        "电芯生产废料及不良品定向处置合作",
+        "buying scrap and rejected cells = cell production scrap for recyclers",
+    ),
+    (
+        "需要模压用片状复合材料",
+        "碳纤维预浸料与SMC片材",
+        "sheet composite for compression moulding = SMC / prepreg",
+    ),
+    (
+        "需要耐盐雾的非金属支架材料",
+        "拉挤玻璃钢型材，用于光伏支架",
+        "corrosion-proof non-metal mounting = pultruded FRP profiles",
+    ),
+    (
+        "需要关键合成片段的放大生产",
+        "医药中间体定制合成，吨级产能",
+        "scaling up a key synthetic building block = custom intermediate synthesis",
+    ),
+    (
+        "采购已做关联审评的活性药物成分",
+        "特色原料药，已通过CEP与美国DMF登记",
+        "active ingredient with a linked regulatory review = API with CEP/DMF",
+    ),
+    (
+        "需要居家长时间心律监测产品",
+        "可穿戴动态心电监护贴",
+        "long-term home heart-rhythm monitoring = wearable ambulatory ECG patch",
+    ),
+    ("需要医院常用的针剂品种", "小容量注射剂与冻干粉针", "针剂 = 注射剂 / 粉针 (injectables)"),
+    (
+        "需要小批量试生产场地来验证工艺",
+        "提供新材料公斤级到吨级放大中试",
+        "small trial production to validate a process = kg-to-ton pilot scale-up",
+    ),
+    (
+        "生物样本需要全程冷藏运输",
+        "2–8℃医药冷链运输，GSP认证",
+        "refrigerated transport of biological samples = 2–8 °C pharma cold chain",
+    ),
+    (
+        "Looking for 1200V silicon-carbide switches for an 800V e-axle",
+        "1200V/650V碳化硅MOSFET芯片及单管",
+        "silicon-carbide switches = 碳化硅MOSFET",
+    ),
+    (
+        "Looking for a Bluetooth LE chip with long battery life for wearables",
+        "低功耗蓝牙BLE 5.3 SoC与Wi-Fi 6芯片",
+        "Bluetooth LE chip with long battery life = 低功耗蓝牙 SoC",
+    ),
+    (
+        "Need remote firmware update capability",
+        "设备安全启动与OTA升级方案",
+        "remote firmware update = OTA升级",
+    ),
+    (
+        "Need a cloud platform to manage connected devices",
+        "物联网设备接入与管理平台，支持百万级连接",
+        "cloud platform for connected devices = 物联网设备管理平台",
+    ),
+    (
+        "Looking for low-cost second-life batteries for backup storage",
+        "退役电池梯次利用储能产品",
+        "second-life batteries = 退役电池梯次利用",
+    ),
+    (
+        "Need advice on export restrictions for overseas sales",
+        "出口管制、贸易合规与海外投资法律服务",
+        "export restrictions = 出口管制",
+    ),
+    (
+        "Raising a Series B round; looking for a lead investor",
+        "投贷联动：股权投资+认股权贷款组合方案",
+        "a funding round needs equity investment = 股权投资",
+    ),
+    (
+        "Our customers pay in 120 days; need to turn invoices into cash sooner",
+        '"订单贷"与应收账款保理，凭核心企业订单放款',
+        "turning invoices into cash = 应收账款保理 (receivables factoring)",
+    ),
+    (
+        "Need low-power wide-area connectivity for smart meters",
+        "NB-IoT modules with ultra-low PSM current",
+        "low-power wide-area connectivity = NB-IoT",
+    ),
+    (
+        "Need a gateway to connect legacy PLCs to the cloud",
+        "Industrial IoT gateways (Modbus, OPC UA)",
+        "legacy PLCs speak Modbus / OPC UA; an industrial IoT gateway connects them",
+    ),
+    (
+        "Looking for motion sensors for wearables and robots",
+        "6-axis IMUs, accelerometers and gyroscopes",
+        "motion sensors = IMUs, accelerometers, gyroscopes",
+    ),
+    (
+        "寻找碳化硅MOSFET功率器件供应商，用于800V电驱",
+        "SiC power modules for traction inverters, AEC-Q101 qualified",
+        "the product owner's example: 碳化硅 = SiC; 800V电驱 = traction inverter",
+    ),
+    (
+        "想用公司的发明专利换取银行授信",
+        "IP pledge financing: loans secured by granted patents and trademarks",
+        "borrowing against patents = IP pledge financing",
+    ),
+    (
+        "需要抗体纯化用的亲和介质，国产替代",
+        "Protein A and ion-exchange chromatography resins",
+        "affinity media for antibody purification = Protein A resin",
+    ),
+    (
+        "需要填充发热芯片与散热器间隙的材料",
+        "Thermal pads and gels, 1.5–12 W/m·K",
+        "filling the gap between a hot chip and its heatsink = thermal interface pads and gels",
+    ),
 )
 
 # Segments whose first two enterprises are built to share offers (find-substitute answers),
 # with the chain the "unrelated" organisation is taken from.
 SUBSTITUTE_SEGMENTS: tuple[tuple[str, str], ...] = (
-    ("ic.power-devices", "bio"), ("ic.packaging", "pv"), ("ic.pcb", "bio"),
-    ("pv.module", "ic"), ("pv.inverter", "bio"), ("nev.battery-materials", "iot"),
-    ("nev.battery-pack", "bio"), ("bio.cdmo", "nev"), ("bio.raw-materials", "pv"),
-    ("iot.modules", "newmat"), ("newmat.thermal", "bio"), ("newmat.magnetic", "iot"),
+    ("ic.power-devices", "bio"),
+    ("ic.packaging", "pv"),
+    ("ic.pcb", "bio"),
+    ("pv.module", "ic"),
+    ("pv.inverter", "bio"),
+    ("nev.battery-materials", "iot"),
+    ("nev.battery-pack", "bio"),
+    ("bio.cdmo", "nev"),
+    ("bio.raw-materials", "pv"),
+    ("iot.modules", "newmat"),
+    ("newmat.thermal", "bio"),
+    ("newmat.magnetic", "iot"),
 )

@@ -1,0 +1,144 @@
+"""All statement vectors of a catalog: one vector index per `Space`, kept in sync.
+
+Separate from the engine so that building, syncing and persisting vectors is one concern
+and ranking another.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from embeddings.base import Encoder, F32Array
+from matcher.index import IndexKind, VectorIndex, make_index, open_index, write_json_atomic
+from matcher.language import LanguageCentering
+from matcher.profiles import Space, StatementTable, encode_for
+
+__all__ = ["StatementIndex"]
+
+log = logging.getLogger(__name__)
+
+_MANIFEST = "manifest.json"
+_CENTERING = "language_means.npz"
+
+
+class StatementIndex:
+    """Vectors for every statement in ``table``, searchable per space."""
+
+    def __init__(
+        self,
+        table: StatementTable,
+        encoder: Encoder,
+        *,
+        index_kind: IndexKind = IndexKind.FAISS_FLAT,
+        centering: float = 1.0,
+    ) -> None:
+        self.table = table
+        self.encoder = encoder
+        self.index_kind = index_kind
+        self.centering = LanguageCentering(centering)
+        self.indexes: dict[Space, VectorIndex] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.indexes)
+
+    def rows(self, space: Space) -> npt.NDArray[np.int64]:
+        return np.flatnonzero(self.table.mask(space)).astype(np.int64)
+
+    def encode(self, space: Space, texts: Sequence[str]) -> F32Array:
+        """Vectors for texts as statements of ``space`` are encoded: prefix, then centering."""
+        return self.centering.transform(space.value, texts, encode_for(self.encoder, space, texts))
+
+    def _texts(self, rows: npt.NDArray[np.int64]) -> list[str]:
+        return [self.table.texts[int(r)] for r in rows]
+
+    def build(self) -> None:
+        """Encode every statement (cache permitting), fit the language means, index."""
+        for space in Space:
+            rows = self.rows(space)
+            texts = self._texts(rows)
+            raw = encode_for(self.encoder, space, texts)
+            if len(rows):
+                self.centering.fit(space.value, texts, raw)
+            index = make_index(self.index_kind, self.encoder.dim)
+            if len(rows):
+                index.upsert(
+                    self.table.ids[rows], self.centering.transform(space.value, texts, raw)
+                )
+            self.indexes[space] = index
+            log.info("indexed %d %s statements", len(rows), space.value)
+
+    def sync(self) -> dict[str, int]:
+        """Bring loaded indexes in line with the table: encode only what is new.
+
+        The language means stay as fitted at build time, so old and new vectors agree.
+        """
+        added = removed = 0
+        for space in Space:
+            index = self.indexes.get(space) or make_index(self.index_kind, self.encoder.dim)
+            rows = self.rows(space)
+            have = index.ids()
+            stale = np.setdiff1d(have, self.table.ids[rows])
+            removed += index.delete(stale) if len(stale) else 0
+            new_rows = rows[~np.isin(self.table.ids[rows], have)]
+            if len(new_rows):
+                index.upsert(self.table.ids[new_rows], self.encode(space, self._texts(new_rows)))
+                added += len(new_rows)
+            self.indexes[space] = index
+        return {"added": added, "removed": removed}
+
+    def search(
+        self, space: Space, queries: F32Array, k: int, allowed: npt.NDArray[np.int64] | None
+    ) -> tuple[F32Array, npt.NDArray[np.int64]]:
+        """(scores, statement rows), each (n, k); rows −1 where nothing was found."""
+        if not self.indexes:
+            raise RuntimeError("the statement index is empty; build() or load() it first")
+        index = self.indexes[space]
+        k = max(1, min(k, len(index)))
+        scores, ids = index.search(queries, k, allowed)
+        return scores, self.table.rows_of(ids)
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        for space, index in self.indexes.items():
+            index.save(folder / f"{space.value}.index")
+        self.centering.save(folder / _CENTERING)
+        write_json_atomic(
+            folder / _MANIFEST,
+            {
+                "model_id": self.encoder.model_id,
+                "dim": self.encoder.dim,
+                "index_kind": self.index_kind.value,
+                "language_centering": self.centering.strength,
+                "statements": {s.value: len(i) for s, i in self.indexes.items()},
+            },
+        )
+
+    def load(self, folder: Path) -> dict[str, int]:
+        """Open saved indexes if they fit this encoder, then sync; else build from scratch."""
+        try:
+            doc = json.loads((folder / _MANIFEST).read_text(encoding="utf-8"))
+            fits = (
+                doc.get("model_id") == self.encoder.model_id
+                and doc.get("dim") == self.encoder.dim
+                and doc.get("index_kind") == self.index_kind.value
+                and doc.get("language_centering") == self.centering.strength
+            )
+            if fits:
+                self.centering = LanguageCentering.load(folder / _CENTERING)
+                for space in Space:
+                    path = folder / f"{space.value}.index"
+                    self.indexes[space] = open_index(self.index_kind, path)
+        except (OSError, ValueError, KeyError, RuntimeError) as exc:
+            log.info("no usable index in %s (%s); building", folder, exc)
+            fits = False
+        if not fits:
+            self.indexes.clear()
+            self.build()
+            return {"added": len(self.table), "removed": 0}
+        return self.sync()
