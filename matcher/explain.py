@@ -53,7 +53,10 @@ def explain(
     today: dt.date,
 ) -> str:
     """One line of reasons: which statement met which, the chain link, qualifications, place."""
-    bits = [_evidence_phrase(e) for e in evidence[:2]]
+    # a second pair is shown only when it is nearly as strong as the first: a weak pair
+    # would suggest a reason the ranking did not really rest on
+    strong = [e for e in evidence[:2] if evidence and e.score >= evidence[0].score - 0.03]
+    bits = [_evidence_phrase(e) for e in strong]
     chain = relation_phrase(taxonomy, *relation)
     if chain:
         bits.append(f"产业链：{chain}")

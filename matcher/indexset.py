@@ -36,7 +36,7 @@ class StatementIndex:
         encoder: Encoder,
         *,
         index_kind: IndexKind = IndexKind.FAISS_FLAT,
-        centering: float = 1.0,
+        centering: float = 0.5,
     ) -> None:
         self.table = table
         self.encoder = encoder

@@ -172,9 +172,11 @@ class ChainAwareRanker(Ranker):
                     region[i] = 0.5
                 if inp.task is Task.SUBSTITUTES and c.kind is not q.kind:
                     kind[i] = -1.0
-        parts["chain"] = (w.chain * chain).astype(np.float32)
+        if q is not None:  # a free question has no chain position or place of its own
+            parts["chain"] = (w.chain * chain).astype(np.float32)
         parts["qualification"] = (w.qualification * qual).astype(np.float32)
-        parts["region"] = (w.region * region).astype(np.float32)
+        if q is not None:
+            parts["region"] = (w.region * region).astype(np.float32)
         if inp.task is Task.SUBSTITUTES:
             parts["kind"] = (w.kind * kind).astype(np.float32)
         if inp.semantic_reverse is not None:

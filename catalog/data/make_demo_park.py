@@ -730,6 +730,14 @@ def stats(records: list[dict[str, Any]], orgs: list[Draft]) -> dict[str, Any]:
     }
 
 
+# What `chainmatch demo` shows: two partner searches, one substitute search, two questions.
+TOUR = {
+    "partners": ["demo-nev-0019", "demo-ic-0029"],
+    "substitutes": ["demo-ic-0034"],
+    "ask": ["需要PCB可靠性测试和失效分析服务", "Looking for a bank loan secured by our patents"],
+}
+
+
 def generate(seed: int = SEED) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     tax = load_taxonomy(TAXONOMY_PATH)
     pools = parse_pools(P.SEGMENTS, tax)
@@ -737,7 +745,7 @@ def generate(seed: int = SEED) -> tuple[dict[str, Any], dict[str, Any], dict[str
     orgs = gen.build()
     records = [gen.record(o) for o in orgs]
     check_catalog(records, orgs, tax)
-    park = {"description": DESCRIPTION, "organisations": records}
+    park = {"description": DESCRIPTION, "tour": TOUR, "organisations": records}
     probes = {
         "description": "Known answers in demo_park.json for end-to-end tests: each probe's need "
         "is met by the supplier's offer although the wording differs (other_suppliers offer the "

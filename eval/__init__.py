@@ -1,0 +1,1 @@
+"""Evaluation: metrics, baselines, benchmarks and reports (drives matcher directly)."""
