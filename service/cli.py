@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -95,6 +96,9 @@ def _run(fn: Callable[[], T]) -> T:
     except (OSError, ValueError) as exc:
         err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from None
+    except sqlite3.Error as exc:  # e.g. a locked or read-only catalog file
+        err.print(f"[red]error:[/red] catalog database: {escape(str(exc))}")
+        raise typer.Exit(1) from None
 
 
 # ----------------------------------------------------------------------------- options
