@@ -293,6 +293,21 @@ def ask(
     _run(go)
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=32, help="Worker processes.")] = 1,
+) -> None:
+    """Run the HTTP API and the cooperation map page (http://HOST:PORT/)."""
+    import uvicorn
+
+    if state.home is not None:
+        os.environ["CHAINMATCH_HOME"] = str(state.home)
+    os.environ["CHAINMATCH_ENCODER"] = state.encoder.value
+    uvicorn.run("service.api.app:create_app", factory=True, host=host, port=port, workers=workers)
+
+
 @index_app.command("rebuild")
 def index_rebuild() -> None:
     """Re-encode (cache permitting) and rebuild the index from the whole catalog."""

@@ -1,0 +1,101 @@
+"""The FastAPI app factory: settings in, app out; the engine loads in ``lifespan``."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
+
+from matcher.workspace import Workspace
+from service.api.errors import install_error_handlers
+from service.api.routes import chains, health, match, orgs
+from service.api.state import EngineHolder
+from service.settings import Settings
+
+__all__ = ["WEB_DIR", "create_app"]
+
+log = logging.getLogger(__name__)
+
+WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+ECHARTS = WEB_DIR / "node_modules" / "echarts" / "dist" / "echarts.min.js"
+
+DESCRIPTION = """
+ChainMatch 产业链供需匹配引擎: find partners (找合作) and substitutes (找替代) among a park's
+organisations, ask free questions (一问即答), and draw the cooperation opportunity map
+(合作机会图谱). Reads are open; writes and contact data need the bearer token configured in
+`CHAINMATCH_TOKEN` (without one the service is read-only). Every error has the body
+`{"detail": "...", "errors": [{"field": "...", "message": "...", "row": null}]}`.
+"""
+
+
+def _limit_threads(n: int) -> None:
+    """One OpenMP thread per worker: requests run in parallel, not each op on all cores."""
+    import faiss
+    import torch
+
+    faiss.omp_set_num_threads(n)
+    torch.set_num_threads(n)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        ws = Workspace(
+            settings.paths(),
+            encoder_kind=settings.encoder,
+            index_kind=settings.index,
+            progress=False,
+        )
+        try:
+            if settings.load_demo:
+                ws.load_demo()
+            app.state.holder = await run_in_threadpool(EngineHolder, ws)
+            _limit_threads(settings.omp_threads)
+            log.info("engine ready: %d organisations", len(app.state.holder.engine.orgs))
+            yield
+        finally:
+            ws.close()
+
+    app = FastAPI(
+        title="ChainMatch",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "DELETE"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+    for module in (health, orgs, match, chains):
+        app.include_router(module.router)
+
+    @app.get("/", include_in_schema=False)
+    def page() -> FileResponse:
+        return FileResponse(WEB_DIR / "index.html", media_type="text/html")
+
+    @app.get("/vendor/echarts.min.js", include_in_schema=False)
+    def echarts() -> FileResponse:
+        if not ECHARTS.exists():
+            from fastapi import HTTPException
+
+            raise HTTPException(
+                404, f"ECharts is not installed: run 'npm --prefix {WEB_DIR} install'"
+            )
+        return FileResponse(ECHARTS, media_type="text/javascript")
+
+    app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
+    return app

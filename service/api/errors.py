@@ -1,0 +1,56 @@
+"""One error shape everywhere; statuses come from `service.errors`, as for the CLI."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from catalog.errors import ChainMatchError, ImportValidationError, NotFoundError
+from service.api.schemas import ErrorBody, ErrorItem
+from service.errors import http_status
+
+__all__ = ["install_error_handlers"]
+
+
+def _json(status: int, body: ErrorBody, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(status_code=status, content=body.model_dump(), headers=headers)
+
+
+def _loc(loc: tuple[int | str, ...] | list[int | str]) -> str:
+    return ".".join(str(p) for p in loc)
+
+
+async def _validation(request: Request, exc: Exception) -> JSONResponse:
+    exc = cast(RequestValidationError, exc)
+    items = [
+        ErrorItem(field=_loc(e.get("loc", ())), message=e.get("msg", "")) for e in exc.errors()
+    ]
+    detail = "; ".join(f"{i.field}: {i.message}" for i in items[:3])
+    return _json(422, ErrorBody(detail=f"invalid request: {detail}", errors=items))
+
+
+async def _domain(request: Request, exc: Exception) -> JSONResponse:
+    if isinstance(exc, ImportValidationError):
+        items = [ErrorItem(field=e.field, message=e.message, row=e.row) for e in exc.errors]
+        head = str(exc).splitlines()[0]
+        return _json(422, ErrorBody(detail=head, errors=items))
+    if isinstance(exc, NotFoundError):
+        return _json(404, ErrorBody(detail=str(exc)))
+    if isinstance(exc, ChainMatchError):
+        return _json(http_status(exc), ErrorBody(detail=str(exc)))
+    return _json(500, ErrorBody(detail="internal error"))
+
+
+async def _http(request: Request, exc: Exception) -> JSONResponse:
+    exc = cast(StarletteHTTPException, exc)
+    return _json(exc.status_code, ErrorBody(detail=str(exc.detail)), dict(exc.headers or {}))
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(ChainMatchError, _domain)
+    app.add_exception_handler(StarletteHTTPException, _http)

@@ -1,0 +1,141 @@
+"""/orgs: list, read, create, update, delete and bulk import. HTTP in, library calls out."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Request, Response, UploadFile
+from starlette.concurrency import run_in_threadpool
+
+from catalog.importer import import_organisations
+from catalog.models import Organisation, OrgKind
+from catalog.store import CatalogStore
+from service.api.deps import Authorised, HolderDep, SettingsDep, WriterDep
+from service.api.schemas import (
+    ErrorBody,
+    ErrorItem,
+    ImportResult,
+    OrgCreate,
+    OrgList,
+    OrgPublic,
+    OrgUpdate,
+)
+
+router = APIRouter(prefix="/orgs", tags=["organisations"])
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "missing or wrong bearer token"},
+    403: {"model": ErrorBody, "description": "the service is read-only"},
+    404: {"model": ErrorBody, "description": "no organisation with that id"},
+    422: {"model": ErrorBody, "description": "invalid input, with the field path"},
+}
+
+
+def _public(org: Organisation, authorised: bool) -> OrgPublic:
+    data = org.model_dump()
+    hidden = bool(org.contacts) and not authorised
+    if not authorised:
+        data["contacts"] = ()
+    return OrgPublic(**data, contacts_hidden=hidden)
+
+
+@router.get("", response_model=OrgList, responses=ERRORS)
+def list_orgs(
+    holder: HolderDep,
+    authorised: Authorised,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    kind: OrgKind | None = None,
+    chain: Annotated[str | None, Query(max_length=64)] = None,
+    segment: Annotated[str | None, Query(max_length=64)] = None,
+    park: Annotated[str | None, Query(max_length=64)] = None,
+    q: Annotated[str | None, Query(max_length=100, description="name or alias contains")] = None,
+) -> OrgList:
+    """Organisations, ordered by id, with filters and pagination."""
+    store = holder.store
+    items = store.list(
+        kind=kind, chain=chain, segment=segment, park=park, q=q, limit=limit, offset=offset
+    )
+    total = store.count(kind=kind, chain=chain, segment=segment, park=park, q=q)
+    return OrgList(total=total, items=[_public(o, authorised) for o in items])
+
+
+@router.get("/{org_id}", response_model=OrgPublic, responses=ERRORS)
+def get_org(org_id: str, holder: HolderDep, authorised: Authorised) -> OrgPublic:
+    """One organisation; contacts only with a valid bearer token."""
+    return _public(holder.store.get(org_id), authorised)
+
+
+@router.post(
+    "", status_code=201, response_model=OrgPublic, responses=ERRORS, dependencies=[WriterDep]
+)
+def create_org(org: OrgCreate, holder: HolderDep) -> OrgPublic:
+    """Add an organisation; 409 if the id exists. The index is updated before this returns."""
+    new = Organisation(**org.model_dump())
+    holder.write(lambda store: store.insert([new]))
+    return _public(new, True)
+
+
+@router.put("/{org_id}", response_model=OrgPublic, responses=ERRORS, dependencies=[WriterDep])
+def update_org(org_id: str, change: OrgUpdate, holder: HolderDep) -> OrgPublic:
+    """Change some fields of an organisation; the rest stay."""
+
+    def apply(store: CatalogStore) -> Organisation:
+        current = store.get(org_id)
+        updated = Organisation.model_validate(
+            {**current.model_dump(), **change.model_dump(exclude_unset=True)}
+        )
+        store.upsert([updated])
+        return updated
+
+    return _public(holder.write(apply), True)
+
+
+@router.delete("/{org_id}", status_code=204, responses=ERRORS, dependencies=[WriterDep])
+def delete_org(org_id: str, holder: HolderDep) -> Response:
+    holder.write(lambda store: store.delete([org_id]))
+    return Response(status_code=204)
+
+
+@router.post(
+    "/import",
+    response_model=ImportResult,
+    responses={**ERRORS, 413: {"model": ErrorBody, "description": "file too large"}},
+    dependencies=[WriterDep],
+)
+async def import_orgs(
+    request: Request,
+    file: UploadFile,
+    holder: HolderDep,
+    settings: SettingsDep,
+    skip_invalid: bool = False,
+) -> ImportResult:
+    """Bulk import a CSV, XLSX or JSON file; any bad row rejects the file unless skip_invalid."""
+    size = int(request.headers.get("content-length") or 0)
+    if size > settings.max_upload_bytes:
+        raise HTTPException(413, f"upload of {size} bytes exceeds {settings.max_upload_bytes}")
+    suffix = Path(file.filename or "").suffix.lower()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"upload{suffix}"
+        written = 0
+        with open(path, "wb") as fh:
+            while chunk := await file.read(1 << 16):
+                written += len(chunk)
+                if written > settings.max_upload_bytes:
+                    raise HTTPException(413, f"upload exceeds {settings.max_upload_bytes} bytes")
+                fh.write(chunk)
+        tax = holder.workspace.taxonomy
+
+        def run(store: CatalogStore) -> ImportResult:
+            report = import_organisations(store, path, taxonomy=tax, skip_invalid=skip_invalid)
+            return ImportResult(
+                imported=report.imported,
+                skipped_rows=report.skipped_rows,
+                errors=[
+                    ErrorItem(field=e.field, message=e.message, row=e.row) for e in report.errors
+                ],
+            )
+
+        return await run_in_threadpool(holder.write, run)

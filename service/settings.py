@@ -1,0 +1,48 @@
+"""One `Settings` object for the HTTP service, read from ``CHAINMATCH_*`` variables."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from matcher.index import IndexKind
+from matcher.workspace import EncoderKind, Paths
+
+__all__ = ["Settings"]
+
+log = logging.getLogger(__name__)
+
+
+class Settings(BaseSettings):
+    """Built once in the app factory, never at import time."""
+
+    model_config = SettingsConfigDict(env_prefix="CHAINMATCH_", extra="ignore")
+
+    home: Path = Field(default_factory=lambda: Paths.from_env().home)
+    models: Path | None = None
+    encoder: EncoderKind = EncoderKind.E5_SMALL
+    index: IndexKind = IndexKind.FAISS_FLAT
+    token: SecretStr | None = Field(
+        default=None, description="bearer token for writes and contact data; none = read-only"
+    )
+    cors_origins: list[str] = Field(default_factory=list)
+    max_upload_bytes: int = Field(default=5_000_000, ge=1_000, le=500_000_000)
+    max_k: int = Field(default=100, ge=1, le=1000)
+    load_demo: bool = Field(default=True, description="load the demo park into an empty catalog")
+    omp_threads: int = Field(default=1, ge=1, le=64)
+
+    @field_validator("token")
+    @classmethod
+    def _strong_token(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is None or not v.get_secret_value():
+            return None
+        secret = v.get_secret_value()
+        if secret == "changethis" or len(secret) < 16:
+            raise ValueError("CHAINMATCH_TOKEN must be at least 16 characters and not a default")
+        return v
+
+    def paths(self) -> Paths:
+        return Paths(self.home, self.models)
