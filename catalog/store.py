@@ -75,6 +75,8 @@ _UPSERT_ORG = (
 )
 
 
+_MAX_INT = 2**63 - 1  # SQLite integers are 64-bit: larger paging values cannot bind
+
 class StoreStats(TypedDict):
     organisations: int
     by_kind: dict[str, int]
@@ -291,10 +293,10 @@ class CatalogStore:
         case-insensitive substring of the name or of an alias.
         """
         where, params = self._filters(kind=kind, chain=chain, segment=segment, park=park, q=q)
-        if limit is not None and limit < 0:
-            raise InvalidInputError(f"limit must be 0 or more; got {limit}")
-        if offset < 0:
-            raise InvalidInputError(f"offset must be 0 or more; got {offset}")
+        if limit is not None and not 0 <= limit <= _MAX_INT:
+            raise InvalidInputError(f"limit must be between 0 and {_MAX_INT}; got {limit}")
+        if not 0 <= offset <= _MAX_INT:
+            raise InvalidInputError(f"offset must be between 0 and {_MAX_INT}; got {offset}")
         page_params = [-1 if limit is None else limit, offset]
         return self._fetch(where, [*params, *page_params], " LIMIT ? OFFSET ?")
 

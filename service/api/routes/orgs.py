@@ -46,7 +46,7 @@ def list_orgs(
     holder: HolderDep,
     authorised: Authorised,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
     kind: OrgKind | None = None,
     chain: Annotated[str | None, Query(max_length=64)] = None,
     segment: Annotated[str | None, Query(max_length=64)] = None,
