@@ -200,9 +200,9 @@ def test_list_and_count_filters(park: CatalogStore) -> None:
 
 
 def test_list_rejects_bad_paging_and_kind(park: CatalogStore) -> None:
-    with pytest.raises(InvalidInputError, match="limit must be between 0 and 9223372036854775807; got -1"):
+    with pytest.raises(InvalidInputError, match=r"limit must be between 0 and \d+; got -1"):
         park.list(limit=-1)
-    with pytest.raises(InvalidInputError, match="offset must be 0 or more; got -3"):
+    with pytest.raises(InvalidInputError, match=r"offset must be between 0 and \d+; got -3"):
         park.list(offset=-3)
     with pytest.raises(InvalidInputError, match="expected kind one of enterprise, institute"):
         park.list(kind="company")  # type: ignore[arg-type]
