@@ -35,13 +35,19 @@ organisations, ask free questions (一问即答), and draw the cooperation oppor
 """
 
 
-def _limit_threads(n: int) -> None:
-    """One OpenMP thread per worker: requests run in parallel, not each op on all cores."""
+def _limit_threads(n: int) -> int:
+    """One OpenMP thread per worker: requests run in parallel, not each op on all cores.
+
+    Returns the previous setting so that shutting the app down restores it (tests run the
+    app inside a process that goes on encoding).
+    """
     import faiss
     import torch
 
+    before = torch.get_num_threads()
     faiss.omp_set_num_threads(n)
     torch.set_num_threads(n)
+    return int(before)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -55,14 +61,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             index_kind=settings.index,
             progress=False,
         )
+        threads = None
         try:
             if settings.load_demo:
                 ws.load_demo()
             app.state.holder = await run_in_threadpool(EngineHolder, ws)
-            _limit_threads(settings.omp_threads)
+            threads = _limit_threads(settings.omp_threads)
             log.info("engine ready: %d organisations", len(app.state.holder.engine.orgs))
             yield
         finally:
+            if threads is not None:
+                _limit_threads(threads)
             ws.close()
 
     app = FastAPI(
