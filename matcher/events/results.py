@@ -1,0 +1,143 @@
+"""What the planner hands back and the event store keeps: meetings with their reasons.
+
+A stored plan must still print the same agendas after the catalog changed, so it carries
+names, scores and the need → offer links that justified each meeting, not just ids.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from matcher.events.model import Event, Preference
+
+__all__ = ["Link", "Meeting", "Plan", "ShortlistEntry", "SolveStatus", "why_for"]
+
+_ARRANGED = "主办方安排 arranged by the organiser"  # a meeting with no stated reason
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SolveStatus(enum.StrEnum):
+    OPTIMAL = "optimal"  # the objective equals the bound
+    FEASIBLE = "feasible"  # every constraint holds; the gap says how far from the bound
+
+
+class Link(_Model):
+    """One need of one organisation met by one offer of another: the reason to meet."""
+
+    needer: str
+    need: str
+    offerer: str
+    offer: str
+    score: float
+
+
+class Meeting(_Model):
+    """One 1:1 meeting: slot and table are 1-based, ``a`` < ``b``."""
+
+    slot: int = Field(ge=1)
+    table: int = Field(ge=1)
+    a: str
+    b: str
+    score: float  # reciprocal (mutual) pair score
+    links: tuple[Link, ...] = ()
+    relation: str = ""  # chain link, e.g. "锂电材料 → 电芯（上游供应）"
+    requested: Preference | None = None
+
+    def why(self, names: dict[str, str]) -> str:
+        """The reason in neutral words, for the organiser."""
+        bits = [
+            f"{names.get(x.needer, x.needer)}需求「{x.need}」← "
+            f"{names.get(x.offerer, x.offerer)}供给「{x.offer}」"
+            for x in self.links[:2]
+        ]
+        return "；".join(bits + _tail(self)) or _ARRANGED
+
+    def supplier(self) -> str | None:
+        """Who supplies whom, by the strongest link: the offerer."""
+        return self.links[0].offerer if self.links else None
+
+
+def why_for(meeting: Meeting, viewer: str) -> str:
+    """The reason from one company's side: your need ← their offer, your offer → their need."""
+    bits = []
+    for x in meeting.links[:2]:
+        if x.needer == viewer:
+            bits.append(f"您的需求「{x.need}」← 对方供给「{x.offer}」")
+        else:
+            bits.append(f"您的供给「{x.offer}」→ 对方需求「{x.need}」")
+    return "；".join(bits + _tail(meeting)) or _ARRANGED
+
+
+def _tail(meeting: Meeting) -> list[str]:
+    out = []
+    if meeting.relation:
+        out.append(f"产业链：{meeting.relation}")
+    if meeting.requested is Preference.MUST_MEET:
+        out.append("主办方指定 must-meet")
+    elif meeting.requested is Preference.MEET:
+        out.append("应邀约见 requested")
+    return out
+
+
+class ShortlistEntry(_Model):
+    """Why an organisation was invited: its strong mutual matches among the invited."""
+
+    org_id: str
+    name: str
+    strength: float  # sum of its strong reciprocal scores with the other invited
+    reason: str
+
+
+class Plan(_Model):
+    """An event with its schedule: what `event plan` stores and `event export` prints."""
+
+    event: Event
+    names: dict[str, str]
+    meetings: tuple[Meeting, ...]
+    objective: float
+    bound: float
+    gap: float
+    status: SolveStatus
+    solve_seconds: float = 0.0
+    candidate_pairs: int = 0
+    shortlist: tuple[ShortlistEntry, ...] = ()
+    created_at: dt.datetime | None = None
+
+    def name(self, org_id: str) -> str:
+        return self.names.get(org_id, org_id)
+
+    def meetings_of(self, org_id: str) -> list[Meeting]:
+        return sorted((m for m in self.meetings if org_id in (m.a, m.b)), key=lambda m: m.slot)
+
+    def meeting(self, a: str, b: str) -> Meeting | None:
+        lo, hi = sorted((a, b))
+        return next((m for m in self.meetings if (m.a, m.b) == (lo, hi)), None)
+
+    def to_json(self) -> dict[str, Any]:
+        """The `event plan --json` document: meetings, objective, the solver's bound, the gap."""
+        return {
+            "event_id": self.event.id,
+            "status": self.status.value,
+            "meetings": [
+                {
+                    "slot": m.slot,
+                    "start": f"{self.event.slots[m.slot - 1]:%H:%M}",
+                    "table": m.table,
+                    "a": m.a,
+                    "b": m.b,
+                    "score": round(m.score, 4),
+                    "why": m.why(self.names),
+                }
+                for m in sorted(self.meetings, key=lambda m: (m.slot, m.table))
+            ],
+            "objective": round(self.objective, 4),
+            "bound": round(self.bound, 4),
+            "gap": round(self.gap, 6),
+        }

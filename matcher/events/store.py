@@ -1,0 +1,293 @@
+"""Events, their schedules and outcomes in SQLite — the same file as the catalog.
+
+One database file keeps a park's state together (copy one file, back up everything); the
+event tables are this module's own, created if missing, and never touch the catalog's.
+Every write is one transaction: a plan is stored with all its meetings or not at all.
+
+Example usage::
+
+    with EventStore(paths.db) as events:
+        plan = events.save_plan(plan)              # assigns an id like ev-20261201-1
+        events.record_outcome(plan.event.id, Outcome(a=..., b=..., status="signed"))
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from catalog.errors import ConflictError, InvalidInputError, NotFoundError
+from matcher.events.model import Event, Preference
+from matcher.events.outcomes import Outcome, OutcomeStatus
+from matcher.events.results import Link, Meeting, Plan, ShortlistEntry, SolveStatus
+
+__all__ = ["EventStore"]
+
+_STATUSES = ", ".join(f"'{s.value}'" for s in OutcomeStatus)
+_SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS events (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL, date TEXT NOT NULL,
+        definition TEXT NOT NULL, names TEXT NOT NULL, shortlist TEXT NOT NULL,
+        objective REAL NOT NULL, bound REAL NOT NULL, gap REAL NOT NULL,
+        status TEXT NOT NULL, solve_seconds REAL NOT NULL, candidate_pairs INTEGER NOT NULL,
+        created_at TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS event_meetings (
+        event_id TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+        a TEXT NOT NULL, b TEXT NOT NULL, slot INTEGER NOT NULL, table_no INTEGER NOT NULL,
+        score REAL NOT NULL, requested TEXT, relation TEXT NOT NULL, links TEXT NOT NULL,
+        PRIMARY KEY (event_id, a, b), UNIQUE (event_id, slot, table_no), CHECK (a < b))""",
+    f"""CREATE TABLE IF NOT EXISTS event_outcomes (
+        event_id TEXT NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ({_STATUSES})),
+        supplier TEXT, note TEXT, recorded_at TEXT NOT NULL,
+        PRIMARY KEY (event_id, a, b),
+        FOREIGN KEY (event_id, a, b) REFERENCES event_meetings (event_id, a, b)
+            ON DELETE CASCADE)""",
+    "CREATE INDEX IF NOT EXISTS events_date ON events (date)",
+]
+
+
+class EventStore:
+    """Planned events and their outcomes; thread-safe like the catalog store."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = str(path)
+        if self.path not in ("", ":memory:"):
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        try:
+            self._conn.execute("PRAGMA foreign_keys = ON")
+            self._conn.execute("PRAGMA busy_timeout = 5000")
+            with self._transaction() as conn:
+                for statement in _SCHEMA:
+                    conn.execute(statement)
+        except sqlite3.DatabaseError as exc:
+            self._conn.close()
+            raise InvalidInputError(f"{self.path}: not a usable SQLite database: {exc}") from exc
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> EventStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception: all or nothing."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    # ------------------------------------------------------------------ plans
+    def save_plan(self, plan: Plan, *, replace: bool = False) -> Plan:
+        """Store a plan with all its meetings; an event without id gets ``ev-YYYYMMDD-n``.
+
+        Re-planning an existing id needs ``replace``, and is refused once outcomes exist:
+        they would point at meetings that no longer happen.
+        """
+        with self._transaction() as conn:
+            event = plan.event
+            if event.id is None:
+                event = event.with_id(self._next_id(conn, event.date))
+                plan = plan.model_copy(update={"event": event})
+            event_id = event.id or ""
+            exists = conn.execute("SELECT 1 FROM events WHERE id = ?", (event_id,)).fetchone()
+            if exists and not replace:
+                raise ConflictError(f"event {event_id!r} already exists; replace it explicitly")
+            if exists:
+                (n,) = conn.execute(
+                    "SELECT count(*) FROM event_outcomes WHERE event_id = ?", (event_id,)
+                ).fetchone()
+                if n:
+                    raise ConflictError(
+                        f"event {event_id!r} already has {n} recorded outcome(s); "
+                        "plan a new event instead of replacing this one"
+                    )
+                conn.execute("DELETE FROM events WHERE id = ?", (event_id,))
+            conn.execute(
+                "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    event_id,
+                    event.name,
+                    event.date.isoformat(),
+                    event.model_dump_json(),
+                    json.dumps(plan.names, ensure_ascii=False),
+                    json.dumps([e.model_dump() for e in plan.shortlist], ensure_ascii=False),
+                    plan.objective,
+                    plan.bound,
+                    plan.gap,
+                    plan.status.value,
+                    plan.solve_seconds,
+                    plan.candidate_pairs,
+                    (plan.created_at or dt.datetime.now(dt.UTC)).isoformat(),
+                ),
+            )
+            conn.executemany(
+                "INSERT INTO event_meetings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        event_id,
+                        m.a,
+                        m.b,
+                        m.slot,
+                        m.table,
+                        m.score,
+                        None if m.requested is None else m.requested.value,
+                        m.relation,
+                        json.dumps([x.model_dump() for x in m.links], ensure_ascii=False),
+                    )
+                    for m in plan.meetings
+                ],
+            )
+        return plan
+
+    @staticmethod
+    def _next_id(conn: sqlite3.Connection, day: dt.date) -> str:
+        stem = f"ev-{day:%Y%m%d}-"
+        taken = {r[0] for r in conn.execute("SELECT id FROM events WHERE id LIKE ?", (stem + "%",))}
+        n = 1
+        while f"{stem}{n}" in taken:
+            n += 1
+        return f"{stem}{n}"
+
+    def get_plan(self, event_id: str) -> Plan:
+        with self._lock:
+            row = self._conn.execute("SELECT * FROM events WHERE id = ?", (event_id,)).fetchone()
+            if row is None:
+                raise NotFoundError("event", event_id)
+            meetings = self._conn.execute(
+                "SELECT slot, table_no, a, b, score, requested, relation, links "
+                "FROM event_meetings WHERE event_id = ? ORDER BY slot, table_no",
+                (event_id,),
+            ).fetchall()
+        return _plan(row, meetings)
+
+    def list_plans(self) -> list[Plan]:
+        """Every stored plan, newest event date first."""
+        with self._lock:
+            ids = [r[0] for r in self._conn.execute("SELECT id FROM events ORDER BY date DESC, id")]
+        return [self.get_plan(i) for i in ids]
+
+    def delete_event(self, event_id: str) -> None:
+        with self._transaction() as conn:
+            if conn.execute("DELETE FROM events WHERE id = ?", (event_id,)).rowcount == 0:
+                raise NotFoundError("event", event_id)
+
+    # --------------------------------------------------------------- outcomes
+    def record_outcome(self, event_id: str, outcome: Outcome) -> Outcome:
+        """Record (or replace) the outcome of one scheduled meeting."""
+        return self.record_outcomes(event_id, [outcome])[0]
+
+    def record_outcomes(self, event_id: str, outcomes: Sequence[Outcome]) -> list[Outcome]:
+        """Record (or replace) outcomes of scheduled meetings, all or none.
+
+        A signed cooperation needs to know who supplies whom (for the gold file): when
+        ``supplier`` is not given it is the side whose offer best met the other's need.
+        """
+        plan = self.get_plan(event_id)
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        done = []
+        for outcome in outcomes:
+            meeting = plan.meeting(outcome.a, outcome.b)
+            if meeting is None:
+                raise NotFoundError("meeting", f"{outcome.a}–{outcome.b} in event {event_id}")
+            update: dict[str, Any] = {}
+            if outcome.status is OutcomeStatus.SIGNED and outcome.supplier is None:
+                supplier = meeting.supplier()
+                if supplier is None:
+                    raise InvalidInputError(
+                        f"supplier: the meeting {outcome.a}–{outcome.b} has no need→offer link "
+                        "to tell who supplies whom; give the supplier"
+                    )
+                update["supplier"] = supplier
+            if outcome.recorded_at is None:
+                update["recorded_at"] = now
+            done.append(outcome.model_copy(update=update) if update else outcome)
+        with self._transaction() as conn:
+            conn.executemany(
+                "INSERT INTO event_outcomes VALUES (?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (event_id, a, b) DO UPDATE SET status = excluded.status, "
+                "supplier = excluded.supplier, note = excluded.note, "
+                "recorded_at = excluded.recorded_at",
+                [
+                    (
+                        event_id,
+                        o.a,
+                        o.b,
+                        o.status.value,
+                        o.supplier,
+                        o.note,
+                        (o.recorded_at or now).isoformat(),
+                    )
+                    for o in done
+                ],
+            )
+        return done
+
+    def outcomes(self, event_id: str) -> list[Outcome]:
+        with self._lock:
+            if not self._conn.execute("SELECT 1 FROM events WHERE id = ?", (event_id,)).fetchone():
+                raise NotFoundError("event", event_id)
+            rows = self._conn.execute(
+                "SELECT a, b, status, supplier, note, recorded_at FROM event_outcomes "
+                "WHERE event_id = ? ORDER BY a, b",
+                (event_id,),
+            ).fetchall()
+        return [
+            Outcome(
+                a=a,
+                b=b,
+                status=OutcomeStatus(status),
+                supplier=supplier,
+                note=note,
+                recorded_at=dt.datetime.fromisoformat(at),
+            )
+            for a, b, status, supplier, note, at in rows
+        ]
+
+
+def _plan(row: sqlite3.Row | tuple[Any, ...], meetings: list[tuple[Any, ...]]) -> Plan:
+    (_, _, _, definition, names, shortlist, objective, bound, gap, status, secs, cands, at) = row
+    return Plan(
+        event=Event.model_validate_json(definition),
+        names=json.loads(names),
+        meetings=tuple(
+            Meeting(
+                slot=slot,
+                table=table,
+                a=a,
+                b=b,
+                score=score,
+                requested=None if requested is None else Preference(requested),
+                relation=relation,
+                links=tuple(Link.model_validate(x) for x in json.loads(links)),
+            )
+            for slot, table, a, b, score, requested, relation, links in meetings
+        ),
+        objective=objective,
+        bound=bound,
+        gap=gap,
+        status=SolveStatus(status),
+        solve_seconds=secs,
+        candidate_pairs=cands,
+        shortlist=tuple(ShortlistEntry.model_validate(x) for x in json.loads(shortlist)),
+        created_at=dt.datetime.fromisoformat(at),
+    )
