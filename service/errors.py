@@ -9,6 +9,7 @@ from catalog.errors import (
     ModelUnavailableError,
     NotFoundError,
 )
+from matcher.events.scheduler import ScheduleTimeoutError
 
 __all__ = ["exit_code", "http_status"]
 
@@ -18,6 +19,7 @@ _TABLE: list[tuple[type[ChainMatchError], int, int]] = [
     (ConflictError, 4, 409),
     (InvalidInputError, 2, 422),
     (ModelUnavailableError, 5, 503),
+    (ScheduleTimeoutError, 1, 422),  # no schedule in the request's time limit: allow more
     (ChainMatchError, 1, 500),
 ]
 

@@ -139,6 +139,8 @@ def test_write_lifecycle_updates_the_index(client: TestClient) -> None:
     assert r.json()["name"] == "改名后的公司" and r.json()["offers"] == new["offers"]
     r = client.put("/orgs/api-new-1", json={"id": "other"}, headers=AUTH)
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "body.id"
+    r = client.put("/orgs/api-new-1", json={"aliases": None}, headers=AUTH)  # found by fuzzing
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "body.aliases"
     assert client.delete("/orgs/api-new-1", headers=AUTH).status_code == 204
     assert client.get("/orgs/api-new-1").status_code == 404
     assert client.delete("/orgs/api-new-1", headers=AUTH).status_code == 404

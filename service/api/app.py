@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from matcher.workspace import Workspace
 from service.api.errors import install_error_handlers
-from service.api.routes import chains, health, match, orgs
+from service.api.routes import chains, events, health, match, orgs
 from service.api.state import EngineHolder
 from service.settings import Settings
 
@@ -89,7 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["GET", "POST", "PUT", "DELETE"],
             allow_headers=["Authorization", "Content-Type"],
         )
-    for module in (health, orgs, match, chains):
+    for module in (health, orgs, match, chains, events):
         app.include_router(module.router)
 
     @app.get("/", include_in_schema=False)

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from catalog.errors import ChainMatchError, ImportValidationError, NotFoundError
+from matcher.events import InfeasibleScheduleError, Problem
 from service.api.schemas import ErrorBody, ErrorItem
 from service.errors import http_status
 
@@ -33,7 +34,16 @@ async def _validation(request: Request, exc: Exception) -> JSONResponse:
     return _json(422, ErrorBody(detail=f"invalid request: {detail}", errors=items))
 
 
+def _explained(problem: Problem) -> str:
+    """The explanation, naming every participant concerned (most already do)."""
+    unnamed = [p for p in problem.participants if p not in problem.message]
+    return f"{problem.message} (participants: {', '.join(unnamed)})" if unnamed else problem.message
+
+
 async def _domain(request: Request, exc: Exception) -> JSONResponse:
+    if isinstance(exc, InfeasibleScheduleError):
+        items = [ErrorItem(field=p.constraint, message=_explained(p)) for p in exc.problems]
+        return _json(422, ErrorBody(detail=str(exc), errors=items))
     if isinstance(exc, ImportValidationError):
         items = [ErrorItem(field=e.field, message=e.message, row=e.row) for e in exc.errors]
         head = str(exc).splitlines()[0]

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response, UploadFile
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from catalog.importer import import_organisations
@@ -84,9 +86,14 @@ def update_org(org_id: str, change: OrgUpdate, holder: HolderDep) -> OrgPublic:
 
     def apply(store: CatalogStore) -> Organisation:
         current = store.get(org_id)
-        updated = Organisation.model_validate(
-            {**current.model_dump(), **change.model_dump(exclude_unset=True)}
-        )
+        try:
+            updated = Organisation.model_validate(
+                {**current.model_dump(), **change.model_dump(exclude_unset=True)}
+            )
+        except ValidationError as exc:  # e.g. "aliases": null: a 422 naming the field, not a 500
+            raise RequestValidationError(
+                [{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]
+            ) from None
         store.upsert([updated])
         return updated
 

@@ -1,0 +1,226 @@
+"""/events: plan matchmaking events (供需对接会), read agendas, record outcomes, stats.
+
+The same library calls as `chainmatch event …` (service/cli_event.py); this module only
+translates HTTP. Reads are open; saving a plan and recording outcomes need the token.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Path, Response
+from fastapi.responses import HTMLResponse
+
+from catalog.errors import InvalidInputError, NotFoundError
+from matcher.engine import MatchEngine
+from matcher.events import (
+    AgendaItem,
+    EventStats,
+    EventStore,
+    Outcome,
+    Plan,
+    agendas,
+    event_stats,
+    gold_lines,
+    grid,
+    ics_calendar,
+    plan_event,
+    render_html,
+    theme_pool,
+    totals,
+)
+from service.api.deps import Authorised, HolderDep, SettingsDep, WriterDep, require_writer
+from service.api.event_schemas import (
+    MAX_API_ORGS,
+    AgendaItemOut,
+    AgendaOut,
+    EventList,
+    EventSummary,
+    GridOut,
+    OutcomeIn,
+    PlanOut,
+    PlanRequest,
+)
+from service.api.routes.orgs import ERRORS as ORG_ERRORS
+from service.api.schemas import ErrorBody
+
+router = APIRouter(prefix="/events", tags=["events"])
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    **ORG_ERRORS,
+    404: {"model": ErrorBody, "description": "no event (or participant, meeting) with that id"},
+    409: {"model": ErrorBody, "description": "the event exists, or already has outcomes"},
+    422: {
+        "model": ErrorBody,
+        "description": "invalid input; for an impossible schedule each error names the "
+        "constraint (field) and the participants (message)",
+    },
+}
+
+EventId = Annotated[str, Path(min_length=1, max_length=100, description="e.g. ev-20261201-1")]
+OrgId = Annotated[str, Path(min_length=1, max_length=100, description="e.g. demo-nev-0001")]
+
+
+def get_event_store(holder: HolderDep) -> Iterator[EventStore]:
+    """The event tables in the catalog's SQLite file, opened for one request."""
+    with EventStore(holder.workspace.paths.db) as store:
+        yield store
+
+
+StoreDep = Annotated[EventStore, Depends(get_event_store)]
+
+
+def _agenda(plan: Plan, org_id: str) -> list[AgendaItem]:
+    items = agendas(plan).get(org_id)
+    if items is None:
+        raise NotFoundError("participant", f"{org_id} in event {plan.event.id}")
+    return items
+
+
+def _check_pool(engine: MatchEngine, req: PlanRequest) -> None:
+    """An open endpoint shortlists from at most MAX_API_ORGS organisations: refuse a wider
+    theme at once instead of scoring pairs for a minute (listed participants are capped by
+    the schema)."""
+    if req.participants is None or req.event.participants:
+        return
+    theme = req.event.theme
+    pool = theme_pool(engine, theme, req.event.requested_ids())
+    if len(pool) > MAX_API_ORGS:
+        raise InvalidInputError(
+            f"theme: '{theme.describe()}' admits {len(pool)} organisations, but the API "
+            f"shortlists from at most {MAX_API_ORGS}; narrow the theme (chains, segments, "
+            "regions) or plan with 'chainmatch event plan'"
+        )
+
+
+@router.post("/plan", response_model=PlanOut, responses=ERRORS)
+def plan(
+    req: PlanRequest, holder: HolderDep, settings: SettingsDep, authorised: Authorised
+) -> PlanOut:
+    """Shortlist (with `participants` N when the event lists nobody; from a theme that admits
+    at most 250 organisations), schedule 1:1 meetings that maximise mutual value, and store
+    the plan. `save` (the default) needs the token; with `save: false` planning is open and
+    nothing is written."""
+    if req.save:
+        require_writer(settings, authorised)
+    engine = holder.engine
+    _check_pool(engine, req)
+    result = plan_event(
+        engine,
+        req.event.to_event(),
+        participants=req.participants,
+        time_limit=req.time_limit,
+        min_meetings=req.min_meetings,
+        max_meetings=req.max_meetings,
+    )
+    if req.save:
+        with EventStore(holder.workspace.paths.db) as store:
+            result = store.save_plan(result, replace=req.replace)
+    return PlanOut.from_plan(result, saved=req.save)
+
+
+@router.get("", response_model=EventList, responses=ERRORS)
+def list_events(store: StoreDep) -> EventList:
+    """Stored events (id, name, date, participants, meetings), newest first, with totals:
+    companies, meetings held, cooperations signed, companies that found partners."""
+    plans = store.list_plans()
+    with_outcomes = [(p, store.outcomes(p.event.id or "")) for p in plans]
+    return EventList(
+        events=[EventSummary.from_plan(p) for p in plans], totals=totals(with_outcomes)
+    )
+
+
+@router.get("/{event_id}", response_model=PlanOut, responses=ERRORS)
+def get_event(event_id: EventId, store: StoreDep) -> PlanOut:
+    """One stored plan: its meetings with their reasons, objective, bound and gap."""
+    return PlanOut.from_plan(store.get_plan(event_id), saved=True)
+
+
+@router.get("/{event_id}/agenda/{org_id}", response_model=AgendaOut, responses=ERRORS)
+def get_agenda(event_id: EventId, org_id: OrgId, store: StoreDep) -> AgendaOut:
+    """One company's agenda: time, table, counterpart and why, from its own side."""
+    plan = store.get_plan(event_id)
+    return AgendaOut(
+        event_id=event_id,
+        event_name=plan.event.name,
+        date=plan.event.date,
+        org_id=org_id,
+        name=plan.name(org_id),
+        meetings=[AgendaItemOut.from_item(it) for it in _agenda(plan, org_id)],
+    )
+
+
+@router.get("/{event_id}/grid", response_model=GridOut, responses=ERRORS)
+def get_grid(event_id: EventId, store: StoreDep) -> GridOut:
+    """The organiser's grid: slots × tables, each cell "A × B" or empty."""
+    plan = store.get_plan(event_id)
+    header, *rows = grid(plan)
+    return GridOut(event_id=event_id, name=plan.event.name, header=header, rows=rows)
+
+
+@router.get(
+    "/{event_id}/agenda.html",
+    response_class=HTMLResponse,
+    responses={**ERRORS, 200: {"content": {"text/html": {}}}},
+)
+def get_agenda_html(event_id: EventId, store: StoreDep) -> HTMLResponse:
+    """Printable agendas: the organiser's grid, then one page per company."""
+    return HTMLResponse(render_html(store.get_plan(event_id)))
+
+
+@router.get(
+    "/{event_id}/{org_id}.ics",
+    response_class=Response,
+    responses={**ERRORS, 200: {"content": {"text/calendar": {}}}},
+)
+def get_calendar(event_id: EventId, org_id: OrgId, store: StoreDep) -> Response:
+    """One company's meetings as an iCalendar file (times in UTC)."""
+    plan = store.get_plan(event_id)
+    _agenda(plan, org_id)  # 404 for an organisation that is not a participant
+    return Response(
+        ics_calendar(plan, org_id),
+        media_type="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="{org_id}.ics"'},
+    )
+
+
+@router.post(
+    "/{event_id}/outcomes",
+    response_model=list[Outcome],
+    responses=ERRORS,
+    dependencies=[WriterDep],
+)
+def record_outcomes(
+    event_id: EventId,
+    outcomes: Annotated[list[OutcomeIn], Body(min_length=1, max_length=1000)],
+    store: StoreDep,
+) -> list[Outcome]:
+    """Record (or replace) what came of meetings, all or none; a signed cooperation without
+    `supplier` gets the side whose offer met the other's need."""
+    return store.record_outcomes(event_id, outcomes)
+
+
+@router.get("/{event_id}/outcomes", response_model=list[Outcome], responses=ERRORS)
+def get_outcomes(event_id: EventId, store: StoreDep) -> list[Outcome]:
+    """Outcomes recorded so far."""
+    return store.outcomes(event_id)
+
+
+@router.get("/{event_id}/stats", response_model=EventStats, responses=ERRORS)
+def get_stats(event_id: EventId, store: StoreDep) -> EventStats:
+    """Meetings held, no-show rate (÷ recorded), cooperation rate (signed ÷ held)."""
+    return event_stats(store.get_plan(event_id), store.outcomes(event_id))
+
+
+@router.get(
+    "/{event_id}/gold.jsonl",
+    response_class=Response,
+    responses={**ERRORS, 200: {"content": {"application/x-ndjson": {}}}},
+)
+def get_gold(event_id: EventId, store: StoreDep) -> Response:
+    """Signed cooperations as gold lines for `chainmatch eval --gold`, one JSON per line."""
+    lines = gold_lines(store.get_plan(event_id), store.outcomes(event_id))
+    body = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+    return Response(body, media_type="application/x-ndjson")
