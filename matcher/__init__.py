@@ -5,6 +5,9 @@ from __future__ import annotations
 from matcher.base import Matcher
 from matcher.engine import MatchEngine
 from matcher.index import ExactIndex, FaissFlatIndex, IndexKind, VectorIndex, make_index
+from matcher.inference import NeedInference, ProductGraph
+from matcher.knowledge import ChainKnowledge
+from matcher.lexical import LexicalIndex
 from matcher.profiles import Space, StatementTable, statement_id
 from matcher.ranker import (
     ChainAwareRanker,
@@ -15,21 +18,27 @@ from matcher.ranker import (
     SemanticRanker,
 )
 from matcher.scoring import Aggregation, aggregate, best_per_org
+from matcher.signals import CatalogSignals
 from matcher.types import Direction, Evidence, Filters, Match, MatchResult, Task
 
 __all__ = [
     "Aggregation",
+    "CatalogSignals",
     "ChainAwareRanker",
+    "ChainKnowledge",
     "Direction",
     "Evidence",
     "ExactIndex",
     "FaissFlatIndex",
     "Filters",
     "IndexKind",
+    "LexicalIndex",
     "Match",
     "MatchEngine",
     "MatchResult",
     "Matcher",
+    "NeedInference",
+    "ProductGraph",
     "RankInput",
     "RankOutput",
     "RankWeights",

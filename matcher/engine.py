@@ -22,6 +22,8 @@ from matcher.base import Matcher
 from matcher.explain import explain
 from matcher.index import IndexKind, VectorIndex
 from matcher.indexset import StatementIndex
+from matcher.inference import ProductGraph
+from matcher.knowledge import ChainKnowledge
 from matcher.profiles import Space, StatementTable, profile_texts
 from matcher.ranker import ChainAwareRanker, Ranker, RankInput
 from matcher.scoring import Aggregation, aggregate, best_per_org, diversify
@@ -30,6 +32,9 @@ from matcher.types import Direction, Evidence, Filters, Match, MatchResult, Task
 __all__ = ["MatchEngine"]
 
 log = logging.getLogger(__name__)
+
+Sides = list[tuple[Space, F32Array, npt.NDArray[np.int64], list[str]]]
+SIGNAL_CANDIDATES = 200  # organisations a learned signal may add to the semantic candidates
 
 _EVIDENCE_LABEL = {
     Space.OFFERS: "need→offer",
@@ -58,8 +63,11 @@ class MatchEngine(Matcher):
         today: dt.date | None = None,
         hits_per_statement: int = 200,
         aggregation: Aggregation = Aggregation.BLEND,
+        substitute_aggregation: Aggregation = Aggregation.POWER,
         diversity: float = 0.02,
         language_centering: float = 0.5,
+        product_graph: ProductGraph | None = None,
+        inferred_needs: int = 30,
     ) -> None:
         self.orgs = list(orgs)
         self.taxonomy = taxonomy
@@ -69,7 +77,11 @@ class MatchEngine(Matcher):
         self.today = today
         self.hits_per_statement = hits_per_statement
         self.aggregation = aggregation
+        self.substitute_aggregation = substitute_aggregation
         self.diversity = diversity
+        self.product_graph = product_graph
+        self.inferred_needs = inferred_needs
+        self._learned: ChainKnowledge | None = None
         self._row = {o.id: i for i, o in enumerate(self.orgs)}
         self.table = StatementTable.from_orgs(self.orgs)
         self.vectors = StatementIndex(
@@ -96,6 +108,33 @@ class MatchEngine(Matcher):
     def load(self, folder: Path) -> dict[str, int]:
         """Open saved indexes if they fit this encoder, then sync; else build from scratch."""
         return self.vectors.load(folder)
+
+    def learned(self) -> ChainKnowledge:
+        """Signals and need inference fitted on this catalog; fitted once, on first use."""
+        if self._learned is None:
+            self._learned = ChainKnowledge.fit(
+                self.orgs, self.vectors, self.encoder, self.product_graph
+            )
+        return self._learned
+
+    def _supplier_signals(
+        self,
+        org: Organisation,
+        allowed: npt.NDArray[np.int64] | None,
+        stated_only: bool,
+        stated: F32Array | None,
+    ) -> dict[str, F32Array]:
+        def search(texts: Sequence[str]) -> F32Array:
+            return self._search(Space.OFFERS, self.vectors.encode(Space.NEEDS, texts), allowed)[0]
+
+        return self.learned().supplier_signals(
+            org,
+            self._row.get(org.id),
+            search,
+            stated=stated,
+            infer=not stated_only,
+            limit=self.inferred_needs,
+        )
 
     # --------------------------------------------------------------- searching
     def org(self, org_id: str) -> Organisation:
@@ -159,13 +198,28 @@ class MatchEngine(Matcher):
         task: Task,
         direction: Direction | None,
         query: Organisation | None,
-        sides: list[tuple[Space, F32Array, npt.NDArray[np.int64], list[str]]],
+        sides: Sides,
         k: int,
+        signals: dict[str, F32Array] | None = None,
+        allowed: npt.NDArray[np.int64] | None = None,
     ) -> tuple[Match, ...]:
-        sems = [aggregate(S, self.aggregation) for _, S, _, _ in sides]
+        how = self.substitute_aggregation if task is Task.SUBSTITUTES else self.aggregation
+        sems = [aggregate(S, how) for _, S, _, _ in sides]
         seen = np.zeros(len(self.orgs), dtype=bool)
         for sem in sems:
             seen |= np.isfinite(sem)
+        signals = signals or {}
+        if signals:  # a strong learned signal may name a candidate the text search missed
+            admitted = np.ones(len(self.orgs), dtype=bool)
+            if allowed is not None:
+                admitted[:] = False
+                admitted[allowed] = True
+            for name in ("inferred", "peers", "lexical"):
+                values = signals.get(name)
+                if values is not None:
+                    masked = np.where(admitted, values, 0.0)
+                    top = np.argsort(-masked, kind="stable")[:SIGNAL_CANDIDATES]
+                    seen[top[masked[top] > 0]] = True
         cand_rows = np.flatnonzero(seen)
         if len(cand_rows) == 0:
             return ()
@@ -176,10 +230,13 @@ class MatchEngine(Matcher):
             floor = float(vals[finite].min()) if finite.any() else 0.0
             return np.where(finite, vals, floor).astype(np.float32)
 
-        forward = on_candidates(sems[0])
+        forward = on_candidates(sems[0]) if sems else np.zeros(len(cand_rows), np.float32)
         reverse = on_candidates(sems[1]) if len(sems) > 1 else None
         cands = [self.orgs[int(r)] for r in cand_rows]
-        out = self.ranker.score(RankInput(task, direction, query, cands, forward, reverse))
+        cand_signals = {name: v[cand_rows] for name, v in signals.items()}
+        out = self.ranker.score(
+            RankInput(task, direction, query, cands, forward, reverse, cand_signals)
+        )
         order, penalties = self._order(task, out.total, cands, sides, cand_rows, k)
         if penalties.any():
             out.parts["diversity"] = penalties
@@ -234,7 +291,7 @@ class MatchEngine(Matcher):
         task: Task,
         total: F32Array,
         cands: list[Organisation],
-        sides: list[tuple[Space, F32Array, npt.NDArray[np.int64], list[str]]],
+        sides: Sides,
         cand_rows: npt.NDArray[np.int64],
         k: int,
     ) -> tuple[list[int], F32Array]:
@@ -280,14 +337,19 @@ class MatchEngine(Matcher):
             org = org.model_copy(update={field: texts, "products": ()})
         filters = filters or Filters()
         allowed = self._allowed_rows(filters, org.id, filter_items, items)
-        sides: list[tuple[Space, F32Array, npt.NDArray[np.int64], list[str]]] = []
+        sides: Sides = []
+        signals: dict[str, F32Array] = {}
         if direction in (Direction.SUPPLIERS, Direction.MUTUAL):
-            if not org.needs:
+            if org.needs:
+                sides.append(self._side(org, Space.NEEDS, Space.OFFERS, allowed))
+            if direction is Direction.SUPPLIERS:
+                stated = sides[0][1] if sides else None
+                signals = self._supplier_signals(org, allowed, statements is not None, stated)
+            if not sides and "inferred" not in signals:
                 raise InvalidInputError(
                     f"organisation {org.id!r} states no needs, so it has no suppliers to find; "
                     "try direction 'customers'"
                 )
-            sides.append(self._side(org, Space.NEEDS, Space.OFFERS, allowed))
         if direction in (Direction.CUSTOMERS, Direction.MUTUAL):
             if not org.offers and not org.products:
                 raise InvalidInputError(
@@ -295,7 +357,7 @@ class MatchEngine(Matcher):
                     "try direction 'suppliers'"
                 )
             sides.append(self._side(org, Space.OFFERS, Space.NEEDS, allowed))
-        matches = self._rank(Task.PARTNERS, direction, org, sides, k)
+        matches = self._rank(Task.PARTNERS, direction, org, sides, k, signals, allowed)
         query = {"org_id": org.id, "name": org.name, "direction": direction.value, "k": k}
         return MatchResult(Task.PARTNERS, query, matches)
 

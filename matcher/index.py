@@ -10,6 +10,8 @@ import enum
 import json
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -30,6 +32,7 @@ __all__ = [
 ]
 
 I64Array = npt.NDArray[np.int64]
+_SMALL_BATCH = 64  # query batches below this search single-threaded (see _few_threads)
 
 
 class IndexKind(enum.StrEnum):
@@ -205,7 +208,8 @@ class FaissFlatIndex:
                 )
             selector = faiss.IDSelectorBatch(allowed)
             params = faiss.SearchParameters(sel=selector)  # type: ignore[call-arg]
-        scores, ids = self._index.search(q, k, params=params)
+        with _few_threads(len(q)):
+            scores, ids = self._index.search(q, k, params=params)
         ids = ids.astype(np.int64)
         scores = np.where(ids < 0, -np.inf, scores).astype(np.float32)
         return scores, ids
@@ -219,6 +223,25 @@ class FaissFlatIndex:
         index = cls(int(raw.d))
         index._index = raw  # type: ignore[assignment]  # read_index returns the IDMap2
         return index
+
+
+@contextmanager
+def _few_threads(n_queries: int) -> Iterator[None]:
+    """Small query batches run on one OpenMP thread.
+
+    Measured here (2 cores, 2,000 × 256-d vectors, 5 queries): 19 ms per search with two
+    OpenMP threads against 0.26 ms with one — waking the thread pool costs far more than
+    the arithmetic. Large batches (evaluation) keep every thread.
+    """
+    if n_queries >= _SMALL_BATCH:
+        yield
+        return
+    before = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(before)
 
 
 def make_index(kind: IndexKind, dim: int) -> ExactIndex | FaissFlatIndex:

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
+import faiss
 import numpy as np
 import numpy.typing as npt
 
@@ -24,6 +25,11 @@ __all__ = ["StatementIndex"]
 log = logging.getLogger(__name__)
 
 _MANIFEST = "manifest.json"
+_OVERFETCH = 256  # up to this many excluded statements: search all, drop them afterwards
+
+# faiss-cpu searches batches under ~20 queries (its default threshold) without BLAS, ~12×
+# slower at d = 384 on 10⁴–10⁵ vectors (DESIGN.md); one query's statements are such a batch.
+faiss.cvar.distance_compute_blas_threshold = 1
 _CENTERING = "language_means.npz"
 
 
@@ -43,6 +49,7 @@ class StatementIndex:
         self.index_kind = index_kind
         self.centering = LanguageCentering(centering)
         self.indexes: dict[Space, VectorIndex] = {}
+        self._ids_cache: dict[Space, npt.NDArray[np.int64]] = {}
 
     def __bool__(self) -> bool:
         return bool(self.indexes)
@@ -100,8 +107,20 @@ class StatementIndex:
             raise RuntimeError("the statement index is empty; build() or load() it first")
         index = self.indexes[space]
         k = max(1, min(k, len(index)))
+        if allowed is not None:
+            excluded = np.setdiff1d(self._space_ids(space), allowed, assume_unique=True)
+            if len(excluded) <= max(_OVERFETCH, k):
+                scores, ids = _search_excluding(index, queries, k, excluded)
+                return scores, self.table.rows_of(ids)
         scores, ids = index.search(queries, k, allowed)
         return scores, self.table.rows_of(ids)
+
+    def _space_ids(self, space: Space) -> npt.NDArray[np.int64]:
+        ids = self._ids_cache.get(space)
+        if ids is None:
+            ids = np.unique(self.table.ids[self.rows(space)])
+            self._ids_cache[space] = ids
+        return ids
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
@@ -142,3 +161,25 @@ class StatementIndex:
             self.build()
             return {"added": len(self.table), "removed": 0}
         return self.sync()
+
+
+def _search_excluding(
+    index: VectorIndex, queries: F32Array, k: int, excluded: npt.NDArray[np.int64]
+) -> tuple[F32Array, npt.NDArray[np.int64]]:
+    """Top-k without a few excluded ids: search k + |excluded| unfiltered, drop them.
+
+    Exactly the filtered search's answer — at most |excluded| of the first k + |excluded|
+    hits can be dropped — without building a selector over the whole index per query.
+    """
+    kk = min(len(index), k + len(excluded))
+    scores, ids = index.search(queries, kk, None)
+    keep = (ids >= 0) & ~np.isin(ids, excluded)
+    order = np.argsort(~keep, axis=1, kind="stable")[:, :k]
+    kept = np.take_along_axis(keep, order, axis=1)
+    out_ids = np.where(kept, np.take_along_axis(ids, order, axis=1), -1).astype(np.int64)
+    out_scores = np.where(kept, np.take_along_axis(scores, order, axis=1), -np.inf)
+    if out_ids.shape[1] < k:  # fewer hits than k: pad like the index does
+        pad = k - out_ids.shape[1]
+        out_ids = np.pad(out_ids, ((0, 0), (0, pad)), constant_values=-1)
+        out_scores = np.pad(out_scores, ((0, 0), (0, pad)), constant_values=-np.inf)
+    return out_scores.astype(np.float32), out_ids

@@ -10,6 +10,7 @@ import enum
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -91,9 +92,13 @@ class StatementTable:
     def __len__(self) -> int:
         return len(self.ids)
 
+    @cached_property
+    def _need_rows(self) -> npt.NDArray[np.bool_]:
+        return np.array([s is Source.NEED for s in self.source], dtype=bool)
+
     def mask(self, space: Space) -> npt.NDArray[np.bool_]:
-        src = np.array([s is Source.NEED for s in self.source], dtype=bool)
-        return src if space.holds_needs else ~src
+        src = self._need_rows
+        return src.copy() if space.holds_needs else ~src
 
     def rows_of(self, ids: npt.ArrayLike) -> npt.NDArray[np.int64]:
         """Row of each id; -1 for ids this table does not know (e.g. FAISS padding)."""

@@ -7,9 +7,12 @@ Weights are in cosine units: a chain bonus of 0.04 is worth a 0.04 better text m
 from __future__ import annotations
 
 import datetime as dt
+import json
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
+from importlib import resources
+from typing import Any
 
 import numpy as np
 
@@ -24,6 +27,7 @@ __all__ = [
     "RankOutput",
     "RankWeights",
     "Ranker",
+    "SIGNALS",
     "SemanticRanker",
     "relation_values",
 ]
@@ -73,13 +77,51 @@ def relation_values(task: Task, direction: Direction | None) -> dict[ChainRelati
     return _RELATION_VALUE.get((task, direction), {})
 
 
+# Learned signals (see matcher.signals / matcher.inference), each max-normalised over the
+# candidates of one query before its weight applies, so a weight is in cosine units too.
+SIGNALS = ("stated", "inferred", "peers", "demand", "transition", "lexical")
+
+
 @dataclass(frozen=True)
 class RankWeights:
+    """Weights in cosine units. The shipped values (``matcher/data/weights.json``) were
+    fitted on the A-share dev split; `RankWeights()` alone keeps the hand-set chain,
+    qualification, region and kind values and switches the learned signals off."""
+
     chain: float = 0.04
+    substitute_chain: float = 0.04  # the chain relation's weight when finding substitutes
     qualification: float = 0.01
     region: float = 0.01
     kind: float = 0.03
     reciprocity: float = 0.03
+    stated: float = 0.0
+    inferred: float = 0.0
+    peers: float = 0.0
+    demand: float = 0.0
+    transition: float = 0.0
+    lexical: float = 0.0
+
+    @classmethod
+    def from_dict(cls, doc: Mapping[str, Any]) -> RankWeights:
+        known = {f.name for f in fields(cls)}
+        unknown = set(doc) - known
+        if unknown:
+            raise ValueError(f"unknown rank weights {sorted(unknown)}; known: {sorted(known)}")
+        bad = {k: v for k, v in doc.items() if not isinstance(v, int | float)}
+        if bad:
+            raise ValueError(f"rank weights must be numbers, got {bad}")
+        return cls(**{k: float(v) for k, v in doc.items()})
+
+    @classmethod
+    def fitted(cls) -> RankWeights:
+        """The weights shipped in ``matcher/data/weights.json`` (how they were fitted is
+        written beside them)."""
+        text = resources.files("matcher").joinpath("data/weights.json").read_text("utf-8")
+        return cls.from_dict(json.loads(text)["weights"])
+
+    def without(self, *names: str) -> RankWeights:
+        """The same weights with some signals switched off (ablations)."""
+        return replace(self, **dict.fromkeys(names, 0.0))
 
 
 @dataclass(frozen=True)
@@ -90,6 +132,7 @@ class RankInput:
     candidates: Sequence[Organisation]
     semantic: F32Array  # one score per candidate
     semantic_reverse: F32Array | None = None  # mutual: the customers-direction scores
+    signals: Mapping[str, F32Array] = field(default_factory=dict)  # learned, per candidate
 
 
 @dataclass
@@ -134,7 +177,7 @@ class ChainAwareRanker(Ranker):
         self, taxonomy: Taxonomy, weights: RankWeights | None = None, today: dt.date | None = None
     ) -> None:
         self.taxonomy = taxonomy
-        self.weights = weights or RankWeights()
+        self.weights = weights or RankWeights.fitted()
         self.today = today
 
     def _day(self) -> dt.date:
@@ -173,7 +216,8 @@ class ChainAwareRanker(Ranker):
                 if inp.task is Task.SUBSTITUTES and c.kind is not q.kind:
                     kind[i] = -1.0
         if q is not None:  # a free question has no chain position or place of its own
-            parts["chain"] = (w.chain * chain).astype(np.float32)
+            cw = w.substitute_chain if inp.task is Task.SUBSTITUTES else w.chain
+            parts["chain"] = (cw * chain).astype(np.float32)
         parts["qualification"] = (w.qualification * qual).astype(np.float32)
         if q is not None:
             parts["region"] = (w.region * region).astype(np.float32)
@@ -182,5 +226,11 @@ class ChainAwareRanker(Ranker):
         if inp.semantic_reverse is not None:
             both = np.minimum(inp.semantic, inp.semantic_reverse)
             parts["reciprocity"] = (w.reciprocity * np.clip(both, 0.0, None)).astype(np.float32)
+        for name in SIGNALS:
+            weight, sig = float(getattr(w, name)), inp.signals.get(name)
+            if weight and sig is not None and len(sig) == n:
+                top = float(np.max(sig)) if n else 0.0
+                if top > 0:
+                    parts[name] = (weight * np.clip(sig, 0.0, None) / top).astype(np.float32)
         total = np.sum(np.stack(list(parts.values())), axis=0).astype(np.float32)
         return RankOutput(total, parts, relations)

@@ -22,6 +22,10 @@ class Aggregation(enum.StrEnum):
     MAX = "max"  # the single best statement pair
     MEAN = "mean"  # how much of the query profile the candidate covers
     BLEND = "blend"  # 0.75 × max + 0.25 × mean: one strong match, rewarded for breadth
+    # Σ_i w_i · max(0, s_i)^p / Σ_i w_i: a soft count of the query statements the candidate
+    # matches almost exactly. On the A-share substitutes (dev) it lifts nDCG@10 from 0.36
+    # (p = 1) to 0.52 (p = 16): sharing three rare products beats resembling all of them.
+    POWER = "power"
 
 
 def best_per_org(
@@ -56,16 +60,26 @@ def best_per_org(
     return S, best
 
 
-def aggregate(S: npt.ArrayLike, how: Aggregation = Aggregation.BLEND) -> F32Array:
+def aggregate(
+    S: npt.ArrayLike,
+    how: Aggregation = Aggregation.BLEND,
+    *,
+    weights: npt.ArrayLike | None = None,
+    power: float = 16.0,
+) -> F32Array:
     """Per-organisation score from the (m, n_orgs) matrix of `best_per_org`.
 
     A missing pair (−inf: not among the statement's nearest neighbours) counts as that
     statement's weakest retrieved score, an upper bound on its true similarity that keeps
-    one unretrieved statement from sinking an otherwise strong candidate.
+    one unretrieved statement from sinking an otherwise strong candidate. ``weights`` (one
+    per query statement, e.g. revenue shares) and ``power`` apply to `Aggregation.POWER`.
     """
     arr = np.asarray(S, dtype=np.float32)
     if arr.ndim != 2:
         raise ValueError(f"expected a 2-D score matrix, got shape {arr.shape}")
+    w = np.ones(arr.shape[0], dtype=np.float32) if weights is None else np.asarray(weights)
+    if w.shape != (arr.shape[0],) or (w < 0).any():
+        raise ValueError(f"expected {arr.shape[0]} non-negative weights, got shape {w.shape}")
     if arr.shape[0] == 0:
         return np.full(arr.shape[1], -np.inf, dtype=np.float32)
     finite = np.isfinite(arr)
@@ -77,6 +91,9 @@ def aggregate(S: npt.ArrayLike, how: Aggregation = Aggregation.BLEND) -> F32Arra
         out = top
     elif how is Aggregation.MEAN:
         out = filled.mean(axis=0)
+    elif how is Aggregation.POWER:
+        wf = w.astype(np.float32) / max(float(w.sum()), 1e-12)
+        out = (wf[:, None] * np.clip(filled, 0.0, None) ** power).sum(axis=0)
     else:
         out = 0.75 * top + 0.25 * filled.mean(axis=0)
     seen = finite.any(axis=0)

@@ -24,6 +24,7 @@ from catalog.models import OrgKind
 from matcher.engine import MatchEngine
 from matcher.types import Direction, Filters, MatchResult
 from matcher.workspace import EncoderKind, Paths, Workspace
+from service.cli_eval import eval_app
 from service.cli_event import event_app
 from service.errors import exit_code
 
@@ -37,6 +38,7 @@ app = typer.Typer(
 )
 index_app = typer.Typer(help="Manage the vector index.", no_args_is_help=True)
 app.add_typer(index_app, name="index")
+app.add_typer(eval_app, name="eval")
 app.add_typer(event_app, name="event")
 
 out = Console(highlight=False, soft_wrap=True)

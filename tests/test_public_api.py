@@ -7,7 +7,7 @@ import importlib
 import pytest
 
 
-@pytest.mark.parametrize("name", ["catalog", "embeddings", "matcher"])
+@pytest.mark.parametrize("name", ["catalog", "embeddings", "matcher", "eval"])
 def test_all_is_complete_and_importable(name: str) -> None:
     module = importlib.import_module(name)
     exported = module.__all__

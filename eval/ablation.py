@@ -1,0 +1,126 @@
+"""Ablation on the A-share dev split: the shipped ranker, then each signal removed in turn.
+
+Run: ``python -m eval.ablation [--records FILE]``. Find-supplier reuses the recorded score
+parts of ``eval.fit_weights`` (same candidates, one weight set to 0, diversity left out);
+find-substitute re-runs the engine for each variant (chain relation off; blend instead of
+power aggregation). Metrics come from ``eval.metrics`` with the protocol's filtering.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import pickle
+from collections.abc import Sequence
+from dataclasses import asdict, replace
+from pathlib import Path
+
+import numpy as np
+
+from eval.ashare import default_data_dir, load_ashare
+from eval.fit_weights import FITTED, SCALED, Record, record
+from eval.metrics import Qrels, Run, evaluate
+from eval.protocol import Task, load_gold, make_run
+from eval.report import MEASURES
+from eval.runner import EngineScorer, build_engine
+from matcher.ranker import ChainAwareRanker, RankWeights
+from matcher.scoring import Aggregation
+
+__all__ = ["TRIED", "main", "supplier_ablation"]
+
+TRIED = {"stated": 0.32, "lexical": 0.005, "transition": 0.02}
+
+log = logging.getLogger(__name__)
+
+
+def _run(records: Sequence[Record], weights: RankWeights, name: str) -> tuple[Run, Qrels]:
+    ranked: dict[str, list[str]] = {}
+    gold: dict[str, dict[str, int]] = {}
+    for i, (ids, parts, rel, drop) in enumerate(records):
+        s = np.zeros(len(ids), dtype=np.float64)
+        for part, values in parts.items():
+            s += values * (getattr(weights, part) if part in SCALED else 1.0)
+        order = sorted(range(len(ids)), key=lambda j: (-s[j], ids[j]))
+        q = f"q{i:04d}"
+        ranked[q] = [ids[j] for j in order if ids[j] not in drop][:100]
+        gold[q] = dict.fromkeys(rel, 1)
+    return Run.from_rankings(ranked, name), Qrels(gold)
+
+
+def supplier_ablation(
+    records: Sequence[Record], weights: RankWeights
+) -> dict[str, dict[str, float]]:
+    """Metrics of the shipped weights and of each fitted weight set to 0."""
+    out: dict[str, dict[str, float]] = {}
+    variants = [("chainmatch", weights)]
+    names = ("chain", *FITTED)
+    variants += [(f"− {n}", weights.without(n)) for n in names if getattr(weights, n)]
+    # signals the fit leaves at 0, added back at the weight that was tried (fit_weights)
+    for n, value in TRIED.items():
+        if not getattr(weights, n):
+            variants.append((f"+ {n} ({value})", replace(weights, **{n: value})))
+    for name, w in variants:
+        run, qrels = _run(records, w, name)
+        out[name] = evaluate(qrels, run, MEASURES)
+    return out
+
+
+def substitute_ablation() -> dict[str, dict[str, float]]:
+    from embeddings.cache import CachedEncoder, EmbeddingCache
+    from embeddings.sentence import load_default_encoder
+    from matcher.workspace import Paths
+
+    paths = Paths.from_env()
+    enc = CachedEncoder(
+        load_default_encoder(paths.models, progress=False), EmbeddingCache(paths.cache)
+    )
+    data = load_ashare()
+    qrels = load_gold(default_data_dir() / "gold_substitute_dev.jsonl", Task.SUBSTITUTE)
+    queries = qrels.evaluated_queries()
+    engine = build_engine(data, enc)
+    shipped = RankWeights.fitted()
+    out: dict[str, dict[str, float]] = {}
+    for name, weights, how in (
+        ("chainmatch", shipped, Aggregation.POWER),
+        ("− chain", shipped.without("chain"), Aggregation.POWER),
+        ("blend instead of power", shipped, Aggregation.BLEND),
+    ):
+        engine.ranker = ChainAwareRanker(engine.taxonomy, weights=weights)
+        engine.substitute_aggregation = how
+        run = make_run(EngineScorer(engine, name), Task.SUBSTITUTE, queries, data)
+        out[name] = evaluate(qrels, run, MEASURES)
+        log.info("%s: %s", name, out[name])
+    return out
+
+
+def _table(title: str, rows: dict[str, dict[str, float]]) -> str:
+    lines = [f"### {title}", "", "| variant | " + " | ".join(MEASURES) + " |"]
+    lines.append("|---|" + "---|" * len(MEASURES))
+    for name, m in rows.items():
+        lines.append(f"| {name} | " + " | ".join(f"{m[k]:.3f}" for k in MEASURES) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    import faiss
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=Path, help="recorded parts from eval.fit_weights")
+    parser.add_argument("--skip-substitute", action="store_true")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    faiss.omp_set_num_threads(1)
+    if args.records is not None and args.records.is_file():
+        recs: list[Record] = pickle.loads(args.records.read_bytes())
+    else:
+        recs = record()
+    weights = RankWeights.fitted()
+    log.info("weights: %s", asdict(weights))
+    text = _table("find-supplier (filtered), dev", supplier_ablation(recs, weights))
+    if not args.skip_substitute:
+        text += "\n\n" + _table("find-substitute, dev", substitute_ablation())
+    log.info("\n%s", text)
+
+
+if __name__ == "__main__":
+    main()

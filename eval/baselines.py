@@ -1,0 +1,98 @@
+"""The two baselines every report shows beside ChainMatch, measured in the same run.
+
+- ``bm25``: BM25 (bm25s + jieba) of the query company's needs (find-supplier) or products
+  (find-substitute) against one document per company: its products and offers.
+- ``embedding``: one e5 vector per company — the mean of its statement vectors — and
+  cosine similarity: needs (``query:``) against products (``passage:``) for suppliers,
+  products against products (``query:`` on both sides) for substitutes.
+
+Both see exactly the catalog the engine sees (the same `Organisation` objects).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from catalog.models import Organisation
+from embeddings.base import Encoder, F32Array, l2_normalise
+from eval.protocol import Task
+from matcher.lexical import LexicalIndex
+from matcher.profiles import Space, encode_for, profile_texts
+
+__all__ = ["BM25Baseline", "EmbeddingBaseline", "top_k"]
+
+
+def top_k(ids: Sequence[str], scores: F32Array, k: int) -> list[tuple[str, float]]:
+    """Best ``k`` by score, ties by id (the metrics' own tie-break)."""
+    k = min(k, len(ids))
+    if k <= 0:
+        return []
+    cut = np.partition(-scores, k - 1)[k - 1]
+    pool = [int(i) for i in np.flatnonzero(-scores <= cut)]
+    order = sorted(pool, key=lambda i: (-float(scores[i]), ids[i]))[:k]
+    return [(ids[i], float(scores[i])) for i in order]
+
+
+def _query_texts(org: Organisation, task: Task) -> list[str]:
+    if task is Task.SUPPLIER:
+        return list(dict.fromkeys(org.needs))
+    return profile_texts(org, Space.OFFERS)
+
+
+class BM25Baseline:
+    name = "bm25"
+
+    def __init__(self, orgs: Sequence[Organisation]) -> None:
+        self.orgs = list(orgs)
+        self._row = {o.id: i for i, o in enumerate(self.orgs)}
+        self._ids = [o.id for o in self.orgs]
+        docs = [" ".join(profile_texts(o, Space.OFFERS)) for o in self.orgs]
+        self.index = LexicalIndex.fit(docs)
+
+    def rank(self, task: Task, query: str, k: int) -> list[tuple[str, float]]:
+        texts = _query_texts(self.orgs[self._row[query]], task)
+        scores = self.index.scores([" ".join(texts)]) if texts else np.zeros(len(self.orgs))
+        return top_k(self._ids, np.asarray(scores, dtype=np.float32), k)
+
+
+class EmbeddingBaseline:
+    name = "embedding"
+
+    def __init__(self, orgs: Sequence[Organisation], encoder: Encoder) -> None:
+        self.orgs = list(orgs)
+        self.encoder = encoder
+        self._row = {o.id: i for i, o in enumerate(self.orgs)}
+        self._ids = [o.id for o in self.orgs]
+        self._vectors: dict[Space, F32Array] = {}
+
+    def _company_vectors(self, space: Space) -> F32Array:
+        """One vector per company: the normalised mean of its statement vectors in ``space``."""
+        if space not in self._vectors:
+            texts = [profile_texts(o, space) for o in self.orgs]
+            distinct = list(dict.fromkeys(t for ts in texts for t in ts))
+            pos = {t: i for i, t in enumerate(distinct)}
+            vecs = encode_for(self.encoder, space, distinct)
+            out = np.zeros((len(self.orgs), self.encoder.dim), dtype=np.float32)
+            for r, ts in enumerate(texts):
+                if ts:
+                    out[r] = vecs[[pos[t] for t in ts]].mean(axis=0)
+            self._vectors[space] = l2_normalise(out)
+        return self._vectors[space]
+
+    def rank(self, task: Task, query: str, k: int) -> list[tuple[str, float]]:
+        org = self.orgs[self._row[query]]
+        if task is Task.SUPPLIER:
+            texts, q_space, c_space = list(dict.fromkeys(org.needs)), Space.NEEDS, Space.OFFERS
+        else:
+            texts, q_space, c_space = (
+                profile_texts(org, Space.OFFERS),
+                Space.OFFERS_SYM,
+                Space.OFFERS_SYM,
+            )
+        cands = self._company_vectors(c_space)
+        if not texts:
+            return top_k(self._ids, np.zeros(len(self.orgs), dtype=np.float32), k)
+        q = l2_normalise(encode_for(self.encoder, q_space, texts).mean(axis=0, keepdims=True))
+        return top_k(self._ids, (cands @ q[0]).astype(np.float32), k)

@@ -1,0 +1,102 @@
+"""The benchmark protocol of ``../shared/data/ashare/README.md``, for any ranking system.
+
+A system answers one question: "rank every other company for this query company" —
+`Scorer.rank`. The protocol turns those rankings into a `Run`: it removes the query itself
+and, for find-supplier, every *known* supplier (a maker of a visible input of the query's
+products, hubs excluded) **after** the system ranked — the filtered ranking of link
+prediction, so a system that puts stated suppliers first is neither rewarded nor
+penalised. Find-substitute rankings are not filtered.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Protocol
+
+from catalog.errors import InvalidInputError
+from eval.ashare import AshareData
+from eval.metrics import Qrels, Run
+
+__all__ = ["Scorer", "Task", "load_gold", "make_run", "query_exclusions"]
+
+
+class Task(enum.StrEnum):
+    SUPPLIER = "supplier"  # find-supplier: whom does the query company buy from?
+    SUBSTITUTE = "substitute"  # find-substitute: who makes what the query company makes?
+
+    @property
+    def gold_field(self) -> str:
+        """The JSONL field naming the relevant company (``query`` names the query)."""
+        return self.value
+
+
+class Scorer(Protocol):
+    """A ranking system under evaluation: best first, ``(company, score)`` pairs."""
+
+    name: str
+
+    def rank(self, task: Task, query: str, k: int) -> list[tuple[str, float]]: ...
+
+
+def load_gold(path: Path, task: Task) -> Qrels:
+    """A gold file: JSON lines with ``query`` and ``supplier`` or ``substitute`` fields."""
+    if not path.is_file():
+        raise InvalidInputError(f"gold file {path} not found")
+    pairs: list[tuple[str, str]] = []
+    with open(path, encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InvalidInputError(f"{path}:{n}: not valid JSON: {exc.msg}") from None
+            if not isinstance(row, dict) or "query" not in row or task.gold_field not in row:
+                raise InvalidInputError(
+                    f"{path}:{n}: expected fields 'query' and {task.gold_field!r} "
+                    f"for task {task.value}"
+                )
+            pairs.append((str(row["query"]), str(row[task.gold_field])))
+    if not pairs:
+        raise InvalidInputError(f"gold file {path} holds no pairs")
+    return Qrels.from_pairs(pairs)
+
+
+def query_exclusions(data: AshareData, task: Task, query: str) -> set[str]:
+    """What the protocol removes from a query's ranking before the metrics."""
+    out = {query}
+    if task is Task.SUPPLIER:
+        out |= data.known_suppliers(query)
+    return out
+
+
+def make_run(
+    scorer: Scorer,
+    task: Task,
+    queries: Iterable[str],
+    data: AshareData,
+    *,
+    depth: int = 100,
+    progress: Callable[[int], None] | None = None,
+) -> Run:
+    """Each query's ranking, filtered by the protocol, cut at ``depth`` results.
+
+    The scorer is asked for ``depth`` plus as many results as will be filtered out, so every
+    query keeps ``depth`` results when the catalog has them.
+    """
+    results: dict[str, dict[str, float]] = {}
+    for i, q in enumerate(queries):
+        if q not in data.companies:
+            raise InvalidInputError(f"gold query {q!r} is not a company of the catalog")
+        drop = query_exclusions(data, task, q)
+        ranked = scorer.rank(task, q, depth + len(drop))
+        kept = [(c, s) for c, s in ranked if c not in drop][:depth]
+        # scores are replaced by rank positions: ties inside a system's own scores must not
+        # be re-broken by document id in the metrics, the system's order is the ranking
+        results[q] = {c: float(len(kept) - r) for r, (c, _) in enumerate(kept)}
+        if progress is not None:
+            progress(i + 1)
+    return Run(results, name=scorer.name)

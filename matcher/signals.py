@@ -1,0 +1,134 @@
+"""Signals the ranker learns from the catalog itself, beyond one query's text match.
+
+Stated supply links — organisation B offers, word for word, what organisation A states it
+needs — are facts the catalog already holds. From them `CatalogSignals` learns:
+
+- **peer suppliers**: who supplies organisations that make what the query makes (suppliers
+  of my peers are likely my suppliers too; collaborative filtering over supply links);
+- **demand**: how much the chain asks for what a candidate makes (inputs bought by many
+  products are supplied to many buyers) — a prior that ranks input makers over end-product
+  makers;
+- **segment transitions**: P(candidate's segment supplies query's segment), counted over the
+  stated links, so the taxonomy's hand-made edges are backed by what the park really does;
+- **lexical evidence**: BM25 over each organisation's offers and products (see
+  `matcher.lexical`).
+
+Every signal is a per-organisation array; the engine hands the candidates' values to the
+ranker, which weighs them (weights fitted on the A-share dev split, `matcher/data/`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from catalog.models import Organisation
+from embeddings.base import F32Array, l2_normalise
+from matcher.inference import ProductGraph
+from matcher.lexical import LexicalIndex
+from matcher.profiles import Space, profile_texts
+
+__all__ = ["CatalogSignals"]
+
+HUB_LIMIT = 20  # a need offered by more organisations is generic (power, water …)
+
+
+class CatalogSignals:
+    """Per-organisation signals fitted on one catalog (row order = the organisation list)."""
+
+    def __init__(self, peers: int = 30, peer_sharpness: float = 3.0, hub_limit: int = HUB_LIMIT):
+        self.peers = peers
+        self.peer_sharpness = peer_sharpness
+        self.hub_limit = hub_limit
+        self.suppliers_: list[npt.NDArray[np.int64]] = []
+        self.demand_: F32Array = np.zeros(0, dtype=np.float32)
+        self.segments_: list[str] = []
+        self.transition_: F32Array = np.zeros((0, 0), dtype=np.float32)
+        self.org_segment_: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
+        self.profiles_: F32Array = np.zeros((0, 0), dtype=np.float32)
+        self.lexical_: LexicalIndex | None = None
+
+    def fit(
+        self,
+        orgs: Sequence[Organisation],
+        profile_vectors: F32Array,
+        graph: ProductGraph | None = None,
+    ) -> CatalogSignals:
+        """``profile_vectors``: one unit vector per organisation (symmetric space) for peers."""
+        n = len(orgs)
+        makers: dict[str, set[int]] = defaultdict(set)
+        for r, o in enumerate(orgs):
+            for text in profile_texts(o, Space.OFFERS):
+                makers[text].add(r)
+        suppliers: list[npt.NDArray[np.int64]] = []
+        for r, o in enumerate(orgs):
+            found: set[int] = set()
+            for need in o.needs:
+                made_by = makers.get(need, set())
+                if len(made_by) <= self.hub_limit:
+                    found |= made_by
+            found.discard(r)
+            suppliers.append(np.asarray(sorted(found), dtype=np.int64))
+        self.suppliers_ = suppliers
+        # demand: how often what a candidate makes is needed (stated needs + graph inputs)
+        asked: Counter[str] = Counter(n_ for o in orgs for n_ in set(o.needs))
+        if graph is not None:
+            asked.update(x for xs in graph.inputs.values() for x in xs)
+        demand = np.zeros(n, dtype=np.float32)
+        for r, o in enumerate(orgs):
+            demand[r] = sum(np.log1p(asked.get(t, 0)) for t in profile_texts(o, Space.OFFERS))
+        self.demand_ = demand
+        self._fit_transitions(orgs)
+        self.profiles_ = l2_normalise(profile_vectors) if n else profile_vectors
+        self.lexical_ = LexicalIndex.fit([" ".join(profile_texts(o, Space.OFFERS)) for o in orgs])
+        return self
+
+    def _fit_transitions(self, orgs: Sequence[Organisation]) -> None:
+        segs = sorted({p.segment for o in orgs for p in o.chains})
+        pos = {s: i for i, s in enumerate(segs)}
+        org_seg = np.asarray(
+            [pos[o.chains[0].segment] if o.chains else -1 for o in orgs], dtype=np.int64
+        )
+        counts = np.zeros((len(segs), len(segs)), dtype=np.float32)  # [supplier, buyer]
+        for a, sup in enumerate(self.suppliers_):
+            if org_seg[a] < 0:
+                continue
+            for b in sup:
+                if org_seg[b] >= 0:
+                    counts[org_seg[b], org_seg[a]] += 1.0
+        size = np.bincount(org_seg[org_seg >= 0], minlength=len(segs)).astype(np.float32)
+        # P(supplier segment | buyer segment), spread over the segment's organisations
+        col = counts / (counts.sum(axis=0, keepdims=True) + 1.0)
+        self.transition_ = col / np.maximum(size, 1.0)[:, None]
+        self.segments_, self.org_segment_ = segs, org_seg
+
+    # ------------------------------------------------------------------ per query
+    def peer_suppliers(self, query_row: int | None, query_vector: F32Array) -> F32Array:
+        """Σ over the query's nearest peers of sim^sharpness, for each of their suppliers."""
+        out = np.zeros(len(self.suppliers_), dtype=np.float32)
+        if len(out) == 0:
+            return out
+        sims = self.profiles_ @ query_vector
+        if query_row is not None:
+            sims[query_row] = -1.0
+        k = min(self.peers, len(sims))
+        for j in np.argpartition(-sims, k - 1)[:k]:
+            if sims[j] > 0 and len(self.suppliers_[j]):
+                out[self.suppliers_[j]] += float(sims[j]) ** self.peer_sharpness
+        return out
+
+    def transition(self, query_row: int | None) -> F32Array:
+        """How likely each organisation's segment is to supply the query's segment."""
+        n = len(self.org_segment_)
+        if query_row is None or n == 0 or self.org_segment_[query_row] < 0:
+            return np.zeros(n, dtype=np.float32)
+        col = self.transition_[:, self.org_segment_[query_row]]
+        return np.where(self.org_segment_ >= 0, col[self.org_segment_], 0.0).astype(np.float32)
+
+    def lexical(self, texts: Sequence[str], weights: Sequence[float] | None = None) -> F32Array:
+        if self.lexical_ is None:
+            return np.zeros(len(self.suppliers_), dtype=np.float32)
+        return self.lexical_.scores(texts, weights)

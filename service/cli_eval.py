@@ -1,0 +1,120 @@
+"""`chainmatch eval`: measure match quality on real data — a thin adapter over `eval.runner`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from catalog.errors import ChainMatchError, InvalidInputError
+from eval.ashare import ENV_VAR, default_data_dir
+from eval.protocol import Task
+from eval.report import BenchResult, write_report
+from eval.runner import RUNS, run_ashare
+from matcher.workspace import Paths, Workspace
+from service.errors import exit_code
+
+__all__ = ["eval_app"]
+
+eval_app = typer.Typer(
+    help="Measure match quality on real gold data, beside BM25 and embedding baselines.",
+    no_args_is_help=True,
+)
+_out = Console(highlight=False, soft_wrap=True)
+_err = Console(stderr=True, highlight=False, soft_wrap=True)
+log = logging.getLogger(__name__)
+
+
+def _gold_files(data: Path, split: str, gold: Path | None, task: Task | None) -> dict[Task, Path]:
+    if gold is not None:
+        if task is None:
+            raise InvalidInputError("--gold needs --task supplier|substitute")
+        return {task: gold}
+    if task is not None:
+        raise InvalidInputError("--task applies to a --gold file")
+    files = {t: data / f"gold_{t.value}_{split}.jsonl" for t in Task}
+    missing = [str(p) for p in files.values() if not p.is_file()]
+    if missing:
+        raise InvalidInputError(
+            f"split {split!r} has no gold files ({', '.join(missing)}); "
+            "pass --gold FILE --task supplier|substitute"
+        )
+    return files
+
+
+def _show(result: BenchResult) -> None:
+    rows = result.table()
+    table = Table(title=f"ChainMatch evaluation: {result.name}")
+    for col in rows[0]:
+        table.add_column(col, justify="left" if col in ("task", "run") else "right")
+    for row in rows[1:]:
+        table.add_row(*row)
+    _out.print(table)
+
+
+@eval_app.command("ashare")
+def ashare(
+    split: Annotated[
+        str, typer.Option(help="Gold split in the data folder (gold_*_SPLIT).")
+    ] = "dev",
+    data: Annotated[
+        Path | None,
+        typer.Option(envvar=ENV_VAR, help="A-share data folder (default ../shared/data/ashare)."),
+    ] = None,
+    gold: Annotated[
+        Path | None, typer.Option(help="Evaluate this gold JSONL file instead of a split.")
+    ] = None,
+    task: Annotated[
+        Task | None, typer.Option(help="Task of the --gold file: supplier or substitute.")
+    ] = None,
+    runs: Annotated[
+        str, typer.Option(help=f"Comma-separated runs among {', '.join(RUNS)}.")
+    ] = ",".join(RUNS),
+    max_queries: Annotated[
+        int | None, typer.Option(min=1, help="Evaluate only the first N queries per task.")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Report folder (default $CHAINMATCH_HOME/reports/<time>).")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object {task: {run: metrics}}.")
+    ] = False,
+) -> None:
+    """Find-supplier (filtered) and find-substitute on the A-share benchmark, all runs."""
+    from service.cli import state  # the global options, parsed by the main callback
+
+    try:
+        folder = data or default_data_dir()
+        files = _gold_files(folder, split, gold, task)
+        paths = Paths.from_env(state.home)
+        with Workspace(paths, encoder_kind=state.encoder, progress=False) as ws:
+            result = run_ashare(
+                ws.encoder(),
+                files,
+                data_dir=folder,
+                runs=[r.strip() for r in runs.split(",") if r.strip()],
+                max_queries=max_queries,
+                name=f"ashare {gold.name if gold else split}",
+            )
+            result.notes["encoder"] = ws.encoder().model_id
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = out or paths.home / "reports" / stamp
+        write_report(result, target)
+    except ChainMatchError as exc:
+        _err.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(exit_code(exc)) from None
+    except (OSError, ValueError) as exc:
+        _err.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(2) from None
+    log.info("report written to %s", target)
+    if as_json:
+        typer.echo(json.dumps(result.summary(), ensure_ascii=False))
+    else:
+        _show(result)

@@ -1,0 +1,148 @@
+"""Inferred needs, catalog signals, power aggregation, excluded-id search and rank weights,
+with the keyword fake encoder and hand-checked answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import numpy as np
+import pytest
+
+from catalog.errors import InvalidInputError
+from catalog.models import ChainPosition, Organisation, Product
+from embeddings.base import l2_normalise
+from embeddings.fake import FakeEncoder
+from matcher import IndexKind, MatchEngine
+from matcher.index import ExactIndex, FaissFlatIndex
+from matcher.indexset import _search_excluding
+from matcher.inference import NeedInference, ProductGraph
+from matcher.ranker import RankWeights
+from matcher.scoring import Aggregation, aggregate
+from matcher.signals import CatalogSignals
+from tests.synthetic import tiny_taxonomy
+
+TODAY = dt.date(2026, 11, 21)
+WORDS = ("urea|尿素", "ammonia|液氨", "coke|焦炭", "fertiliser|复合肥", "glass", "resin")
+
+
+def _enc() -> FakeEncoder:
+    return FakeEncoder(keywords=WORDS, dim=48)
+
+
+def _org(oid: str, seg: str, products: list[str], needs: list[str] = ()) -> Organisation:  # type: ignore[assignment]
+    return Organisation(
+        id=oid,
+        name=f"公司{oid}",
+        chains=(ChainPosition(chain="t", segment=seg),),
+        products=tuple(Product(name=p, share=0.5 / len(products)) for p in products),
+        needs=tuple(needs),
+    )
+
+
+def test_product_graph_links_and_families() -> None:
+    g = ProductGraph.from_links(
+        [("urea plant", "ammonia gas"), ("urea plant", "urea plant")],
+        subclasses=[("fertiliser", "urea"), ("fertiliser", "compound fertiliser")],
+    )
+    assert g.inputs == {"urea plant": ("ammonia gas",)}  # a product is not its own input
+    assert g.families["urea"] == frozenset({"fertiliser", "compound fertiliser"})
+    org = _org("a", "t.mid", ["urea"], ["ammonia"])
+    assert ProductGraph.from_organisations([org]).inputs == {"urea": ("ammonia",)}
+
+
+def test_need_inference_pools_inputs_of_similar_products() -> None:
+    graph = ProductGraph.from_links(
+        [("urea granules", "ammonia liquid"), ("urea granules", "coke fines"), ("glass", "resin")]
+    )
+    inf = NeedInference(graph, _enc(), neighbours=1, sharpness=1.0).fit()
+    got = inf.infer([("urea", 0.5)])
+    assert [n for n, _ in got] == ["ammonia liquid", "coke fines"]
+    assert sum(w for _, w in got) == pytest.approx(1.0)
+    # stated needs are not inferred again; only what the catalog offers can be inferred
+    assert [n for n, _ in inf.infer([("urea", 0.5)], exclude=["coke fines"])] == ["ammonia liquid"]
+    only = NeedInference(graph, _enc(), neighbours=1, available={"coke fines"}).fit()
+    assert [n for n, _ in only.infer([("urea", 0.5)])] == ["coke fines"]
+
+
+def test_co_inputs_follow_the_stated_needs() -> None:
+    graph = ProductGraph.from_links([("glass", "ammonia x"), ("glass", "coke y")])
+    inf = NeedInference(graph, _enc(), neighbours=1, co_inputs=0.3).fit()
+    # no product at all: the stated need alone names what is bought with it
+    assert [n for n, _ in inf.infer([], exclude=["ammonia x"])] == ["coke y"]
+
+
+def test_catalog_signals_from_stated_supply_links() -> None:
+    orgs = [
+        _org("buyer", "t.mid", ["fertiliser"], ["urea", "coke"]),
+        _org("peer", "t.mid", ["fertiliser"], ["ammonia"]),
+        _org("s_urea", "t.up", ["urea"]),
+        _org("s_coke", "t.up", ["coke"]),
+        _org("s_ammonia", "t.up", ["ammonia"]),
+    ]
+    profiles = l2_normalise(np.eye(5, 8, dtype=np.float32) + np.eye(5, 8, k=0)[[0, 0, 2, 3, 4]])
+    sig = CatalogSignals(peers=2).fit(orgs, profiles)
+    assert [list(s) for s in sig.suppliers_] == [[2, 3], [4], [], [], []]
+    # the buyer's nearest peer buys ammonia: its supplier is suggested
+    peers = sig.peer_suppliers(0, sig.profiles_[0])
+    assert peers[4] > 0 and peers[2] == 0
+    # demand: what is asked for, log-scaled; fertiliser is asked by nobody
+    assert sig.demand_[2] == pytest.approx(np.log(2)) and sig.demand_[0] == 0
+    # every stated link goes t.up → t.mid
+    assert sig.transition(0)[2] > 0 and sig.transition(0)[1] == 0
+    assert sig.lexical(["urea"])[2] > 0
+
+
+def test_power_aggregation_by_hand() -> None:
+    S = np.array([[1.0, 0.5], [0.0, 0.5]], dtype=np.float32)
+    got = aggregate(S, Aggregation.POWER, weights=[3.0, 1.0], power=2.0)
+    assert got.tolist() == pytest.approx([0.75 * 1.0 + 0.25 * 0.0, 0.75 * 0.25 + 0.25 * 0.25])
+    with pytest.raises(ValueError, match="non-negative weights"):
+        aggregate(S, Aggregation.POWER, weights=[1.0])
+
+
+@pytest.mark.parametrize("cls", [ExactIndex, FaissFlatIndex])
+def test_search_excluding_equals_the_filtered_search(cls: type) -> None:
+    rng = np.random.default_rng(1)
+    vecs = l2_normalise(rng.standard_normal((300, 16)).astype(np.float32))
+    ids = np.arange(1000, 1300, dtype=np.int64)
+    index = cls(16)
+    index.upsert(ids, vecs)
+    q = vecs[:5]
+    excluded = ids[[0, 3, 7, 50]]
+    allowed = np.setdiff1d(ids, excluded)
+    for k in (1, 10, 298):
+        want_s, want_i = index.search(q, k, allowed)
+        got_s, got_i = _search_excluding(index, q, k, excluded)
+        assert np.array_equal(got_i, want_i)
+        assert np.allclose(got_s, want_s, atol=1e-6)  # BLAS vs direct dot products
+
+
+def test_engine_infers_needs_for_a_company_that_states_none() -> None:
+    orgs = [
+        _org("maker", "t.mid", ["urea"]),  # states no needs
+        _org("twin", "t.mid", ["urea"], ["ammonia"]),
+        _org("s1", "t.up", ["ammonia"]),
+        _org("s2", "t.up", ["glass"]),
+    ]
+    engine = MatchEngine(orgs, tiny_taxonomy(), _enc(), index_kind=IndexKind.EXACT, today=TODAY)
+    res = engine.build().find_partners("maker", k=2)
+    assert res.matches[0].org_id == "s1" and res.matches[0].parts["inferred"] > 0
+    lone = [_org("x", "t.mid", ["glass"]), _org("y", "t.up", ["resin"])]
+    engine = MatchEngine(lone, tiny_taxonomy(), _enc(), index_kind=IndexKind.EXACT).build()
+    with pytest.raises(InvalidInputError, match="states no needs"):
+        engine.find_partners("x")
+
+
+def test_rank_weights_load_and_validate() -> None:
+    fitted = RankWeights.fitted()
+    assert fitted.inferred > 0 and fitted.chain == 0.04
+    assert fitted.without("inferred").inferred == 0.0
+    with pytest.raises(ValueError, match="unknown rank weights"):
+        RankWeights.from_dict({"chian": 0.1})
+    with pytest.raises(ValueError, match="must be numbers"):
+        RankWeights.from_dict({"chain": "high"})
+    from importlib import resources
+
+    doc = json.loads(resources.files("matcher").joinpath("data/weights.json").read_text("utf-8"))
+    assert "dev split only" in doc["fitted"]["how"]

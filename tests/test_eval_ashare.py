@@ -1,0 +1,217 @@
+"""The A-share loader, the benchmark protocol, the runner, the report and the CLI, on a tiny
+hand-made data folder in the README's format (the real data is tested in
+``test_eval_ashare_data.py``)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from catalog.errors import InvalidInputError
+from catalog.models import Organisation
+from embeddings.fake import FakeEncoder
+from eval.ashare import (
+    build_organisations,
+    build_product_graph,
+    build_taxonomy,
+    load_ashare,
+    need_text,
+)
+from eval.metrics import Qrels
+from eval.protocol import Task, load_gold, make_run, query_exclusions
+from eval.report import write_report
+from eval.runner import run_ashare
+
+INDUSTRIES = [
+    {"code": "100000", "name": "化工", "parent": None},
+    {"code": "100100", "name": "化学原料", "parent": "100000"},
+    {"code": "100101", "name": "氮肥", "parent": "100100"},
+    {"code": "100102", "name": "煤化工", "parent": "100100"},
+    {"code": "200000", "name": "农业", "parent": None},
+    {"code": "200100", "name": "种植", "parent": "200000"},
+    {"code": "200101", "name": "粮食种植", "parent": "200100"},
+]
+COMPANIES = [  # code, name, L3
+    ("000001", "甲化肥", "100101"),
+    ("000002", "乙化肥", "100101"),
+    ("000003", "丙煤化", "100102"),
+    ("000004", "丁煤化", "100102"),
+    ("000005", "戊农业", "200101"),
+    ("000006", "己无行业", None),
+]
+PRODUCTS = [  # code, product, weight
+    ("000001", "尿素", 0.7),
+    ("000001", "复合肥", 0.6),  # shares add up to 1.3: scaled to 1
+    ("000002", "复合肥", 0.9),
+    ("000003", "液氨", 0.5),
+    ("000003", "焦炭", 0.4),
+    ("000004", "液氨", 0.8),
+    ("000005", "玉米", 1.0),
+    ("000006", "煤", 0.5),
+]
+INPUTS = [("尿素", "液氨"), ("复合肥", "尿素"), ("玉米", "复合肥"), ("复合肥", "煤")]
+SUBCLASSES = [("化肥", "尿素"), ("化肥", "复合肥")]
+
+
+def _write(path: Path, rows: list[dict[str, Any]]) -> None:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    d = tmp_path / "ashare"
+    d.mkdir()
+    by_code = {i["code"]: i for i in INDUSTRIES}
+    comps = []
+    for code, name, l3 in COMPANIES:
+        row: dict[str, Any] = {"code": code, "name": name, "fullname": f"{name}股份有限公司"}
+        if l3:
+            l2 = by_code[l3]["parent"]
+            l1 = by_code[l2]["parent"]
+            row |= {"sw_l3": by_code[l3]["name"], "sw_l2": by_code[l2]["name"]}
+            row |= {"sw_l1": by_code[l1]["name"], "sw_l3_code": l3}
+        comps.append(row)
+    _write(d / "companies.jsonl", comps)
+    _write(
+        d / "company_products.jsonl",
+        [{"code": c, "product": p, "weight": w} for c, p, w in PRODUCTS],
+    )
+    _write(d / "product_inputs.jsonl", [{"product": p, "input": x} for p, x in INPUTS])
+    _write(d / "product_subclasses.jsonl", [{"parent": p, "child": c} for p, c in SUBCLASSES])
+    _write(d / "industries.jsonl", INDUSTRIES)
+    # 000005 (玉米) buys 复合肥 visibly (known: 000001, 000002); hidden gold: 尿素 → 000001
+    _write(d / "gold_supplier_dev.jsonl", [{"query": "000005", "supplier": "000001"}])
+    _write(
+        d / "gold_substitute_dev.jsonl",
+        [{"query": "000003", "substitute": "000004"}, {"query": "000001", "substitute": "000002"}],
+    )
+    return d
+
+
+def test_companies_become_validated_organisations(data_dir: Path) -> None:
+    data = load_ashare(data_dir)
+    orgs = {o.id: o for o in build_organisations(data)}
+    assert len(orgs) == 6 and all(isinstance(o, Organisation) for o in orgs.values())
+    a = orgs["000001"]
+    assert a.name == "甲化肥" and a.aliases == ("甲化肥股份有限公司",)
+    assert [p.name for p in a.products] == ["尿素", "复合肥"]
+    assert sum(p.share for p in a.products) == pytest.approx(1.0)  # 1.3 scaled to 1
+    assert a.products[0].share == pytest.approx(0.7 / 1.3)
+    # needs: inputs of its products; a one-character input still makes a valid statement
+    assert a.needs == ("液氨", "尿素", need_text("煤"))
+    assert need_text("煤") == "煤（原料）"
+    assert a.chains[0].chain == "sw100000" and a.chains[0].segment == "sw100101"
+    assert orgs["000006"].chains == ()
+
+
+def test_taxonomy_has_shenwan_chains_and_learned_supply_edges(data_dir: Path) -> None:
+    tax = build_taxonomy(load_ashare(data_dir))
+    assert set(tax.chains) == {"sw100000", "sw200000"}
+    assert tax.segment("sw100101").name == "氮肥"
+    assert tax.chains["sw100000"].segments == ("sw100101", "sw100102")
+    # 液氨 (煤化工) → 尿素 (氮肥); 复合肥 (氮肥) → 玉米 (粮食种植)
+    assert ("sw100102", "sw100101") in tax.edges
+    assert ("sw100101", "sw200101") in tax.edges
+    assert tax.relation("sw100102", "sw100101").value == "supplies"
+
+
+def test_product_graph_holds_links_and_families(data_dir: Path) -> None:
+    graph = build_product_graph(load_ashare(data_dir))
+    assert graph.inputs["复合肥"] == ("尿素", "煤")
+    assert graph.families["尿素"] == frozenset({"复合肥", "化肥"})
+
+
+def test_known_suppliers_are_makers_of_visible_inputs(data_dir: Path) -> None:
+    data = load_ashare(data_dir)
+    assert data.known_suppliers("000005") == {"000001", "000002"}
+    assert query_exclusions(data, Task.SUPPLIER, "000005") == {"000005", "000001", "000002"}
+    assert query_exclusions(data, Task.SUBSTITUTE, "000005") == {"000005"}
+
+
+class _Fixed:
+    name = "fixed"
+
+    def rank(self, task: Task, query: str, k: int) -> list[tuple[str, float]]:
+        return [("000001", 0.9), ("000005", 0.8), ("000002", 0.7), ("000003", 0.1)][:k]
+
+
+def test_filtered_ranking_drops_known_suppliers_after_ranking(data_dir: Path) -> None:
+    data = load_ashare(data_dir)
+    run = make_run(_Fixed(), Task.SUPPLIER, ["000005"], data, depth=10)
+    assert run.ranking("000005") == ["000003"]  # self and both known suppliers removed
+    sub = make_run(_Fixed(), Task.SUBSTITUTE, ["000002"], data, depth=2)
+    assert sub.ranking("000002") == ["000001", "000005"]  # unfiltered, only self removed
+
+
+def test_gold_files_are_read_and_checked(data_dir: Path, tmp_path: Path) -> None:
+    qrels = load_gold(data_dir / "gold_substitute_dev.jsonl", Task.SUBSTITUTE)
+    assert isinstance(qrels, Qrels) and qrels.relevant("000003") == {"000004"}
+    with pytest.raises(InvalidInputError, match="expected fields 'query' and 'supplier'"):
+        load_gold(data_dir / "gold_substitute_dev.jsonl", Task.SUPPLIER)
+    with pytest.raises(InvalidInputError, match="not found"):
+        load_gold(tmp_path / "nope.jsonl", Task.SUPPLIER)
+    with pytest.raises(InvalidInputError, match="A-share data not found"):
+        load_ashare(tmp_path)
+
+
+def test_all_runs_in_one_process_and_the_report(data_dir: Path, tmp_path: Path) -> None:
+    gold = {t: data_dir / f"gold_{t.value}_dev.jsonl" for t in Task}
+    result = run_ashare(FakeEncoder(dim=64), gold, data_dir=data_dir)
+    summary = result.summary()
+    assert set(summary) == {"supplier", "substitute"}
+    for task in summary.values():
+        assert set(task) == {"bm25", "embedding", "chainmatch"}
+        for metrics in task.values():
+            assert set(metrics) == {"recall@10", "ndcg@10", "mrr", "queries"}
+    assert summary["substitute"]["chainmatch"]["mrr"] == 1.0  # 液氨 ↔ 液氨, 复合肥 ↔ 复合肥
+    written = write_report(result, tmp_path / "report")
+    names = {p.name for p in written}
+    assert {"report.md", "report.json", "metrics_supplier.png", "recall_substitute.png"} <= names
+    doc = json.loads((tmp_path / "report" / "report.json").read_text("utf-8"))
+    assert len(doc["recall_curve"]["supplier"]["bm25"]) == 100
+    assert doc["per_query"]["substitute"]["chainmatch"][0]["query_id"] == "000001"
+
+
+def test_cli_eval_json_and_gold_option(data_dir: Path, tmp_path: Path) -> None:
+    from service.cli import app
+
+    env = {"CHAINMATCH_HOME": str(tmp_path / "home"), "CHAINMATCH_ENCODER": "hashing"}
+    runner = CliRunner()
+    res = runner.invoke(
+        app, ["eval", "ashare", "--data", str(data_dir), "--json", "--out", str(tmp_path / "r")],
+        env=env,
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout.strip().splitlines()[-1])
+    assert set(doc) == {"supplier", "substitute"} and doc["supplier"]["bm25"]["queries"] == 1
+    assert (tmp_path / "r" / "report.md").is_file()
+    gold = data_dir / "gold_substitute_dev.jsonl"
+    res = runner.invoke(
+        app,
+        [
+            "eval",
+            "ashare",
+            "--data",
+            str(data_dir),
+            "--gold",
+            str(gold),
+            "--task",
+            "substitute",
+            "--json",
+            "--runs",
+            "bm25",
+            "--out",
+            str(tmp_path / "r2"),
+        ],  # fmt: skip
+        env=env,
+    )
+    assert res.exit_code == 0, res.output
+    assert list(json.loads(res.stdout.strip().splitlines()[-1])) == ["substitute"]
+    bad = runner.invoke(
+        app, ["eval", "ashare", "--data", str(data_dir), "--split", "test"], env=env
+    )
+    assert bad.exit_code == 2 and "has no gold files" in bad.output
