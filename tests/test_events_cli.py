@@ -151,3 +151,67 @@ def test_readme_documents_the_event_commands() -> None:
     section = text.split("## Matchmaking events", 1)[1].split("\n## ", 1)[0]
     for cmd in ("event plan", "event export", "event outcome", "event stats", "must_meet"):
         assert cmd in section, cmd
+
+
+# Regression: a zoneinfo directory ("America") came out as "[Errno 21] Is a directory: …",
+# and mixed naive/aware slot times as a TypeError traceback.
+BREAKFAST = {
+    "name": "早餐会",
+    "date": "2026-12-02",
+    "slots": ["08:00", "08:15"],
+    "meeting_minutes": 15,
+    "tables": 2,
+}
+
+
+def _plan_file(run: Run, tmp_path: Path, **changes: object) -> Result:
+    path = tmp_path / "event.json"
+    path.write_text(json.dumps(BREAKFAST | changes, ensure_ascii=False), "utf-8")
+    return run("event", "plan", str(path), "--participants", "4", "--no-save")
+
+
+@pytest.mark.parametrize("zone", ["America", "", "../etc", "Not/AZone"])
+def test_plan_refuses_a_bad_time_zone_by_name(run: Run, tmp_path: Path, zone: str) -> None:
+    res = _plan_file(run, tmp_path, timezone=zone)
+    assert res.exit_code == 2, (res.stdout, res.stderr)
+    expected = (
+        f"error: invalid event definition: timezone: unknown time zone {zone!r}: "
+        "expected an IANA time zone name such as 'Asia/Shanghai'"
+    )
+    assert " ".join(res.stderr.split()) == expected  # one message, however the console wraps
+    assert res.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("slots", "message"),
+    [
+        (["08:00", "08:15Z"], "slots: slot 2 (08:15+00:00) has a UTC offset but slot 1 (08:00)"),
+        (["08:00+08:00", "08:15"], "slots: slot 1 (08:00+08:00) has a UTC offset but slot 2"),
+        (["08:00Z", "08:15Z"], "slots: slot 1 (08:00+00:00) has a UTC offset; slot times are"),
+    ],
+)
+def test_plan_refuses_slot_times_with_an_offset_by_slot(
+    run: Run, tmp_path: Path, slots: list[str], message: str
+) -> None:
+    res = _plan_file(run, tmp_path, slots=slots)
+    assert res.exit_code == 2, (res.stdout, res.stderr)
+    text = " ".join(res.stderr.split())
+    assert text.startswith(f"error: invalid event definition: {message}")
+    assert "leave out the offset" in text and "Traceback" not in res.stderr
+
+
+def test_plan_start_flag_takes_a_local_time_only(run: Run) -> None:
+    res = run(
+        "event",
+        "plan",
+        "--theme-chain",
+        "nev",
+        "--participants",
+        "4",
+        *QUICK[:4],
+        "--start",
+        "2026-12-01T09:00+08:00",
+        "--no-save",
+    )
+    assert res.exit_code == 2
+    assert "Invalid value for '--start'" in res.stderr

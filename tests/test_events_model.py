@@ -172,3 +172,64 @@ def test_public_surface_is_explicit() -> None:
         if not k.startswith("_") and not isinstance(v, type(importlib)) and k != "annotations"
     }
     assert public == set(module.__all__), public ^ set(module.__all__)
+
+
+# Regression: a zoneinfo directory ("America") used to escape as IsADirectoryError, and
+# mixed naive/aware slot times as TypeError; both must be validation errors naming the field.
+ZONE_HINT = "expected an IANA time zone name such as 'Asia/Shanghai'"
+
+
+@pytest.mark.parametrize(
+    "zone", ["America", "America/", "", "   ", "../etc", "/etc/localtime", "Not/AZone", "zone.tab"]
+)
+def test_a_bad_time_zone_is_a_validation_error(zone: str) -> None:
+    with pytest.raises(InvalidInputError) as info:
+        event(timezone=zone)
+    assert str(info.value) == (
+        f"invalid event definition: timezone: unknown time zone {zone!r}: {ZONE_HINT}"
+    )
+
+
+def test_a_time_zone_is_read_without_surrounding_spaces() -> None:
+    ev = event(timezone=" Asia/Tokyo ")
+    assert ev.timezone == "Asia/Tokyo"
+    assert ev.slot_start(1) == dt.datetime(2026, 12, 1, 0, 0, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    ("slots", "message"),
+    [
+        (
+            ["09:00", "09:30Z"],
+            "slots: slot 2 (09:30+00:00) has a UTC offset but slot 1 (09:00) has none; "
+            "slot times are local to the event's timezone (Asia/Shanghai): leave out the offset",
+        ),
+        (
+            ["09:00+08:00", "9:30", "10:00"],
+            "slots: slot 1 (09:00+08:00) has a UTC offset but slot 2 (09:30) has none; ",
+        ),
+        (
+            ["09:00Z", "09:30Z"],
+            "slots: slot 1 (09:00+00:00) has a UTC offset; slot times are local to the event's "
+            "timezone (Asia/Shanghai): leave out the offset",
+        ),
+    ],
+)
+def test_slot_times_with_an_offset_are_a_validation_error(slots: list[str], message: str) -> None:
+    with pytest.raises(InvalidInputError) as info:
+        event(slots=slots, participants=["a", {"org_id": "b", "unavailable": ["09:30"]}])
+    assert str(info.value).startswith(f"invalid event definition: {message}")
+
+
+def test_offset_and_zone_errors_are_reported_together() -> None:
+    with pytest.raises(InvalidInputError) as info:
+        event(timezone="America", slots=["09:00", "09:30+08:00"])
+    text = str(info.value)
+    assert f"timezone: unknown time zone 'America': {ZONE_HINT}" in text
+    assert "slots: slot 2 (09:30+08:00) has a UTC offset but slot 1 (09:00) has none; " in text
+    assert "local to the event's timezone: leave out the offset" in text
+
+
+def test_aware_time_objects_are_refused_too() -> None:
+    with pytest.raises(InvalidInputError, match=r"slots: slot 2 \(09:30\+00:00\) has a UTC offset"):
+        event(slots=[dt.time(9), dt.time(9, 30, tzinfo=dt.UTC)])

@@ -97,6 +97,21 @@ def test_a_failed_save_writes_nothing(store: EventStore) -> None:
     assert store.list_plans() == []
 
 
+def test_plans_stored_with_offset_slot_times_still_load(store: EventStore) -> None:
+    """Before offsets were refused, an event could be planned (and stored) with slot times
+    like "09:00Z"; its agendas used the local time and ignored the offset, and still do."""
+    store.save_plan(make_plan(id="old"))
+    with sqlite3.connect(store.path) as conn:
+        (definition,) = conn.execute("SELECT definition FROM events WHERE id = 'old'").fetchone()
+        doc = json.loads(definition) | {"slots": ["09:00:00Z", "09:20:00Z"]}
+        conn.execute("UPDATE events SET definition = ? WHERE id = 'old'", (json.dumps(doc),))
+    event = store.get_plan("old").event
+    assert [f"{t}" for t in event.slots] == ["09:00:00", "09:20:00"]
+    assert f"{event.slot_start(1):%H:%M%z}" == "09:00+0800"
+    with pytest.raises(InvalidInputError, match="slots: slot 1 .* has a UTC offset"):
+        parse_event(doc)
+
+
 def test_events_live_beside_the_catalog(tmp_path: Path) -> None:
     db = tmp_path / "catalog.sqlite"
     with CatalogStore(db) as catalog:

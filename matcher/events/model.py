@@ -19,8 +19,10 @@ import datetime as dt
 import enum
 import json
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from types import MappingProxyType
+from typing import Annotated, Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -29,6 +31,8 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 
@@ -51,6 +55,8 @@ __all__ = [
 
 MAX_SLOTS = 48
 MAX_PARTICIPANTS = 2000
+# Validation context of definitions read back from the event store (`Event._local_times`).
+STORED_CONTEXT: Final[Mapping[str, bool]] = MappingProxyType({"stored": True})
 
 OrgId = Annotated[
     str,
@@ -149,12 +155,42 @@ class Event(_Model):
             people.append(p)
         return dict(data, participants=people)
 
+    @field_validator("timezone", mode="before")
+    @classmethod
+    def _iana_zone(cls, value: Any) -> Any:
+        """A zone name such as "Asia/Shanghai"; not a folder of the database ("America")."""
+        if isinstance(value, str) and not _is_zone(value.strip()):
+            raise ValueError(
+                f"unknown time zone {value!r}: expected an IANA time zone name "
+                "such as 'Asia/Shanghai'"
+            )
+        return value
+
+    @field_validator("slots")
+    @classmethod
+    def _local_times(cls, slots: tuple[dt.time, ...], info: ValidationInfo) -> tuple[dt.time, ...]:
+        """Slot times are wall-clock times in ``timezone``: an offset ("09:00Z") is refused.
+
+        Definitions stored before this check keep their meaning: `slot_start` always read
+        the wall-clock time and ignored the offset, so the store (`STORED_CONTEXT`) drops it.
+        """
+        aware = [k for k, t in enumerate(slots, 1) if t.tzinfo is not None]
+        if not aware:
+            return slots
+        if info.context and info.context.get("stored"):
+            return tuple(t.replace(tzinfo=None) for t in slots)
+        k = aware[0]
+        naive = [j for j, t in enumerate(slots, 1) if t.tzinfo is None]
+        mixed = f" but slot {naive[0]} ({_hhmm(slots[naive[0] - 1])}) has none" if naive else ""
+        zone = info.data.get("timezone")
+        where = f"the event's timezone ({zone})" if zone else "the event's timezone"
+        raise ValueError(
+            f"slot {k} ({_hhmm(slots[k - 1])}) has a UTC offset{mixed}; slot times are local "
+            f"to {where}: leave out the offset"
+        )
+
     @model_validator(mode="after")
     def _consistent(self) -> Event:
-        try:
-            ZoneInfo(self.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"timezone: unknown time zone {self.timezone!r}") from None
         self._check_slots()
         n = len(self.slots)
         ids = [p.org_id for p in self.participants]
@@ -263,6 +299,20 @@ class Event(_Model):
 
     def with_id(self, event_id: str) -> Event:
         return parse_event({**self.model_dump(mode="json"), "id": event_id})
+
+
+def _is_zone(name: str) -> bool:
+    """Whether ``name`` is a zone of the time zone database (not a region folder or a path)."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # "America" is a folder: OSError
+        return False
+    return True
+
+
+def _hhmm(value: dt.time) -> str:
+    """09:30, or 09:30+08:00 with an offset."""
+    return value.isoformat(timespec="minutes")
 
 
 def _padded(value: Any) -> Any:

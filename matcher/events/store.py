@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from catalog.errors import ConflictError, InvalidInputError, NotFoundError
-from matcher.events.model import Event, Preference
+from matcher.events.model import STORED_CONTEXT, Event, Preference
 from matcher.events.outcomes import Outcome, OutcomeStatus
 from matcher.events.results import Link, Meeting, Plan, ShortlistEntry, SolveStatus
 
@@ -267,7 +267,7 @@ class EventStore:
 def _plan(row: sqlite3.Row | tuple[Any, ...], meetings: list[tuple[Any, ...]]) -> Plan:
     (_, _, _, definition, names, shortlist, objective, bound, gap, status, secs, cands, at) = row
     return Plan(
-        event=Event.model_validate_json(definition),
+        event=Event.model_validate_json(definition, context=STORED_CONTEXT),
         names=json.loads(names),
         meetings=tuple(
             Meeting(
