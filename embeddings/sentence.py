@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from catalog.errors import ModelUnavailableError
-from embeddings.base import F32Array, Prefix
+from embeddings.base import F32Array, PrefixedEncoder
 from embeddings.rebuild import DEFAULT_MODEL_ID, ensure_default_model
 
 __all__ = ["SentenceTransformerEncoder", "load_default_encoder"]
@@ -18,7 +18,7 @@ __all__ = ["SentenceTransformerEncoder", "load_default_encoder"]
 log = logging.getLogger(__name__)
 
 
-class SentenceTransformerEncoder:
+class SentenceTransformerEncoder(PrefixedEncoder):
     """e5-style encoder: adds the ``query: `` / ``passage: `` prefixes itself.
 
     ``progress`` shows a progress bar for batches of at least ``progress_min`` texts, so a
@@ -42,7 +42,6 @@ class SentenceTransformerEncoder:
             raise ModelUnavailableError(
                 f"cannot load the embedding model from {path}: {exc}"
             ) from exc
-        self._model_id = model_id
         get_dim = (
             getattr(self._model, "get_embedding_dimension", None)
             or self._model.get_sentence_embedding_dimension
@@ -50,36 +49,20 @@ class SentenceTransformerEncoder:
         dim = get_dim()
         if dim is None:
             raise ModelUnavailableError(f"model at {path} does not report its dimension")
-        self._dim = int(dim)
+        super().__init__(model_id=model_id, dim=int(dim))
         self.batch_size = batch_size
         self.progress = progress
         self.progress_min = progress_min
 
-    @property
-    def model_id(self) -> str:
-        return self._model_id
-
-    @property
-    def dim(self) -> int:
-        return self._dim
-
-    def _encode(self, prefix: Prefix, texts: Sequence[str]) -> F32Array:
-        if not texts:
-            return np.zeros((0, self._dim), dtype=np.float32)
+    def _embed(self, texts: Sequence[str]) -> F32Array:
         vecs = self._model.encode(
-            [prefix.value + t for t in texts],
+            list(texts),
             batch_size=self.batch_size,
             normalize_embeddings=True,
             convert_to_numpy=True,
             show_progress_bar=self.progress and len(texts) >= self.progress_min,
         )
         return np.asarray(vecs, dtype=np.float32)
-
-    def encode_queries(self, texts: Sequence[str]) -> F32Array:
-        return self._encode(Prefix.QUERY, texts)
-
-    def encode_passages(self, texts: Sequence[str]) -> F32Array:
-        return self._encode(Prefix.PASSAGE, texts)
 
 
 def load_default_encoder(model_dir: Path, *, progress: bool = True) -> SentenceTransformerEncoder:
