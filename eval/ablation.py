@@ -2,8 +2,9 @@
 
 Run: ``python -m eval.ablation [--records FILE]``. Find-supplier reuses the recorded score
 parts of ``eval.fit_weights`` (same candidates, one weight set to 0, diversity left out);
-find-substitute re-runs the engine for each variant (chain relation off; blend instead of
-power aggregation). Metrics come from ``eval.metrics`` with the protocol's filtering.
+find-substitute re-runs the engine for each variant (the chain relation's bonus back at
+0.04; other aggregations of the per-product matches). Metrics come from ``eval.metrics`` with the
+protocol's filtering.
 """
 
 from __future__ import annotations
@@ -81,9 +82,10 @@ def substitute_ablation() -> dict[str, dict[str, float]]:
     shipped = RankWeights.fitted()
     out: dict[str, dict[str, float]] = {}
     for name, weights, how in (
-        ("chainmatch", shipped, Aggregation.POWER),
-        ("− chain", shipped.without("chain"), Aggregation.POWER),
-        ("blend instead of power", shipped, Aggregation.BLEND),
+        ("chainmatch", shipped, Aggregation.BLEND),
+        ("+ chain relation (0.04)", replace(shipped, substitute_chain=0.04), Aggregation.BLEND),
+        ("power (p = 16) instead of blend", shipped, Aggregation.POWER),
+        ("max instead of blend", shipped, Aggregation.MAX),
     ):
         engine.ranker = ChainAwareRanker(engine.taxonomy, weights=weights)
         engine.substitute_aggregation = how

@@ -63,7 +63,7 @@ class MatchEngine(Matcher):
         today: dt.date | None = None,
         hits_per_statement: int = 200,
         aggregation: Aggregation = Aggregation.BLEND,
-        substitute_aggregation: Aggregation = Aggregation.POWER,
+        substitute_aggregation: Aggregation = Aggregation.BLEND,
         diversity: float = 0.02,
         language_centering: float = 0.5,
         product_graph: ProductGraph | None = None,
