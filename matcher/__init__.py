@@ -19,6 +19,7 @@ from matcher.ranker import (
 )
 from matcher.scoring import Aggregation, aggregate, best_per_org
 from matcher.signals import CatalogSignals
+from matcher.supply import SupplyLookup
 from matcher.types import Direction, Evidence, Filters, Match, MatchResult, Task
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "SemanticRanker",
     "Space",
     "StatementTable",
+    "SupplyLookup",
     "Task",
     "VectorIndex",
     "aggregate",

@@ -120,17 +120,12 @@ class MatchEngine(Matcher):
     def _supplier_signals(
         self,
         org: Organisation,
-        allowed: npt.NDArray[np.int64] | None,
         stated_only: bool,
         stated: F32Array | None,
     ) -> dict[str, F32Array]:
-        def search(texts: Sequence[str]) -> F32Array:
-            return self._search(Space.OFFERS, self.vectors.encode(Space.NEEDS, texts), allowed)[0]
-
         return self.learned().supplier_signals(
             org,
             self._row.get(org.id),
-            search,
             stated=stated,
             infer=not stated_only,
             limit=self.inferred_needs,
@@ -214,7 +209,7 @@ class MatchEngine(Matcher):
             if allowed is not None:
                 admitted[:] = False
                 admitted[allowed] = True
-            for name in ("inferred", "peers", "lexical"):
+            for name in ("inferred", "exact", "peers", "lexical"):
                 values = signals.get(name)
                 if values is not None:
                     masked = np.where(admitted, values, 0.0)
@@ -344,7 +339,7 @@ class MatchEngine(Matcher):
                 sides.append(self._side(org, Space.NEEDS, Space.OFFERS, allowed))
             if direction is Direction.SUPPLIERS:
                 stated = sides[0][1] if sides else None
-                signals = self._supplier_signals(org, allowed, statements is not None, stated)
+                signals = self._supplier_signals(org, statements is not None, stated)
             if not sides and "inferred" not in signals:
                 raise InvalidInputError(
                     f"organisation {org.id!r} states no needs, so it has no suppliers to find; "

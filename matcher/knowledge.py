@@ -1,14 +1,15 @@
 """What the engine learns from its catalog, and the supplier signals it gives each query.
 
-`ChainKnowledge` bundles the catalog signals (`matcher.signals`) and the need inference
-(`matcher.inference`), fitted once per catalog. The engine asks it for one query's signals
-and hands their values to the ranker; it keeps the engine to searching and explaining.
+`ChainKnowledge` bundles the catalog signals (`matcher.signals`), the need inference
+(`matcher.inference`) and the supply lookup (`matcher.supply`), fitted once per catalog.
+The engine asks it for one query's signals and hands their values to the ranker; it keeps
+the engine to searching and explaining.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -19,12 +20,20 @@ from matcher.inference import NeedInference, ProductGraph
 from matcher.profiles import Space, profile_texts
 from matcher.scoring import Aggregation, aggregate
 from matcher.signals import CatalogSignals
+from matcher.supply import SupplyLookup
 
 __all__ = ["ChainKnowledge", "share_weights"]
 
 log = logging.getLogger(__name__)
 
-Search = Callable[[Sequence[str]], F32Array]  # need texts → (needs × organisations) scores
+# Floors of the two coverage signals, on hub-corrected scores of the index's vectors
+# (`matcher.supply`), measured on the A-share dev split: nDCG@10 of the filtered
+# find-supplier ranking with every weight refitted (`eval.fit_weights`). Stated needs, with
+# the inferred floor at 0: −0.06 → 0.212, −0.03 → 0.211, 0 → 0.221; then with it at 0: the
+# inferred floor −0.03 → 0.210, 0 → 0.221, 0.03 → 0.222, 0.06 → 0.223. Above 0 the stated
+# floor falls off fast (0.02 → 0.198, 0.04 → 0.143): it cuts real matches.
+COVERAGE_FLOOR = 0.0
+INFERRED_FLOOR = 0.06
 
 
 def share_weights(org: Organisation, texts: Sequence[str]) -> F32Array:
@@ -43,9 +52,12 @@ def _finite(score: F32Array) -> F32Array:
 class ChainKnowledge:
     """Catalog signals and need inference for one catalog (row order = its organisations)."""
 
-    def __init__(self, signals: CatalogSignals, inference: NeedInference) -> None:
+    def __init__(
+        self, signals: CatalogSignals, inference: NeedInference, supply: SupplyLookup
+    ) -> None:
         self.signals = signals
         self.inference = inference
+        self.supply = supply
 
     @classmethod
     def fit(
@@ -69,13 +81,14 @@ class ChainKnowledge:
         signals = CatalogSignals().fit(orgs, profiles, graph)
         inference = NeedInference(graph, encoder, available=set(distinct)).fit()
         log.info("fitted catalog signals and need inference (%d graph products)", len(graph))
-        return cls(signals, inference)
+        supply = SupplyLookup().fit(orgs, vectors)
+        log.info("fitted the supply lookup (%d specific offers)", len(supply.texts_))
+        return cls(signals, inference, supply)
 
     def supplier_signals(
         self,
         org: Organisation,
         row: int | None,
-        search: Search,
         *,
         stated: F32Array | None,
         infer: bool,
@@ -83,13 +96,20 @@ class ChainKnowledge:
     ) -> dict[str, F32Array]:
         """Per-organisation signals for one supplier search.
 
-        ``stated`` is the (needs × organisations) match matrix of the stated needs: its power
-        aggregation rewards near-exact matches. Inferred needs are searched with ``search``
-        and aggregated the same way, weighted by how strongly each was inferred.
+        ``stated`` is the (needs × organisations) match matrix of the engine's own search:
+        its power aggregation rewards near-exact matches. The coverage of the stated needs
+        and of the inferred ones (weighted by how strongly each was inferred) come from the
+        supply lookup: specific offers only, exact, hub-corrected for the stated needs.
+        Without ``infer`` (a question narrowed to named needs) the profile-wide signals —
+        coverage, peers, segment transitions, demand — stay out: the engine's own match of
+        those needs answers it.
         """
         out: dict[str, F32Array] = {}
         if stated is not None:
             out["stated"] = _finite(aggregate(stated, Aggregation.POWER, power=8.0))
+        if org.needs and infer:  # breadth over a profile's needs; one named need has none
+            needs = self.supply.encode_needs(list(dict.fromkeys(org.needs)))
+            out["coverage"] = self.supply.coverage(needs, floor=COVERAGE_FLOOR)
         texts = list(dict.fromkeys(org.needs))
         weights = [1.0] * len(texts)
         if infer:
@@ -99,14 +119,16 @@ class ChainKnowledge:
             inferred = self.inference.infer(products, exclude=org.needs, limit=limit)
             if inferred:
                 w = np.asarray([x for _, x in inferred], dtype=np.float32)
-                S = search([n for n, _ in inferred])
-                out["inferred"] = _finite(aggregate(S, Aggregation.POWER, weights=w, power=8.0))
+                vectors = self.supply.encode_needs([n for n, _ in inferred])
+                out["inferred"] = self.supply.coverage(vectors, w, floor=INFERRED_FLOOR)
+                out["exact"] = self.supply.exact(inferred)
                 texts += [n for n, _ in inferred]
                 weights += [float(x) for x in w]
-        if row is not None:
+        if row is not None and infer:  # profile-wide priors, not evidence for a named need
             out["peers"] = self.signals.peer_suppliers(row, self.signals.profiles_[row])
             out["transition"] = self.signals.transition(row)
-        out["demand"] = self.signals.demand_.copy()
+        if infer:
+            out["demand"] = self.signals.demand_.copy()
         if texts:
             out["lexical"] = self.signals.lexical(texts, weights)
         return out

@@ -79,7 +79,16 @@ def relation_values(task: Task, direction: Direction | None) -> dict[ChainRelati
 
 # Learned signals (see matcher.signals / matcher.inference), each max-normalised over the
 # candidates of one query before its weight applies, so a weight is in cosine units too.
-SIGNALS = ("stated", "inferred", "peers", "demand", "transition", "lexical")
+SIGNALS = (
+    "stated",
+    "coverage",
+    "inferred",
+    "exact",
+    "peers",
+    "demand",
+    "transition",
+    "lexical",
+)
 
 
 @dataclass(frozen=True)
@@ -95,7 +104,9 @@ class RankWeights:
     kind: float = 0.03
     reciprocity: float = 0.03
     stated: float = 0.0
+    coverage: float = 0.0
     inferred: float = 0.0
+    exact: float = 0.0
     peers: float = 0.0
     demand: float = 0.0
     transition: float = 0.0

@@ -79,7 +79,11 @@ class CatalogSignals:
             asked.update(x for xs in graph.inputs.values() for x in xs)
         demand = np.zeros(n, dtype=np.float32)
         for r, o in enumerate(orgs):
-            demand[r] = sum(np.log1p(asked.get(t, 0)) for t in profile_texts(o, Space.OFFERS))
+            demand[r] = sum(
+                np.log1p(asked.get(t, 0))
+                for t in profile_texts(o, Space.OFFERS)
+                if len(makers[t]) <= self.hub_limit  # a generic offer is not a specific input
+            )
         self.demand_ = demand
         self._fit_transitions(orgs)
         self.profiles_ = l2_normalise(profile_vectors) if n else profile_vectors
