@@ -35,9 +35,10 @@ log = logging.getLogger(__name__)
 GRID = (0.0, 0.0025, 0.005, 0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12)
 # The chain weight stays hand-set (0.04): the dev fit is indifferent to it (±0.003 nDCG),
 # while the demo park's chain relations rest on it. One ranker serves the demo park too, so
-# two signals stay at 0 where the dev gain does not pay for the demo's loss on its 50
+# two signals stay at 0 where the dev gain did not pay for the demo's loss on its 50
 # differently-worded need probes (rank-1 hits, of 50): ``stated`` (power-aggregated stated
-# needs) +0.004 dev nDCG@10 for 39 → 34; ``lexical`` (BM25) +0.0003 for 39 → 38.
+# needs) +0.004 dev nDCG@10 for 39 → 34; ``lexical`` (BM25) +0.0003 for 39 → 38. Since the
+# coverage signal landed neither helps on dev either (see ``eval.ablation``).
 FITTED = tuple(s for s in SIGNALS if s not in ("stated", "lexical"))
 Record = tuple[list[str], dict[str, np.ndarray], set[str], set[str]]  # ids, parts, gold, drop
 SCALED = ("chain", *SIGNALS)  # recorded at weight 1, scaled by the weight being tried
