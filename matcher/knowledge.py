@@ -107,8 +107,9 @@ class ChainKnowledge:
         out: dict[str, F32Array] = {}
         if stated is not None:
             out["stated"] = _finite(aggregate(stated, Aggregation.POWER, power=8.0))
-        if org.needs and infer:  # breadth over a profile's needs; one named need has none
-            needs = self.supply.encode_needs(list(dict.fromkeys(org.needs)))
+        distinct = list(dict.fromkeys(org.needs))
+        if infer and len(distinct) > 1:  # breadth over needs; one need has none to measure
+            needs = self.supply.encode_needs(distinct)
             out["coverage"] = self.supply.coverage(needs, floor=COVERAGE_FLOOR)
         texts = list(dict.fromkeys(org.needs))
         weights = [1.0] * len(texts)
