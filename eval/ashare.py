@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,9 +40,11 @@ __all__ = [
     "default_data_dir",
     "load_ashare",
     "need_text",
+    "read_jsonl",
 ]
 
 ENV_VAR = "CHAINMATCH_ASHARE"
+_PRODUCT = ("code", "product", "weight")
 HUB_LIMIT = 20  # inputs made by more companies are generic hubs (README: power, water …)
 _FILES = (
     "companies.jsonl",
@@ -61,7 +63,9 @@ def default_data_dir() -> Path:
     return Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ashare"
 
 
-def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+def read_jsonl(path: Path, require: Sequence[str] = ()) -> Iterator[dict[str, Any]]:
+    """JSON objects, one per non-empty line, each holding the ``require``d fields; a bad
+    line is named by file and line number."""
     with open(path, encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):
             if not line.strip():
@@ -72,6 +76,9 @@ def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
                 raise InvalidInputError(f"{path}:{n}: not valid JSON: {exc.msg}") from None
             if not isinstance(row, dict):
                 raise InvalidInputError(f"{path}:{n}: expected a JSON object per line")
+            if any(f not in row for f in require):
+                fields = " and ".join(repr(f) for f in require)
+                raise InvalidInputError(f"{path}:{n}: expected fields {fields}")
             yield row
 
 
@@ -122,18 +129,17 @@ def load_ashare(folder: Path | None = None) -> AshareData:
             f"A-share data not found in {folder} (missing {', '.join(missing)}); "
             f"set {ENV_VAR} or pass --data"
         )
-    companies = {r["code"]: r for r in _read_jsonl(folder / "companies.jsonl")}
+    companies = {r["code"]: r for r in read_jsonl(folder / "companies.jsonl", ("code",))}
     products: dict[str, dict[str, float]] = defaultdict(dict)
-    for r in _read_jsonl(folder / "company_products.jsonl"):
+    for r in read_jsonl(folder / "company_products.jsonl", _PRODUCT):
         prods = products[r["code"]]
         prods[r["product"]] = max(float(r["weight"]), prods.get(r["product"], 0.0))
     inputs: dict[str, dict[str, None]] = defaultdict(dict)
-    for r in _read_jsonl(folder / "product_inputs.jsonl"):
+    for r in read_jsonl(folder / "product_inputs.jsonl", ("product", "input")):
         inputs[r["product"]][r["input"]] = None
-    subclasses = [
-        (r["parent"], r["child"]) for r in _read_jsonl(folder / "product_subclasses.jsonl")
-    ]
-    industries = {r["code"]: r for r in _read_jsonl(folder / "industries.jsonl")}
+    subclass_rows = read_jsonl(folder / "product_subclasses.jsonl", ("parent", "child"))
+    subclasses = [(r["parent"], r["child"]) for r in subclass_rows]
+    industries = {r["code"]: r for r in read_jsonl(folder / "industries.jsonl", ("code", "name"))}
     return AshareData(
         folder=folder,
         companies=companies,

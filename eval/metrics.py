@@ -28,7 +28,7 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import NamedTuple
+from typing import Generic, NamedTuple, TypeVar
 
 __all__ = [
     "Measure",
@@ -94,13 +94,34 @@ def parse_measure(text: str | Measure) -> Measure:
     return Measure(kind, cutoff)
 
 
+V = TypeVar("V", int, float)
+
+
 def _check_id(value: object, what: str) -> str:
     if not isinstance(value, str) or not value:
         raise ValueError(f"{what} must be a non-empty string, got {value!r}")
     return value
 
 
-class Qrels:
+class _ByQuery(Generic[V]):
+    """Read-only access by query id, shared by judgements and runs."""
+
+    _data: dict[str, dict[str, V]]
+
+    def __getitem__(self, query_id: str) -> Mapping[str, V]:
+        return dict(self._data[query_id])
+
+    def __contains__(self, query_id: object) -> bool:
+        return query_id in self._data
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+class Qrels(_ByQuery[int]):
     """Relevance judgements: query id → document id → relevance (int ≥ 0)."""
 
     def __init__(self, judgements: Mapping[str, Mapping[str, int]]) -> None:
@@ -128,18 +149,6 @@ class Qrels:
             data.setdefault(q, {})[d] = 1
         return cls(data)
 
-    def __getitem__(self, query_id: str) -> Mapping[str, int]:
-        return dict(self._data[query_id])
-
-    def __contains__(self, query_id: object) -> bool:
-        return query_id in self._data
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._data)
-
-    def __len__(self) -> int:
-        return len(self._data)
-
     def relevant(self, query_id: str) -> set[str]:
         return {d for d, r in self._data.get(query_id, {}).items() if r > 0}
 
@@ -148,7 +157,7 @@ class Qrels:
         return sorted(q for q, docs in self._data.items() if any(r > 0 for r in docs.values()))
 
 
-class Run:
+class Run(_ByQuery[float]):
     """Retrieved documents with scores: query id → document id → score (finite float)."""
 
     def __init__(self, results: Mapping[str, Mapping[str, float]], name: str = "run") -> None:
@@ -178,18 +187,6 @@ class Run:
                 raise ValueError(f"ranking of query {q!r} lists a document twice")
             data[q] = {d: float(len(docs) - i) for i, d in enumerate(docs)}
         return cls(data, name)
-
-    def __getitem__(self, query_id: str) -> Mapping[str, float]:
-        return dict(self._data[query_id])
-
-    def __contains__(self, query_id: object) -> bool:
-        return query_id in self._data
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._data)
-
-    def __len__(self) -> int:
-        return len(self._data)
 
     def ranking(self, query_id: str) -> list[str]:
         """Document ids best first: score descending, ties by document id ascending."""

@@ -11,13 +11,12 @@ penalised. Find-substitute rankings are not filtered.
 from __future__ import annotations
 
 import enum
-import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Protocol
 
 from catalog.errors import InvalidInputError
-from eval.ashare import AshareData
+from eval.ashare import AshareData, read_jsonl
 from eval.metrics import Qrels, Run
 
 __all__ = ["Scorer", "Task", "load_gold", "make_run", "query_exclusions"]
@@ -45,21 +44,8 @@ def load_gold(path: Path, task: Task) -> Qrels:
     """A gold file: JSON lines with ``query`` and ``supplier`` or ``substitute`` fields."""
     if not path.is_file():
         raise InvalidInputError(f"gold file {path} not found")
-    pairs: list[tuple[str, str]] = []
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InvalidInputError(f"{path}:{n}: not valid JSON: {exc.msg}") from None
-            if not isinstance(row, dict) or "query" not in row or task.gold_field not in row:
-                raise InvalidInputError(
-                    f"{path}:{n}: expected fields 'query' and {task.gold_field!r} "
-                    f"for task {task.value}"
-                )
-            pairs.append((str(row["query"]), str(row[task.gold_field])))
+    rows = read_jsonl(path, require=("query", task.gold_field))
+    pairs = [(str(r["query"]), str(r[task.gold_field])) for r in rows]
     if not pairs:
         raise InvalidInputError(f"gold file {path} holds no pairs")
     return Qrels.from_pairs(pairs)

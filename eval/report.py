@@ -108,6 +108,19 @@ def _markdown(result: BenchResult) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _finish(fig: Any, ax: Any, title: str, path: Path) -> Path:
+    """Common axes, legend and file for every plot of the report."""
+    import matplotlib.pyplot as plt
+
+    ax.set_ylim(0, 1)
+    ax.set_title(title)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
+
+
 def _plots(result: BenchResult, folder: Path) -> list[Path]:
     import matplotlib
 
@@ -122,28 +135,16 @@ def _plots(result: BenchResult, folder: Path) -> list[Path]:
             xs = [j + i * width for j in range(len(MEASURES))]
             ax.bar(xs, [r.metrics[m] for m in MEASURES], width, label=name)
         ax.set_xticks([j + 0.4 - width / 2 for j in range(len(MEASURES))], list(MEASURES))
-        ax.set_ylim(0, 1)
-        ax.set_title(f"find-{task}: macro averages")
-        ax.legend()
-        fig.tight_layout()
-        path = folder / f"metrics_{task}.png"
-        fig.savefig(path, dpi=100)
-        plt.close(fig)
-        written.append(path)
+        written.append(
+            _finish(fig, ax, f"find-{task}: macro averages", folder / f"metrics_{task}.png")
+        )
 
         fig, ax = plt.subplots(figsize=(7, 4))
         for name, r in runs.items():
             ax.plot(range(1, len(r.recall_curve) + 1), r.recall_curve, label=name)
         ax.set_xlabel("k")
         ax.set_ylabel("recall@k")
-        ax.set_ylim(0, 1)
-        ax.set_title(f"find-{task}: recall@k")
-        ax.legend()
-        fig.tight_layout()
-        path = folder / f"recall_{task}.png"
-        fig.savefig(path, dpi=100)
-        plt.close(fig)
-        written.append(path)
+        written.append(_finish(fig, ax, f"find-{task}: recall@k", folder / f"recall_{task}.png"))
     return written
 
 

@@ -122,11 +122,13 @@ class MatchEngine(Matcher):
         org: Organisation,
         stated_only: bool,
         stated: F32Array | None,
+        needs: F32Array | None,
     ) -> dict[str, F32Array]:
         return self.learned().supplier_signals(
             org,
             self._row.get(org.id),
             stated=stated,
+            needs=needs,
             infer=not stated_only,
             limit=self.inferred_needs,
         )
@@ -183,9 +185,13 @@ class MatchEngine(Matcher):
         query_space: Space,
         target: Space,
         allowed: npt.NDArray[np.int64] | None,
+        vectors: F32Array | None = None,
     ) -> tuple[Space, F32Array, npt.NDArray[np.int64], list[str]]:
+        """``vectors``: the texts' vectors when the caller already encoded them."""
         texts = profile_texts(org, query_space)
-        S, best = self._search(target, self.vectors.encode(query_space, texts), allowed)
+        if vectors is None:
+            vectors = self.vectors.encode(query_space, texts)
+        S, best = self._search(target, vectors, allowed)
         return target, S, best, texts
 
     def _rank(
@@ -335,11 +341,13 @@ class MatchEngine(Matcher):
         sides: Sides = []
         signals: dict[str, F32Array] = {}
         if direction in (Direction.SUPPLIERS, Direction.MUTUAL):
+            needs = None  # encoded once: the search and the supplier signals share them
             if org.needs:
-                sides.append(self._side(org, Space.NEEDS, Space.OFFERS, allowed))
+                needs = self.vectors.encode(Space.NEEDS, profile_texts(org, Space.NEEDS))
+                sides.append(self._side(org, Space.NEEDS, Space.OFFERS, allowed, needs))
             if direction is Direction.SUPPLIERS:
                 stated = sides[0][1] if sides else None
-                signals = self._supplier_signals(org, statements is not None, stated)
+                signals = self._supplier_signals(org, statements is not None, stated, needs)
             if not sides and "inferred" not in signals:
                 raise InvalidInputError(
                     f"organisation {org.id!r} states no needs, so it has no suppliers to find; "

@@ -91,15 +91,17 @@ class ChainKnowledge:
         row: int | None,
         *,
         stated: F32Array | None,
+        needs: F32Array | None = None,
         infer: bool,
         limit: int,
     ) -> dict[str, F32Array]:
         """Per-organisation signals for one supplier search.
 
         ``stated`` is the (needs × organisations) match matrix of the engine's own search:
-        its power aggregation rewards near-exact matches. The coverage of the stated needs
-        and of the inferred ones (weighted by how strongly each was inferred) come from the
-        supply lookup: specific offers only, exact, hub-corrected for the stated needs.
+        its power aggregation rewards near-exact matches; ``needs`` the vectors of the
+        organisation's distinct needs when the engine already encoded them. The coverage of
+        the stated needs and of the inferred ones (weighted by how strongly each was
+        inferred) come from the supply lookup: specific offers only, exact, hub-corrected.
         Without ``infer`` (a question narrowed to named needs) the profile-wide signals —
         coverage, peers, segment transitions, demand — stay out: the engine's own match of
         those needs answers it.
@@ -107,9 +109,9 @@ class ChainKnowledge:
         out: dict[str, F32Array] = {}
         if stated is not None:
             out["stated"] = _finite(aggregate(stated, Aggregation.POWER, power=8.0))
-        distinct = list(dict.fromkeys(org.needs))
-        if infer and len(distinct) > 1:  # breadth over needs; one need has none to measure
-            needs = self.supply.encode_needs(distinct)
+        if infer and len(dict.fromkeys(org.needs)) > 1:  # breadth: one need has none
+            if needs is None:
+                needs = self.supply.encode_needs(list(dict.fromkeys(org.needs)))
             out["coverage"] = self.supply.coverage(needs, floor=COVERAGE_FLOOR)
         texts = list(dict.fromkeys(org.needs))
         weights = [1.0] * len(texts)

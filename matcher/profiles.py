@@ -130,3 +130,12 @@ def profile_texts(org: Organisation, space: Space) -> list[str]:
     if space.holds_needs:
         return list(dict.fromkeys(org.needs))
     return list(dict.fromkeys([*org.offers, *(p.name for p in org.products)]))
+
+
+def offer_makers(orgs: Sequence[Organisation]) -> dict[str, list[int]]:
+    """Offer text → rows of the organisations offering it (each row once, in order)."""
+    makers: dict[str, list[int]] = {}
+    for r, o in enumerate(orgs):
+        for text in profile_texts(o, Space.OFFERS):
+            makers.setdefault(text, []).append(r)
+    return makers

@@ -19,7 +19,7 @@ ranker, which weighs them (weights fitted on the A-share dev split, `matcher/dat
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
@@ -29,7 +29,7 @@ from catalog.models import Organisation
 from embeddings.base import F32Array, l2_normalise
 from matcher.inference import ProductGraph
 from matcher.lexical import LexicalIndex
-from matcher.profiles import Space, profile_texts
+from matcher.profiles import Space, offer_makers, profile_texts
 
 __all__ = ["CatalogSignals"]
 
@@ -59,17 +59,14 @@ class CatalogSignals:
     ) -> CatalogSignals:
         """``profile_vectors``: one unit vector per organisation (symmetric space) for peers."""
         n = len(orgs)
-        makers: dict[str, set[int]] = defaultdict(set)
-        for r, o in enumerate(orgs):
-            for text in profile_texts(o, Space.OFFERS):
-                makers[text].add(r)
+        makers = offer_makers(orgs)
         suppliers: list[npt.NDArray[np.int64]] = []
         for r, o in enumerate(orgs):
             found: set[int] = set()
             for need in o.needs:
-                made_by = makers.get(need, set())
+                made_by = makers.get(need, [])
                 if len(made_by) <= self.hub_limit:
-                    found |= made_by
+                    found.update(made_by)
             found.discard(r)
             suppliers.append(np.asarray(sorted(found), dtype=np.int64))
         self.suppliers_ = suppliers

@@ -21,7 +21,6 @@ Example usage::
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 
 import numpy as np
@@ -30,7 +29,8 @@ import numpy.typing as npt
 from catalog.models import Organisation
 from embeddings.base import F32Array
 from matcher.indexset import StatementIndex
-from matcher.profiles import Space, profile_texts
+from matcher.profiles import Space, offer_makers
+from matcher.signals import HUB_LIMIT
 
 __all__ = ["SupplyLookup"]
 
@@ -40,7 +40,7 @@ _CHUNK = 4096  # offers per block when fitting the hub scores (bounded memory)
 class SupplyLookup:
     """Specific offers of one catalog (row order = its organisations), searchable exactly."""
 
-    def __init__(self, *, hub_limit: int = 20, neighbours: int = 10) -> None:
+    def __init__(self, *, hub_limit: int = HUB_LIMIT, neighbours: int = 10) -> None:
         if hub_limit < 1 or neighbours < 1:
             raise ValueError("hub_limit and neighbours must be at least 1")
         self.hub_limit = hub_limit
@@ -59,10 +59,7 @@ class SupplyLookup:
         """Encode the specific offers as ``index`` does (the embedding cache and the language
         centering apply) and their hub scores."""
         self.index, self.n_orgs = index, len(orgs)
-        makers: dict[str, list[int]] = defaultdict(list)
-        for r, o in enumerate(orgs):
-            for t in profile_texts(o, Space.OFFERS):
-                makers[t].append(r)
+        makers = offer_makers(orgs)
         self.texts_ = sorted(t for t, rs in makers.items() if len(rs) <= self.hub_limit)
         self._offered_by = {t: np.asarray(makers[t], dtype=np.int64) for t in self.texts_}
         col = {t: i for i, t in enumerate(self.texts_)}

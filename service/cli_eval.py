@@ -13,10 +13,9 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
-from catalog.errors import ChainMatchError, InvalidInputError
+from catalog.errors import InvalidInputError
 from embeddings.base import Encoder
 from embeddings.cache import CachedEncoder, EmbeddingCache
 from embeddings.openvino import OpenVINOEncoder, openvino_available
@@ -26,7 +25,6 @@ from eval.protocol import Task
 from eval.report import BenchResult, write_report
 from eval.runner import RUNS, run_ashare
 from matcher.workspace import EncoderKind, Paths, Workspace
-from service.errors import exit_code
 
 __all__ = ["eval_app"]
 
@@ -35,7 +33,6 @@ eval_app = typer.Typer(
     no_args_is_help=True,
 )
 _out = Console(highlight=False, soft_wrap=True)
-_err = Console(stderr=True, highlight=False, soft_wrap=True)
 log = logging.getLogger(__name__)
 
 
@@ -126,9 +123,9 @@ def ashare(
     ] = _DEFAULT_BACKEND,
 ) -> None:
     """Find-supplier (filtered) and find-substitute on the A-share benchmark, all runs."""
-    from service.cli import state  # the global options, parsed by the main callback
+    from service.cli import _run, state  # global options and the one error mapping
 
-    try:
+    def go() -> tuple[BenchResult, Path]:
         folder = data or default_data_dir()
         files = _gold_files(folder, split, gold, task)
         paths = Paths.from_env(state.home)
@@ -148,12 +145,9 @@ def ashare(
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         target = out or paths.home / "reports" / stamp
         write_report(result, target)
-    except ChainMatchError as exc:
-        _err.print(f"[red]error:[/red] {escape(str(exc))}")
-        raise typer.Exit(exit_code(exc)) from None
-    except (OSError, ValueError) as exc:
-        _err.print(f"[red]error:[/red] {escape(str(exc))}")
-        raise typer.Exit(2) from None
+        return result, target
+
+    result, target = _run(go)
     log.info("report written to %s", target)
     if as_json:
         typer.echo(json.dumps(result.summary(), ensure_ascii=False))

@@ -215,3 +215,14 @@ def test_cli_eval_json_and_gold_option(data_dir: Path, tmp_path: Path) -> None:
         app, ["eval", "ashare", "--data", str(data_dir), "--split", "test"], env=env
     )
     assert bad.exit_code == 2 and "has no gold files" in bad.output
+
+
+def test_a_row_missing_a_field_is_named_by_file_and_line(data_dir: Path) -> None:
+    path = data_dir / "product_inputs.jsonl"
+    lines = path.read_text("utf-8").splitlines()
+    lines.insert(1, json.dumps({"product": "尿素"}, ensure_ascii=False))
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    with pytest.raises(
+        InvalidInputError, match=r"product_inputs\.jsonl:2: expected fields 'product' and 'input'"
+    ):
+        load_ashare(data_dir)
