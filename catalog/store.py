@@ -9,6 +9,8 @@ Example usage::
         store.upsert(orgs)
         suppliers = store.list(chain="ic", segment="ic.design", limit=20)
 
+The table layout and the mapping of an Organisation to rows and back are in `catalog.rows`.
+
 sqlite3 errors raised by the database itself (disk full, a locked file, a failing
 constraint) propagate unchanged after the transaction has been rolled back.
 """
@@ -16,7 +18,6 @@ constraint) propagate unchanged after the transaction has been rolled back.
 from __future__ import annotations
 
 import builtins
-import datetime as dt
 import json
 import os
 import sqlite3
@@ -28,54 +29,22 @@ from pathlib import Path
 from typing import Any, TypedDict
 
 from catalog.errors import ChainMatchError, ConflictError, InvalidInputError, NotFoundError
-from catalog.models import Organisation, OrgKind, OrgSize, StatementRole
+from catalog.models import Organisation, OrgKind, StatementRole
+from catalog.rows import (
+    CHILD_COLUMNS,
+    ORG_COLUMNS,
+    SCHEMA,
+    SCHEMA_VERSION,
+    UPSERT_ORG,
+    build_org,
+    child_rows,
+    org_row,
+)
 
 __all__ = ["SCHEMA_VERSION", "CatalogStore", "StoreStats"]
 
-SCHEMA_VERSION = 1
-
-_KINDS = ", ".join(f"'{k.value}'" for k in OrgKind)
-_SIZES = ", ".join(f"'{s.value}'" for s in OrgSize)
-_ROLES = ", ".join(f"'{r.value}'" for r in StatementRole)
-
-# Child tables: columns besides (org_id, position). Schema, writer and loader all read this.
-_CHILDREN: dict[str, tuple[str, ...]] = {
-    "statements": (f"role TEXT NOT NULL CHECK (role IN ({_ROLES}))", "text TEXT NOT NULL"),
-    "chain_positions": ("chain TEXT NOT NULL", "segment TEXT NOT NULL"),
-    "products": ("name TEXT NOT NULL", "share REAL NOT NULL"),
-    "qualifications": ("name TEXT NOT NULL", "issuer TEXT", "valid_until TEXT"),
-    "contacts": ("name TEXT NOT NULL", "role TEXT", "phone TEXT", "email TEXT"),
-}
-_COLUMNS = {table: tuple(c.split()[0] for c in cols) for table, cols in _CHILDREN.items()}
-
-_SCHEMA = [
-    f"""CREATE TABLE IF NOT EXISTS organisations (
-        id TEXT PRIMARY KEY, name TEXT NOT NULL,
-        kind TEXT NOT NULL CHECK (kind IN ({_KINDS})),
-        province TEXT NOT NULL, city TEXT NOT NULL, park TEXT,
-        size TEXT CHECK (size IS NULL OR size IN ({_SIZES})),
-        updated_at TEXT, aliases TEXT NOT NULL DEFAULT '[]')""",
-    *(
-        f"""CREATE TABLE IF NOT EXISTS {table} (
-        org_id TEXT NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
-        position INTEGER NOT NULL, {", ".join(cols)},
-        PRIMARY KEY (org_id, {"role, " if table == "statements" else ""}position))"""
-        for table, cols in _CHILDREN.items()
-    ),
-    "CREATE INDEX IF NOT EXISTS chain_positions_chain ON chain_positions (chain, segment)",
-    "CREATE INDEX IF NOT EXISTS chain_positions_segment ON chain_positions (segment)",
-    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-]
-_ORG_FIELDS = ("id", "name", "kind", "province", "city", "park", "size", "updated_at", "aliases")
-_ORG_COLUMNS = ", ".join(f"o.{c}" for c in _ORG_FIELDS)
-_UPSERT_ORG = (
-    f"INSERT INTO organisations ({', '.join(_ORG_FIELDS)}) "
-    f"VALUES ({', '.join('?' * len(_ORG_FIELDS))}) ON CONFLICT(id) DO UPDATE SET "
-    + ", ".join(f"{c} = excluded.{c}" for c in _ORG_FIELDS[1:])
-)
-
-
 _MAX_INT = 2**63 - 1  # SQLite integers are 64-bit: larger paging values cannot bind
+
 
 class StoreStats(TypedDict):
     organisations: int
@@ -84,10 +53,6 @@ class StoreStats(TypedDict):
     needs: int
     products: int
     qualifications: int
-
-
-def _iso(value: dt.date | dt.datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
 
 
 def _id_list(ids: Iterable[str]) -> list[str]:
@@ -163,7 +128,7 @@ class CatalogStore:
 
     def _create_schema(self) -> None:
         with self._transaction() as conn:
-            for statement in _SCHEMA:  # not executescript(): it would commit mid-transaction
+            for statement in SCHEMA:  # not executescript(): it would commit mid-transaction
                 conn.execute(statement)
             row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             if row is None:
@@ -236,14 +201,10 @@ class CatalogStore:
 
     @staticmethod
     def _write(conn: sqlite3.Connection, org: Organisation) -> None:
-        reg, upd = org.region, _iso(org.updated_at)
-        size = None if org.size is None else org.size.value
-        aliases = json.dumps(list(org.aliases), ensure_ascii=False)
-        values = [org.id, org.name, org.kind.value, reg.province, reg.city, reg.park, size, upd]
-        conn.execute(_UPSERT_ORG, (*values, aliases))
-        for table, rows in _child_rows(org).items():
-            names = ", ".join(_COLUMNS[table])
-            marks = ", ".join("?" * (len(_COLUMNS[table]) + 2))
+        conn.execute(UPSERT_ORG, org_row(org))
+        for table, rows in child_rows(org).items():
+            names = ", ".join(CHILD_COLUMNS[table])
+            marks = ", ".join("?" * (len(CHILD_COLUMNS[table]) + 2))
             conn.execute(f"DELETE FROM {table} WHERE org_id = ?", (org.id,))
             conn.executemany(
                 f"INSERT INTO {table} (org_id, position, {names}) VALUES ({marks})",
@@ -381,13 +342,13 @@ class CatalogStore:
         children: dict[str, dict[str, list[tuple[Any, ...]]]] = {}
         with self._lock:
             orgs = self._conn.execute(
-                f"SELECT {_ORG_COLUMNS} FROM organisations o WHERE o.id IN ({selected}) "
+                f"SELECT {ORG_COLUMNS} FROM organisations o WHERE o.id IN ({selected}) "
                 "ORDER BY o.id",
                 params,
             ).fetchall()
             if not orgs:
                 return []
-            for table, columns in _COLUMNS.items():
+            for table, columns in CHILD_COLUMNS.items():
                 grouped: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
                 rows = self._conn.execute(
                     f"SELECT org_id, {', '.join(columns)} FROM {table} "
@@ -397,37 +358,4 @@ class CatalogStore:
                 for row in rows:
                     grouped[row[0]].append(tuple(row[1:]))
                 children[table] = grouped
-        return [_build(row, {t: c.get(row[0], []) for t, c in children.items()}) for row in orgs]
-
-
-def _child_rows(org: Organisation) -> dict[str, list[tuple[Any, ...]]]:
-    """(position, *columns) rows of each child table, in the column order of ``_CHILDREN``."""
-    offer, need = StatementRole.OFFER.value, StatementRole.NEED.value
-    return {
-        "statements": [(i, offer, t) for i, t in enumerate(org.offers)]
-        + [(i, need, t) for i, t in enumerate(org.needs)],
-        "chain_positions": [(i, c.chain, c.segment) for i, c in enumerate(org.chains)],
-        "products": [(i, p.name, p.share) for i, p in enumerate(org.products)],
-        "qualifications": [
-            (i, q.name, q.issuer, _iso(q.valid_until)) for i, q in enumerate(org.qualifications)
-        ],
-        "contacts": [(i, c.name, c.role, c.phone, c.email) for i, c in enumerate(org.contacts)],
-    }
-
-
-def _build(row: Sequence[Any], kids: dict[str, list[tuple[Any, ...]]]) -> Organisation:
-    """Rebuild one Organisation from its row and child rows, re-validated on the way out."""
-    org: dict[str, Any] = dict(zip(_ORG_FIELDS, row, strict=True))
-    org["region"] = {k: org.pop(k) for k in ("province", "city", "park")}
-    org["aliases"] = json.loads(org["aliases"])
-    if org["updated_at"] is not None:  # Python's own parser is the exact inverse of isoformat
-        org["updated_at"] = dt.datetime.fromisoformat(org["updated_at"])
-    statements = kids["statements"]
-    org["offers"] = [t for role, t in statements if role == StatementRole.OFFER.value]
-    org["needs"] = [t for role, t in statements if role == StatementRole.NEED.value]
-    org["chains"] = [
-        dict(zip(_COLUMNS["chain_positions"], r, strict=True)) for r in kids["chain_positions"]
-    ]
-    for table in ("products", "qualifications", "contacts"):
-        org[table] = [dict(zip(_COLUMNS[table], r, strict=True)) for r in kids[table]]
-    return Organisation.model_validate(org)
+        return [build_org(row, {t: c.get(row[0], []) for t, c in children.items()}) for row in orgs]

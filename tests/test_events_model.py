@@ -180,7 +180,18 @@ ZONE_HINT = "expected an IANA time zone name such as 'Asia/Shanghai'"
 
 
 @pytest.mark.parametrize(
-    "zone", ["America", "America/", "", "   ", "../etc", "/etc/localtime", "Not/AZone", "zone.tab"]
+    "zone",
+    [
+        "America",
+        "America/",
+        "",
+        "   ",
+        "../etc",
+        "/etc/localtime",
+        "Not/AZone",
+        "zone.tab",
+        "\x1fAsia/Shanghai",  # str.strip would drop \x1f, the stored value keeps it
+    ],
 )
 def test_a_bad_time_zone_is_a_validation_error(zone: str) -> None:
     with pytest.raises(InvalidInputError) as info:

@@ -65,6 +65,10 @@ OrgId = Annotated[
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
+def _bad_zone(value: str) -> str:
+    return f"unknown time zone {value!r}: expected an IANA time zone name such as 'Asia/Shanghai'"
+
+
 def pair_key(a: str, b: str) -> tuple[str, str]:
     """A meeting has no direction: (a, b) and (b, a) are the same pair."""
     return (a, b) if a <= b else (b, a)
@@ -160,10 +164,16 @@ class Event(_Model):
     def _iana_zone(cls, value: Any) -> Any:
         """A zone name such as "Asia/Shanghai"; not a folder of the database ("America")."""
         if isinstance(value, str) and not _is_zone(value.strip()):
-            raise ValueError(
-                f"unknown time zone {value!r}: expected an IANA time zone name "
-                "such as 'Asia/Shanghai'"
-            )
+            raise ValueError(_bad_zone(value))
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _stored_zone(cls, value: str) -> str:
+        """Again as stored: `ShortText`'s strip keeps "\x1f" where `str.strip` drops it,
+        and `slot_start` opens exactly the stored name."""
+        if not _is_zone(value):
+            raise ValueError(_bad_zone(value))
         return value
 
     @field_validator("slots")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     AfterValidator,
@@ -17,7 +16,6 @@ from pydantic import (
     ConfigDict,
     Field,
     WithJsonSchema,
-    field_validator,
 )
 
 from matcher.events import (
@@ -107,15 +105,6 @@ class EventDefinition(Event):
         description="org ids or {org_id, min_meetings, max_meetings, unavailable}; "
         "empty to shortlist from the theme",
     )
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError, OSError):
-            raise ValueError(f"unknown time zone {value!r}, e.g. Asia/Shanghai") from None
-        return value
 
     def to_event(self) -> Event:
         """The library's own model of the same definition."""
