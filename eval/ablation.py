@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 def _run(records: Sequence[Record], weights: RankWeights, name: str) -> tuple[Run, Qrels]:
     ranked: dict[str, list[str]] = {}
     gold: dict[str, dict[str, int]] = {}
-    for i, (ids, parts, rel, drop) in enumerate(records):
+    for i, (_, ids, parts, rel, drop) in enumerate(records):
         s = np.zeros(len(ids), dtype=np.float64)
         for part, values in parts.items():
             s += values * (getattr(weights, part) if part in SCALED else 1.0)

@@ -131,6 +131,7 @@ class MatchEngine(Matcher):
             needs=needs,
             infer=not stated_only,
             limit=self.inferred_needs,
+            wanted=self.ranker.signals,
         )
 
     # --------------------------------------------------------------- searching

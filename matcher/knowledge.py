@@ -9,7 +9,7 @@ the engine to searching and explaining.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import numpy as np
 
@@ -94,8 +94,10 @@ class ChainKnowledge:
         needs: F32Array | None = None,
         infer: bool,
         limit: int,
+        wanted: Collection[str],
     ) -> dict[str, F32Array]:
-        """Per-organisation signals for one supplier search.
+        """Per-organisation signals for one supplier search, those in ``wanted`` only (the
+        ranker's signals: one at weight 0 costs work and would still admit candidates).
 
         ``stated`` is the (needs × organisations) match matrix of the engine's own search:
         its power aggregation rewards near-exact matches; ``needs`` the vectors of the
@@ -107,31 +109,35 @@ class ChainKnowledge:
         those needs answers it.
         """
         out: dict[str, F32Array] = {}
-        if stated is not None:
+        if stated is not None and "stated" in wanted:
             out["stated"] = _finite(aggregate(stated, Aggregation.POWER, power=8.0))
-        if infer and len(dict.fromkeys(org.needs)) > 1:  # breadth: one need has none
+        distinct = list(dict.fromkeys(org.needs))
+        if infer and len(distinct) > 1 and "coverage" in wanted:  # one need has no breadth
             if needs is None:
-                needs = self.supply.encode_needs(list(dict.fromkeys(org.needs)))
+                needs = self.supply.encode_needs(distinct)
             out["coverage"] = self.supply.coverage(needs, floor=COVERAGE_FLOOR)
-        texts = list(dict.fromkeys(org.needs))
-        weights = [1.0] * len(texts)
-        if infer:
+        texts, weights = distinct, [1.0] * len(distinct)
+        if infer and not {"inferred", "exact", "lexical"}.isdisjoint(wanted):
             names = {p.name for p in org.products}
             products = [(p.name, p.share) for p in org.products]
             products += [(t, 0.0) for t in org.offers if t not in names]
             inferred = self.inference.infer(products, exclude=org.needs, limit=limit)
             if inferred:
                 w = np.asarray([x for _, x in inferred], dtype=np.float32)
-                vectors = self.supply.encode_needs([n for n, _ in inferred])
-                out["inferred"] = self.supply.coverage(vectors, w, floor=INFERRED_FLOOR)
-                out["exact"] = self.supply.exact(inferred)
-                texts += [n for n, _ in inferred]
+                if "inferred" in wanted:
+                    vectors = self.supply.encode_needs([n for n, _ in inferred])
+                    out["inferred"] = self.supply.coverage(vectors, w, floor=INFERRED_FLOOR)
+                if "exact" in wanted:
+                    out["exact"] = self.supply.exact(inferred)
+                texts = texts + [n for n, _ in inferred]
                 weights += [float(x) for x in w]
         if row is not None and infer:  # profile-wide priors, not evidence for a named need
-            out["peers"] = self.signals.peer_suppliers(row, self.signals.profiles_[row])
-            out["transition"] = self.signals.transition(row)
-        if infer:
+            if "peers" in wanted:
+                out["peers"] = self.signals.peer_suppliers(row, self.signals.profiles_[row])
+            if "transition" in wanted:
+                out["transition"] = self.signals.transition(row)
+        if infer and "demand" in wanted:
             out["demand"] = self.signals.demand_.copy()
-        if texts:
+        if texts and "lexical" in wanted:
             out["lexical"] = self.signals.lexical(texts, weights)
         return out

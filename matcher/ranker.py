@@ -158,6 +158,12 @@ class Ranker(ABC):
 
     name: str = "ranker"
 
+    @property
+    def signals(self) -> frozenset[str]:
+        """The learned signals (of `SIGNALS`) this ranker reads: the engine computes only
+        these, and only these may admit candidates the text search missed."""
+        return frozenset()
+
     @abstractmethod
     def score(self, inp: RankInput) -> RankOutput: ...
 
@@ -193,6 +199,10 @@ class ChainAwareRanker(Ranker):
 
     def _day(self) -> dt.date:
         return self.today or dt.date.today()
+
+    @property
+    def signals(self) -> frozenset[str]:
+        return frozenset(name for name in SIGNALS if getattr(self.weights, name))
 
     def score(self, inp: RankInput) -> RankOutput:
         w, day, n = self.weights, self._day(), len(inp.candidates)

@@ -5,9 +5,11 @@ hand-made data folder in the README's format (the real data is tested in
 from __future__ import annotations
 
 import json
+import zlib
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -21,6 +23,7 @@ from eval.ashare import (
     load_ashare,
     need_text,
 )
+from eval.fit_weights import Record, link_halves
 from eval.metrics import Qrels
 from eval.protocol import Task, load_gold, make_run, query_exclusions
 from eval.report import write_report
@@ -226,3 +229,31 @@ def test_a_row_missing_a_field_is_named_by_file_and_line(data_dir: Path) -> None
         InvalidInputError, match=r"product_inputs\.jsonl:2: expected fields 'product' and 'input'"
     ):
         load_ashare(data_dir)
+
+
+def test_link_halves_split_the_gold_by_hidden_link_not_by_query() -> None:
+    def pair(q: str, s: str, qp: str, sp: str) -> dict[str, str]:
+        return {"query": q, "supplier": s, "query_product": qp, "supplier_product": sp}
+
+    glass, steel = ("汽车", "玻璃"), ("汽车", "冷轧板")
+    half = {x: zlib.crc32("→".join(x).encode()) % 2 for x in (glass, steel)}
+    assert half[glass] != half[steel]  # the two links of this example fall apart
+    pairs = [
+        pair("car1", "g1", *glass),
+        pair("car1", "s1", *steel),
+        pair("car2", "g1", *glass),
+        pair("car2", "g2", *glass),
+    ]
+    parts = {"semantic": np.zeros(4)}
+    recs = [
+        Record("car1", ["g1", "s1", "x", "k"], parts, {"g1", "s1"}, {"k"}),
+        Record("car2", ["g1", "g2", "s1", "x"], parts, {"g1", "g2"}, set()),
+    ]
+    halves = link_halves(recs, pairs)
+    with_glass, with_steel = halves[half[glass]], halves[half[steel]]
+    # one link, every query that has it: both cars sit in the glass half
+    assert [(r.query, r.gold, r.drop) for r in with_glass] == [
+        ("car1", {"g1"}, {"k", "s1"}),  # the steel supplier is neither gold nor error here
+        ("car2", {"g1", "g2"}, set()),
+    ]
+    assert [(r.query, r.gold, r.drop) for r in with_steel] == [("car1", {"s1"}, {"k", "g1"})]
