@@ -11,6 +11,7 @@ penalised. Find-substitute rankings are not filtered.
 from __future__ import annotations
 
 import enum
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Protocol
@@ -19,7 +20,7 @@ from catalog.errors import InvalidInputError
 from eval.ashare import AshareData, read_jsonl
 from eval.metrics import Qrels, Run
 
-__all__ = ["Scorer", "Task", "load_gold", "make_run", "query_exclusions"]
+__all__ = ["Scorer", "Task", "gold_groups", "load_gold", "make_run", "query_exclusions"]
 
 
 class Task(enum.StrEnum):
@@ -49,6 +50,26 @@ def load_gold(path: Path, task: Task) -> Qrels:
     if not pairs:
         raise InvalidInputError(f"gold file {path} holds no pairs")
     return Qrels.from_pairs(pairs)
+
+
+# What a gold pair comes from, when the file says: the hidden link behind a supplier pair,
+# the product a substitute pair shares.
+_GROUP_FIELDS = {
+    Task.SUPPLIER: ("query_product", "supplier_product"),
+    Task.SUBSTITUTE: ("shared_product",),
+}
+
+
+def gold_groups(path: Path, task: Task) -> dict[str, set[str]]:
+    """Queries by what their gold comes from ("尿素 → 液氨" for a supplier pair, the shared
+    product for a substitute pair); empty when the file does not say. A macro average hides
+    that one link may be the gold of many queries."""
+    fields = _GROUP_FIELDS[task]
+    out: dict[str, set[str]] = defaultdict(set)
+    for r in read_jsonl(path, require=("query",)):
+        if all(r.get(f) for f in fields):
+            out[" → ".join(str(r[f]) for f in fields)].add(str(r["query"]))
+    return dict(out)
 
 
 def query_exclusions(data: AshareData, task: Task, query: str) -> set[str]:

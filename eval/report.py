@@ -13,7 +13,15 @@ from typing import Any
 
 from eval.metrics import Metric, Qrels, Run, coverage, evaluate, evaluate_per_query
 
-__all__ = ["CURVE_DEPTH", "MEASURES", "BenchResult", "RunResult", "score_run", "write_report"]
+__all__ = [
+    "CURVE_DEPTH",
+    "MEASURES",
+    "BenchResult",
+    "RunResult",
+    "group_rows",
+    "score_run",
+    "write_report",
+]
 
 MEASURES = ("recall@10", "ndcg@10", "mrr")
 CURVE_DEPTH = 100
@@ -63,6 +71,7 @@ class BenchResult:
     tasks: dict[str, dict[str, RunResult]] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     notes: dict[str, Any] = field(default_factory=dict)
+    groups: dict[str, dict[str, set[str]]] = field(default_factory=dict)  # task → what → queries
 
     def add(self, result: RunResult) -> None:
         self.tasks.setdefault(result.task, {})[result.run] = result
@@ -85,6 +94,56 @@ class BenchResult:
         return rows
 
 
+def group_rows(result: BenchResult, task: str, top: int | None = None) -> list[dict[str, Any]]:
+    """Gold groups with evaluated queries, most queries first (the first ``top``), each
+    run's recall@10 over those queries and the share of the run's recall@10 they make."""
+    runs = result.tasks.get(task, {})
+    recall = {
+        name: {m.query_id: m.value for m in r.per_query if m.measure == "recall@10"}
+        for name, r in runs.items()
+    }
+    evaluated = set().union(*(set(v) for v in recall.values())) if recall else set()
+    groups = {g: qs & evaluated for g, qs in result.groups.get(task, {}).items()}
+    ranked = sorted((g for g in groups if groups[g]), key=lambda g: (-len(groups[g]), g))
+    rows = []
+    for g in ranked[:top]:
+        row: dict[str, Any] = {"group": g, "queries": len(groups[g])}
+        for name, values in recall.items():
+            got = sum(values.get(q, 0.0) for q in groups[g])
+            total = sum(values.values())
+            row[name] = {
+                "recall@10": round(got / len(groups[g]), 4),
+                "share_of_recall": round(got / total, 4) if total else 0.0,
+            }
+        rows.append(row)
+    return rows
+
+
+def _group_markdown(result: BenchResult) -> list[str]:
+    lines: list[str] = []
+    for task in result.groups:
+        every = group_rows(result, task)
+        if not every:
+            continue
+        runs = list(result.tasks.get(task, {}))
+        n_q = result.tasks[task][runs[0]].queries if runs else 0
+        lines += [
+            f"## {task}: where the gold comes from",
+            "",
+            f"{len(every)} distinct sources of gold pairs for {n_q} queries; the ones with the "
+            "most queries, with each run's recall@10 over those queries (and its share of the "
+            "run's recall@10):",
+            "",
+            "| source | queries | " + " | ".join(runs) + " |",
+            "|---|---|" + "---|" * len(runs),
+        ]
+        for row in every[:10]:
+            cells = [f"{row[r]['recall@10']:.3f} ({row[r]['share_of_recall']:.0%})" for r in runs]
+            lines.append(f"| {row['group']} | {row['queries']} | " + " | ".join(cells) + " |")
+        lines.append("")
+    return lines
+
+
 def _markdown(result: BenchResult) -> str:
     rows = result.table()
     lines = [f"# ChainMatch evaluation: {result.name}", ""]
@@ -97,6 +156,7 @@ def _markdown(result: BenchResult) -> str:
         lines.append("## Timings (seconds)")
         lines += [f"- {k}: {v:.1f}" for k, v in result.timings.items()]
         lines.append("")
+    lines += _group_markdown(result)
     for task in result.tasks:
         lines += [
             f"![{task} metrics](metrics_{task}.png)",
@@ -164,6 +224,7 @@ def write_report(result: BenchResult, folder: Path) -> list[Path]:
             t: {n: [m._asdict() for m in r.per_query] for n, r in rs.items()}
             for t, rs in result.tasks.items()
         },
+        "groups": {t: group_rows(result, t) for t in result.groups},
         "timings": result.timings,
         "notes": result.notes,
     }

@@ -32,7 +32,7 @@ from eval.ashare import (
 )
 from eval.baselines import BM25Baseline, EmbeddingBaseline
 from eval.metrics import Qrels
-from eval.protocol import Scorer, Task, load_gold, make_run
+from eval.protocol import Scorer, Task, gold_groups, load_gold, make_run
 from eval.report import BenchResult, score_run
 from matcher.engine import MatchEngine
 from matcher.ranker import ChainAwareRanker, RankWeights
@@ -150,6 +150,7 @@ def _run(
         scorers.append(EngineScorer(engine))
     catalog = sorted(data.companies)
     result = BenchResult(name)
+    result.groups = {task.value: gold_groups(path, task) for task, path in gold.items()}
     for task, qrels in golds.items():
         queries = qrels.evaluated_queries()[:max_queries]
         if max_queries is not None:

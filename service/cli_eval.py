@@ -22,7 +22,7 @@ from embeddings.openvino import OpenVINOEncoder, openvino_available
 from embeddings.rebuild import ensure_default_model
 from eval.ashare import ENV_VAR, default_data_dir
 from eval.protocol import Task
-from eval.report import BenchResult, write_report
+from eval.report import BenchResult, group_rows, write_report
 from eval.runner import RUNS, run_ashare
 from matcher.workspace import EncoderKind, Paths, Workspace
 
@@ -85,6 +85,17 @@ def _show(result: BenchResult) -> None:
     for row in rows[1:]:
         table.add_row(*row)
     _out.print(table)
+    for task in result.groups:
+        every = group_rows(result, task, top=None)
+        if every:
+            top = every[0]
+            queries = result.tasks[task][next(iter(result.tasks[task]))].queries
+            recall = ", ".join(f"{r} {top[r]['recall@10']:.2f}" for r in result.tasks[task])
+            _out.print(
+                f"{task}: gold from {len(every)} sources; the largest, {top['group']}, is the "
+                f"gold of {top['queries']} of {queries} queries (recall@10 there: {recall}); "
+                "report.md lists the others"
+            )
 
 
 @eval_app.command("ashare")

@@ -24,9 +24,9 @@ from eval.ashare import (
     need_text,
 )
 from eval.fit_weights import Record, link_halves
-from eval.metrics import Qrels
-from eval.protocol import Task, load_gold, make_run, query_exclusions
-from eval.report import write_report
+from eval.metrics import Metric, Qrels
+from eval.protocol import Task, gold_groups, load_gold, make_run, query_exclusions
+from eval.report import BenchResult, RunResult, group_rows, write_report
 from eval.runner import run_ashare
 
 INDUSTRIES = [
@@ -87,7 +87,8 @@ def data_dir(tmp_path: Path) -> Path:
     _write(d / "product_subclasses.jsonl", [{"parent": p, "child": c} for p, c in SUBCLASSES])
     _write(d / "industries.jsonl", INDUSTRIES)
     # 000005 (玉米) buys 复合肥 visibly (known: 000001, 000002); hidden gold: 尿素 → 000001
-    _write(d / "gold_supplier_dev.jsonl", [{"query": "000005", "supplier": "000001"}])
+    hidden = {"query_product": "玉米", "supplier_product": "尿素"}
+    _write(d / "gold_supplier_dev.jsonl", [{"query": "000005", "supplier": "000001", **hidden}])
     _write(
         d / "gold_substitute_dev.jsonl",
         [{"query": "000003", "substitute": "000004"}, {"query": "000001", "substitute": "000002"}],
@@ -257,3 +258,58 @@ def test_link_halves_split_the_gold_by_hidden_link_not_by_query() -> None:
         ("car2", {"g1", "g2"}, set()),
     ]
     assert [(r.query, r.gold, r.drop) for r in with_steel] == [("car1", {"s1"}, {"k", "g1"})]
+
+
+def test_gold_groups_and_the_breakdown_by_hidden_link(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.jsonl"
+    rows = [
+        {"query": "a", "supplier": "s1", "query_product": "电力", "supplier_product": "用电"},
+        {"query": "b", "supplier": "s1", "query_product": "电力", "supplier_product": "用电"},
+        {"query": "c", "supplier": "s2", "query_product": "水泥", "supplier_product": "电石"},
+        {"query": "c", "supplier": "s3"},  # says nothing of its link: no group
+    ]
+    gold.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+    groups = gold_groups(gold, Task.SUPPLIER)
+    assert groups == {"电力 → 用电": {"a", "b"}, "水泥 → 电石": {"c"}}
+
+    def run(name: str, recall: dict[str, float]) -> RunResult:
+        per = [Metric(q, "recall@10", v) for q, v in recall.items()]
+        macro = {"recall@10": sum(recall.values()) / len(recall), "ndcg@10": 0.0, "mrr": 0.0}
+        return RunResult(name, "supplier", macro, len(recall), 0.0, [0.0] * 100, per)
+
+    result = BenchResult("t", groups={"supplier": groups})
+    result.add(run("x", {"a": 1.0, "b": 0.0, "c": 0.5}))  # macro 0.5: a+b give 1.0 of 1.5
+    result.add(run("y", {"a": 0.0, "b": 0.0, "c": 0.0}))
+    assert group_rows(result, "supplier") == [
+        {
+            "group": "电力 → 用电",
+            "queries": 2,
+            "x": {"recall@10": 0.5, "share_of_recall": 0.6667},
+            "y": {"recall@10": 0.0, "share_of_recall": 0.0},
+        },
+        {
+            "group": "水泥 → 电石",
+            "queries": 1,
+            "x": {"recall@10": 0.5, "share_of_recall": 0.3333},
+            "y": {"recall@10": 0.0, "share_of_recall": 0.0},
+        },
+    ]
+    write_report(result, tmp_path / "r")
+    md = (tmp_path / "r" / "report.md").read_text("utf-8")
+    assert "2 distinct sources of gold pairs for 3 queries" in md
+    assert "| 电力 → 用电 | 2 | 0.500 (67%) | 0.000 (0%) |" in md
+
+
+def test_cli_eval_table_names_where_the_gold_comes_from(data_dir: Path, tmp_path: Path) -> None:
+    from service.cli import app
+
+    env = {"CHAINMATCH_HOME": str(tmp_path / "home"), "CHAINMATCH_ENCODER": "hashing"}
+    args = ["eval", "ashare", "--data", str(data_dir), "--runs", "bm25", "--out", str(tmp_path)]
+    res = CliRunner().invoke(app, args, env=env)
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.stdout.split())  # rich wraps at the terminal's width
+    assert (
+        "supplier: gold from 1 sources; the largest, 玉米 → 尿素, is the gold of 1 of 1 queries"
+        in text
+    )
+    assert "substitute: gold from" not in text  # its gold file names no shared_product
