@@ -257,3 +257,28 @@ def test_readers_never_see_a_half_written_index(client: TestClient) -> None:
     for t in threads:
         t.join()
     assert errors == []
+
+
+def test_requests_never_pay_for_fitting_the_chain_knowledge(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from matcher.knowledge import ChainKnowledge
+
+    fits: list[int] = []
+    real_fit = ChainKnowledge.fit.__func__  # type: ignore[attr-defined]
+
+    def counted(cls: type[ChainKnowledge], *args: object, **kwargs: object) -> ChainKnowledge:
+        fits.append(len(args[0]))  # type: ignore[arg-type]  # the organisations fitted on
+        return real_fit(cls, *args, **kwargs)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(ChainKnowledge, "fit", classmethod(counted))
+    with make_client(tmp_path / "home") as c:
+        assert len(fits) == 1  # at start-up, in lifespan
+        n = fits[0]
+        assert c.post("/match/partners", json={"org_id": "demo-nev-0019"}).status_code == 200
+        assert c.get("/map").status_code == 200 and len(fits) == 1
+        new = {"id": "warm-1", "name": "预热测试公司", "needs": ["寻找包装材料"]}
+        assert c.post("/orgs", json=new, headers=AUTH).status_code == 201
+        assert fits == [n, n + 1]  # the write fitted the new engine before publishing it
+        r = c.post("/match/partners", json={"org_id": "warm-1", "k": 3})
+        assert len(r.json()["results"]) == 3 and fits == [n, n + 1]

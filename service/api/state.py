@@ -22,10 +22,17 @@ __all__ = ["EngineHolder"]
 T = TypeVar("T")
 
 
+def _ready(engine: MatchEngine) -> MatchEngine:
+    """The engine with its chain knowledge fitted: that fit is lazy in the library, and a
+    request should not pay it (1.2 s on the demo park, jieba's dictionary included)."""
+    engine.learned()
+    return engine
+
+
 class EngineHolder:
     def __init__(self, workspace: Workspace) -> None:
         self.workspace = workspace
-        self._engine = workspace.engine()
+        self._engine = _ready(workspace.engine())
         self._write_lock = threading.Lock()
         self.version = 1
         self._maps: OrderedDict[tuple[object, ...], CoopMap] = OrderedDict()
@@ -43,8 +50,9 @@ class EngineHolder:
         """Apply ``change`` to the catalog (its own transaction), then publish a new engine."""
         with self._write_lock:
             result = change(self.workspace.store)
-            engine = self.workspace.engine()  # syncs the saved index: only new text is encoded
-            self._engine = engine
+            # syncs the saved index (only new text is encoded) and fits what it learns, so the
+            # next reader does not pay for it
+            self._engine = _ready(self.workspace.engine())
             self.version += 1
             with self._maps_lock:
                 self._maps.clear()
