@@ -19,7 +19,7 @@ from catalog.models import Organisation
 from catalog.taxonomy import Taxonomy
 from embeddings.base import Encoder, F32Array
 from matcher.base import Matcher
-from matcher.explain import explain
+from matcher.explain import Sides, collect_evidence, explain
 from matcher.index import IndexKind, VectorIndex
 from matcher.indexset import StatementIndex
 from matcher.inference import ProductGraph
@@ -27,20 +27,13 @@ from matcher.knowledge import ChainKnowledge
 from matcher.profiles import Space, StatementTable, profile_texts
 from matcher.ranker import ChainAwareRanker, Ranker, RankInput
 from matcher.scoring import Aggregation, aggregate, best_per_org, diversify
-from matcher.types import Direction, Evidence, Filters, Match, MatchResult, Task
+from matcher.types import Direction, Filters, Match, MatchResult, Task
 
 __all__ = ["MatchEngine"]
 
 log = logging.getLogger(__name__)
 
-Sides = list[tuple[Space, F32Array, npt.NDArray[np.int64], list[str]]]
 SIGNAL_CANDIDATES = 200  # organisations a learned signal may add to the semantic candidates
-
-_EVIDENCE_LABEL = {
-    Space.OFFERS: "need→offer",
-    Space.NEEDS: "offer→need",
-    Space.OFFERS_SYM: "offer≈offer",
-}
 
 
 class MatchEngine(Matcher):
@@ -245,25 +238,7 @@ class MatchEngine(Matcher):
         matches = []
         for i in order:
             col = int(cand_rows[i])
-            evidence: list[Evidence] = []
-            for space, S, best, texts in sides:
-                for qi, text in enumerate(texts):
-                    row = int(best[qi, col])
-                    if row >= 0:
-                        evidence.append(
-                            Evidence(
-                                text,
-                                self.table.texts[row],
-                                float(S[qi, col]),
-                                _EVIDENCE_LABEL[space],
-                            )
-                        )
-            evidence.sort(key=lambda e: -e.score)
-            if task is Task.ASK:
-                evidence = [
-                    Evidence(e.query_text, e.candidate_text, e.score, "question→offer")
-                    for e in evidence
-                ]
+            evidence = collect_evidence(sides, col, self.table.texts, task)
             rel = out.relations[i]
             parts = {name: float(v[i]) for name, v in out.parts.items()}
             matches.append(

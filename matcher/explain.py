@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
 
 from catalog.models import Organisation
 from catalog.taxonomy import ChainRelation, Taxonomy
+from embeddings.base import F32Array
+from matcher.profiles import Space
 from matcher.types import Evidence, Task
 
-__all__ = ["explain", "relation_phrase"]
+__all__ = ["Sides", "collect_evidence", "explain", "relation_phrase"]
+
+# One searched side of a question: the space searched, the (statements × organisations)
+# best scores, the row of each best statement (−1: none) and the query's statements.
+Sides = list[tuple[Space, F32Array, npt.NDArray[np.int64], list[str]]]
+
+_EVIDENCE_LABEL = {
+    Space.OFFERS: "need→offer",
+    Space.NEEDS: "offer→need",
+    Space.OFFERS_SYM: "offer≈offer",
+}
 
 _RELATION_LABEL = {
     ChainRelation.SUPPLIES: "上游供应 upstream supplier",
@@ -17,6 +33,24 @@ _RELATION_LABEL = {
     ChainRelation.SAME_CHAIN: "同一产业链 same chain",
     ChainRelation.SUPPORT: "产业服务 support service",
 }
+
+
+def collect_evidence(
+    sides: Sides, col: int, statements: Sequence[str], task: Task
+) -> list[Evidence]:
+    """Every query statement's best match in organisation ``col``, strongest first."""
+    evidence = [
+        Evidence(text, statements[int(best[qi, col])], float(S[qi, col]), _EVIDENCE_LABEL[space])
+        for space, S, best, texts in sides
+        for qi, text in enumerate(texts)
+        if int(best[qi, col]) >= 0
+    ]
+    evidence.sort(key=lambda e: -e.score)
+    if task is Task.ASK:  # a free question has no need of its own: one label for all
+        return [
+            Evidence(e.query_text, e.candidate_text, e.score, "question→offer") for e in evidence
+        ]
+    return evidence
 
 
 def relation_phrase(
