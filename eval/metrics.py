@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Generic, NamedTuple, TypeVar
 
 __all__ = [
@@ -103,6 +103,20 @@ def _check_id(value: object, what: str) -> str:
     return value
 
 
+def _relevance(q: str, d: str, rel: object) -> int:
+    if isinstance(rel, bool) or not isinstance(rel, int) or rel < 0:
+        raise ValueError(f"relevance of {q!r}/{d!r} must be an integer ≥ 0, got {rel!r}")
+    return rel
+
+
+def _score_value(q: str, d: str, score: object) -> float:
+    if isinstance(score, bool) or not isinstance(score, int | float):
+        raise ValueError(f"score of {q!r}/{d!r} must be a number, got {score!r}")
+    if not math.isfinite(score):
+        raise ValueError(f"score of {q!r}/{d!r} must be finite, got {score!r}")
+    return float(score)
+
+
 class _ByQuery(Generic[V]):
     """Read-only access by query id, shared by judgements and runs."""
 
@@ -120,26 +134,31 @@ class _ByQuery(Generic[V]):
     def __len__(self) -> int:
         return len(self._data)
 
+    @staticmethod
+    def _validated(
+        given: Mapping[str, Mapping[str, V]],
+        kind: str,
+        values: str,
+        value: Callable[[str, str, object], V],
+    ) -> dict[str, dict[str, V]]:
+        """A checked copy: ids are non-empty strings, each query maps document ids to
+        ``values``, each value goes through ``value(query, document, raw)``."""
+        data: dict[str, dict[str, V]] = {}
+        for q, docs in given.items():
+            _check_id(q, "query id")
+            if not isinstance(docs, Mapping):
+                raise ValueError(f"{kind} of query {q!r} must map document ids to {values}")
+            data[q] = {
+                _check_id(d, f"document id (query {q!r})"): value(q, d, v) for d, v in docs.items()
+            }
+        return data
+
 
 class Qrels(_ByQuery[int]):
     """Relevance judgements: query id → document id → relevance (int ≥ 0)."""
 
     def __init__(self, judgements: Mapping[str, Mapping[str, int]]) -> None:
-        data: dict[str, dict[str, int]] = {}
-        for q, docs in judgements.items():
-            _check_id(q, "query id")
-            if not isinstance(docs, Mapping):
-                raise ValueError(f"qrels of query {q!r} must map document ids to relevance")
-            row: dict[str, int] = {}
-            for d, rel in docs.items():
-                _check_id(d, f"document id (query {q!r})")
-                if isinstance(rel, bool) or not isinstance(rel, int) or rel < 0:
-                    raise ValueError(
-                        f"relevance of {q!r}/{d!r} must be an integer ≥ 0, got {rel!r}"
-                    )
-                row[d] = rel
-            data[q] = row
-        self._data = data
+        self._data = self._validated(judgements, "qrels", "relevance", _relevance)
 
     @classmethod
     def from_pairs(cls, pairs: Iterable[tuple[str, str]]) -> Qrels:
@@ -161,21 +180,7 @@ class Run(_ByQuery[float]):
     """Retrieved documents with scores: query id → document id → score (finite float)."""
 
     def __init__(self, results: Mapping[str, Mapping[str, float]], name: str = "run") -> None:
-        data: dict[str, dict[str, float]] = {}
-        for q, docs in results.items():
-            _check_id(q, "query id")
-            if not isinstance(docs, Mapping):
-                raise ValueError(f"run of query {q!r} must map document ids to scores")
-            row: dict[str, float] = {}
-            for d, score in docs.items():
-                _check_id(d, f"document id (query {q!r})")
-                if isinstance(score, bool) or not isinstance(score, int | float):
-                    raise ValueError(f"score of {q!r}/{d!r} must be a number, got {score!r}")
-                if not math.isfinite(score):
-                    raise ValueError(f"score of {q!r}/{d!r} must be finite, got {score!r}")
-                row[d] = float(score)
-            data[q] = row
-        self._data = data
+        self._data = self._validated(results, "run", "scores", _score_value)
         self.name = name
 
     @classmethod

@@ -23,8 +23,8 @@ class Aggregation(enum.StrEnum):
     MEAN = "mean"  # how much of the query profile the candidate covers
     BLEND = "blend"  # 0.75 × max + 0.25 × mean: one strong match, rewarded for breadth
     # Σ_i w_i · max(0, s_i)^p / Σ_i w_i: a soft count of the query statements the candidate
-    # matches almost exactly, weighted (e.g. by how strongly a need was inferred). The
-    # ranker's inferred-needs signal uses it (p = 8). For the engine's own substitute
+    # matches almost exactly, weighted. The ``stated`` signal uses it (p = 8; recorded for the
+    # weight fit, weighed 0 in the shipped ranker). For the engine's own substitute
     # ranking it was measured and not chosen — A-share dev nDCG@10: blend 0.849, power
     # (p = 16) 0.821, max 0.783, mean 0.489.
     POWER = "power"

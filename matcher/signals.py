@@ -49,7 +49,8 @@ class CatalogSignals:
         self.transition_: F32Array = np.zeros((0, 0), dtype=np.float32)
         self.org_segment_: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
         self.profiles_: F32Array = np.zeros((0, 0), dtype=np.float32)
-        self.lexical_: LexicalIndex | None = None
+        self.lexical_: LexicalIndex | None = None  # built on first use (`lexical`)
+        self._documents: list[str] = []
 
     def fit(
         self,
@@ -84,7 +85,8 @@ class CatalogSignals:
         self.demand_ = demand
         self._fit_transitions(orgs)
         self.profiles_ = l2_normalise(profile_vectors) if n else profile_vectors
-        self.lexical_ = LexicalIndex.fit([" ".join(profile_texts(o, Space.OFFERS)) for o in orgs])
+        self._documents = [" ".join(profile_texts(o, Space.OFFERS)) for o in orgs]
+        self.lexical_ = None
         return self
 
     def _fit_transitions(self, orgs: Sequence[Organisation]) -> None:
@@ -130,6 +132,9 @@ class CatalogSignals:
         return np.where(self.org_segment_ >= 0, col[self.org_segment_], 0.0).astype(np.float32)
 
     def lexical(self, texts: Sequence[str], weights: Sequence[float] | None = None) -> F32Array:
+        """BM25 of ``texts`` over each organisation's offers. The index is built here, on
+        first use: the shipped ranker weighs BM25 at 0, and building it (jieba's dictionary
+        included) was most of the fit's cost on the demo park."""
         if self.lexical_ is None:
-            return np.zeros(len(self.suppliers_), dtype=np.float32)
+            self.lexical_ = LexicalIndex.fit(self._documents)
         return self.lexical_.scores(texts, weights)
