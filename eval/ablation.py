@@ -18,8 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
+from embeddings.choice import EncoderKind, open_encoder
 from eval.ashare import default_data_dir, load_ashare
 from eval.fit_weights import FITTED, SCALED, Record, record
+from eval.home import home_paths
 from eval.metrics import Qrels, Run, evaluate
 from eval.protocol import Task, load_gold, make_run
 from eval.report import MEASURES
@@ -67,14 +69,8 @@ def supplier_ablation(
 
 
 def substitute_ablation() -> dict[str, dict[str, float]]:
-    from embeddings.cache import CachedEncoder, EmbeddingCache
-    from embeddings.sentence import load_default_encoder
-    from matcher.workspace import Paths
-
-    paths = Paths.from_env()
-    enc = CachedEncoder(
-        load_default_encoder(paths.models, progress=False), EmbeddingCache(paths.cache)
-    )
+    paths = home_paths()
+    enc = open_encoder(EncoderKind.E5_SMALL, models=paths.models, cache=paths.cache, progress=False)
     data = load_ashare()
     qrels = load_gold(default_data_dir() / "gold_substitute_dev.jsonl", Task.SUBSTITUTE)
     queries = qrels.evaluated_queries()

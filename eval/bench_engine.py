@@ -22,9 +22,9 @@ from catalog.demo import load_demo_organisations
 from catalog.taxonomy import load_default_taxonomy
 from embeddings.cache import CachedEncoder, EmbeddingCache
 from embeddings.sentence import load_default_encoder
+from eval.home import home_paths
 from matcher.engine import MatchEngine
 from matcher.profiles import Space, encode_for
-from matcher.workspace import Paths
 
 console = Console(highlight=False, soft_wrap=True)
 
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> None:
 
     orgs = load_demo_organisations()
     tax = load_default_taxonomy()
-    inner = load_default_encoder(args.models or Paths.from_env().models, progress=False)
+    inner = load_default_encoder(args.models or home_paths().models, progress=False)
     today = dt.date.today()
     console.print(
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "

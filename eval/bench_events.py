@@ -33,8 +33,9 @@ from catalog.models import Organisation
 from catalog.taxonomy import load_default_taxonomy
 from embeddings.base import Encoder
 from embeddings.cache import CachedEncoder, EmbeddingCache
-from embeddings.fake import FakeEncoder
+from embeddings.hashing import HashingEncoder
 from embeddings.sentence import load_default_encoder
+from eval.home import home_paths
 from matcher.engine import MatchEngine
 from matcher.events import (
     Event,
@@ -47,7 +48,6 @@ from matcher.events import (
     schedule,
     score_pairs,
 )
-from matcher.workspace import Paths
 
 console = Console(highlight=False, soft_wrap=True)
 
@@ -169,9 +169,9 @@ def main(argv: list[str] | None = None) -> None:
     orgs = scaled_park(args.participants)
     inner: Encoder
     if args.encoder == "hashing":
-        inner = FakeEncoder(dim=256)
+        inner = HashingEncoder(dim=256)
     else:
-        inner = load_default_encoder(Paths.from_env().models, progress=False)
+        inner = load_default_encoder(home_paths().models, progress=False)
     with tempfile.TemporaryDirectory() as tmp:
         encoder = CachedEncoder(inner, EmbeddingCache(Path(tmp) / "cache.sqlite"))
         t0 = time.perf_counter()

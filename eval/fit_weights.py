@@ -27,12 +27,13 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from embeddings.choice import EncoderKind, open_encoder
 from eval.ashare import default_data_dir, load_ashare, read_jsonl
+from eval.home import home_paths
 from eval.protocol import Task, load_gold, query_exclusions
 from eval.runner import build_engine
 from matcher.ranker import SIGNALS, ChainAwareRanker, Ranker, RankInput, RankOutput, RankWeights
 from matcher.types import Direction
-from matcher.workspace import Paths
 
 __all__ = ["FITTED", "GRID", "SCALED", "Record", "fit", "link_halves", "main", "record"]
 
@@ -119,13 +120,10 @@ def fit(
 def record(max_queries: int | None = None) -> list[Record]:
     import faiss
 
-    from embeddings.cache import CachedEncoder, EmbeddingCache
-    from embeddings.sentence import load_default_encoder
-
     faiss.omp_set_num_threads(1)  # see eval.runner: small searches, 2 cores
-    paths = Paths.from_env()
-    encoder = CachedEncoder(
-        load_default_encoder(paths.models, progress=False), EmbeddingCache(paths.cache)
+    paths = home_paths()
+    encoder = open_encoder(
+        EncoderKind.E5_SMALL, models=paths.models, cache=paths.cache, progress=False
     )
     data = load_ashare()
     qrels = load_gold(default_data_dir() / "gold_supplier_dev.jsonl", Task.SUPPLIER)
@@ -174,16 +172,14 @@ def fit_substitute_chain(
     find-substitute dev queries, best nDCG@10 wins (ties: the smaller weight)."""
     import faiss
 
-    from embeddings.cache import CachedEncoder, EmbeddingCache
-    from embeddings.sentence import load_default_encoder
     from eval.metrics import evaluate
     from eval.protocol import make_run
     from eval.runner import EngineScorer
 
     faiss.omp_set_num_threads(1)
-    paths = Paths.from_env()
-    encoder = CachedEncoder(
-        load_default_encoder(paths.models, progress=False), EmbeddingCache(paths.cache)
+    paths = home_paths()
+    encoder = open_encoder(
+        EncoderKind.E5_SMALL, models=paths.models, cache=paths.cache, progress=False
     )
     data = load_ashare()
     qrels = load_gold(default_data_dir() / "gold_substitute_dev.jsonl", Task.SUBSTITUTE)

@@ -23,10 +23,11 @@ from catalog.importer import import_organisations, write_organisations
 from catalog.models import OrgKind
 from matcher.engine import MatchEngine
 from matcher.types import Direction, Filters, MatchResult
-from matcher.workspace import EncoderKind, Paths, Workspace
 from service.cli_eval import eval_app
 from service.cli_event import event_app
 from service.errors import exit_code
+from service.settings import home_paths
+from service.workspace import EncoderKind, Workspace
 
 __all__ = ["app", "main"]
 
@@ -85,7 +86,7 @@ def _options(
 
 @contextmanager
 def _workspace() -> Iterator[Workspace]:
-    paths = Paths.from_env(state.home)
+    paths = home_paths(state.home)
     with Workspace(paths, encoder_kind=state.encoder) as ws:
         yield ws
 

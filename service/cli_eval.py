@@ -24,7 +24,8 @@ from eval.ashare import ENV_VAR, default_data_dir
 from eval.protocol import Task
 from eval.report import BenchResult, group_rows, write_report
 from eval.runner import RUNS, run_ashare
-from matcher.workspace import EncoderKind, Paths, Workspace
+from service.settings import home_paths
+from service.workspace import EncoderKind, Workspace
 
 __all__ = ["eval_app"]
 
@@ -139,7 +140,7 @@ def ashare(
     def go() -> tuple[BenchResult, Path]:
         folder = data or default_data_dir()
         files = _gold_files(folder, split, gold, task)
-        paths = Paths.from_env(state.home)
+        paths = home_paths(state.home)
         with (
             Workspace(paths, encoder_kind=state.encoder, progress=False) as ws,
             _encoder(ws, backend) as encoder,

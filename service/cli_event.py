@@ -37,7 +37,7 @@ from matcher.events import (
     totals,
     write_gold,
 )
-from matcher.workspace import Workspace
+from service.workspace import Workspace
 
 __all__ = ["event_app"]
 

@@ -8,21 +8,37 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from catalog.paths import Paths, default_home
+from embeddings.choice import EncoderKind
 from matcher.index import IndexKind
-from matcher.workspace import EncoderKind, Paths
 
-__all__ = ["Settings"]
+__all__ = ["HomeSettings", "Settings", "home_paths"]
 
 log = logging.getLogger(__name__)
 
 
-class Settings(BaseSettings):
-    """Built once in the app factory, never at import time."""
+class HomeSettings(BaseSettings):
+    """Where the home folder and the model folder are (``CHAINMATCH_HOME``,
+    ``CHAINMATCH_MODELS``): all the CLI's commands need of the environment."""
 
     model_config = SettingsConfigDict(env_prefix="CHAINMATCH_", extra="ignore")
 
-    home: Path = Field(default_factory=lambda: Paths.from_env().home)
+    home: Path = Field(default_factory=default_home)
     models: Path | None = None
+
+    def paths(self) -> Paths:
+        return Paths(self.home, self.models)
+
+
+def home_paths(home: Path | None = None) -> Paths:
+    """``home`` if given (``--home``), else the environment's, else ~/.chainmatch."""
+    settings = HomeSettings() if home is None else HomeSettings(home=home)
+    return settings.paths()
+
+
+class Settings(HomeSettings):
+    """The HTTP service's settings; built once in the app factory, never at import time."""
+
     encoder: EncoderKind = EncoderKind.E5_SMALL
     index: IndexKind = IndexKind.FAISS_FLAT
     token: SecretStr | None = Field(
@@ -43,6 +59,3 @@ class Settings(BaseSettings):
         if secret == "changethis" or len(secret) < 16:
             raise ValueError("CHAINMATCH_TOKEN must be at least 16 characters and not a default")
         return v
-
-    def paths(self) -> Paths:
-        return Paths(self.home, self.models)

