@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from catalog.models import OrgKind
 from matcher.coopmap import CoopMap, cooperation_map, to_graphml
@@ -45,45 +46,45 @@ def chains(holder: HolderDep) -> dict[str, Any]:
     }
 
 
-def _map(
-    holder: HolderDep,
-    chain: str | None,
-    segment: str | None,
-    region: str | None,
-    kind: OrgKind | None,
-    per_org: int,
-) -> CoopMap:
+@dataclass(frozen=True)
+class MapQuery:
+    """The map's query parameters, shared by /map and /map.graphml."""
+
+    chain: ChainQ = None
+    segment: SegmentQ = None
+    region: RegionQ = None
+    kind: OrgKind | None = None
+    per_org: PerOrgQ = 3
+
+    def key(self) -> tuple[str | None, str | None, str | None, OrgKind | None, int]:
+        return (self.chain, self.segment, self.region, self.kind, self.per_org)
+
+
+MapParams = Annotated[MapQuery, Depends()]
+
+
+def _map(holder: HolderDep, q: MapQuery) -> CoopMap:
     return holder.cached_map(
-        (chain, segment, region, kind, per_org),
+        q.key(),
         lambda engine: cooperation_map(
-            engine, chain=chain, segment=segment, region=region, kind=kind, per_org=per_org
+            engine,
+            chain=q.chain,
+            segment=q.segment,
+            region=q.region,
+            kind=q.kind,
+            per_org=q.per_org,
         ),
     )
 
 
 @router.get("/map", responses=ERRORS)
-def coop_map(
-    holder: HolderDep,
-    chain: ChainQ = None,
-    segment: SegmentQ = None,
-    region: RegionQ = None,
-    kind: OrgKind | None = None,
-    per_org: PerOrgQ = 3,
-) -> dict[str, Any]:
+def coop_map(holder: HolderDep, q: MapParams) -> dict[str, Any]:
     """合作机会图谱: nodes by segment (upstream → downstream), edges supplier → buyer with
     their score and evidence."""
-    return _map(holder, chain, segment, region, kind, per_org).to_dict()
+    return _map(holder, q).to_dict()
 
 
 @router.get("/map.graphml", responses=ERRORS, response_class=Response)
-def coop_map_graphml(
-    holder: HolderDep,
-    chain: ChainQ = None,
-    segment: SegmentQ = None,
-    region: RegionQ = None,
-    kind: OrgKind | None = None,
-    per_org: PerOrgQ = 3,
-) -> Response:
+def coop_map_graphml(holder: HolderDep, q: MapParams) -> Response:
     """The same map as GraphML, for Gephi, yEd or networkx."""
-    cmap = _map(holder, chain, segment, region, kind, per_org)
-    return Response(to_graphml(cmap), media_type="application/graphml+xml")
+    return Response(to_graphml(_map(holder, q)), media_type="application/graphml+xml")
