@@ -1,7 +1,8 @@
 """The catalog's SQLite tables, and how one Organisation maps to their rows and back.
 
 Kept apart from `catalog.store` so the table layout and the row mapping can be read (and
-changed) in one place, while the store keeps connections, transactions, locking and queries.
+changed) in one place, while the store keeps the queries (and `catalog.db` the connection,
+transactions, locking and migrations). The ``meta`` table belongs to `catalog.db`.
 One Organisation is a row of ``organisations`` plus ordered rows in each child table; reading
 it back re-validates it through the model.
 """
@@ -13,9 +14,11 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from catalog.db import Family
 from catalog.models import Organisation, OrgKind, OrgSize, StatementRole
 
 __all__ = [
+    "CATALOG",
     "CHILD_COLUMNS",
     "ORG_COLUMNS",
     "SCHEMA",
@@ -25,8 +28,6 @@ __all__ = [
     "child_rows",
     "org_row",
 ]
-
-SCHEMA_VERSION = 1  # bump (and migrate) when SCHEMA changes
 
 _KINDS = ", ".join(f"'{k.value}'" for k in OrgKind)
 _SIZES = ", ".join(f"'{s.value}'" for s in OrgSize)
@@ -58,8 +59,10 @@ SCHEMA = [
     ),
     "CREATE INDEX IF NOT EXISTS chain_positions_chain ON chain_positions (chain, segment)",
     "CREATE INDEX IF NOT EXISTS chain_positions_segment ON chain_positions (segment)",
-    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
 ]
+# The catalog's table family. Append a migration (never edit a shipped one) to change it.
+CATALOG = Family("catalog", "schema_version", migrations=(tuple(SCHEMA),))
+SCHEMA_VERSION = CATALOG.version
 _ORG_FIELDS = ("id", "name", "kind", "province", "city", "park", "size", "updated_at", "aliases")
 ORG_COLUMNS = ", ".join(f"o.{c}" for c in _ORG_FIELDS)
 UPSERT_ORG = (

@@ -21,19 +21,17 @@ import builtins
 import json
 import os
 import sqlite3
-import threading
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Iterable, Sequence
 from typing import Any, TypedDict
 
-from catalog.errors import ChainMatchError, ConflictError, InvalidInputError, NotFoundError
+from catalog.db import SQLiteStore
+from catalog.errors import ConflictError, InvalidInputError, NotFoundError
 from catalog.models import Organisation, OrgKind, StatementRole
 from catalog.rows import (
+    CATALOG,
     CHILD_COLUMNS,
     ORG_COLUMNS,
-    SCHEMA,
     SCHEMA_VERSION,
     UPSERT_ORG,
     build_org,
@@ -66,81 +64,18 @@ def _casefold(text: str | None) -> str | None:
     return None if text is None else text.casefold()
 
 
-class CatalogStore:
+class CatalogStore(SQLiteStore):
     """The catalog of one park (or province) in one SQLite file; ``":memory:"`` for tests.
 
-    All methods are safe to call from several threads: a lock serialises them, so a read
-    never sees half of another thread's write.
+    All methods are safe to call from several threads (see `catalog.db.SQLiteStore`).
     """
 
+    label = "catalog"
+    families = (CATALOG,)
+
     def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = str(path)
-        in_memory = self.path == ":memory:" or self.path == ""
-        if not in_memory:
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.RLock()
-        try:
-            self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        except sqlite3.Error as exc:
-            raise InvalidInputError(f"{self.path}: cannot open the catalog: {exc}") from exc
-        try:
-            self._conn.create_function("casefold", 1, _casefold, deterministic=True)
-            self._conn.execute("PRAGMA foreign_keys = ON")
-            self._conn.execute("PRAGMA busy_timeout = 5000")
-            if not in_memory:
-                self._conn.execute("PRAGMA journal_mode = WAL")
-                self._conn.execute("PRAGMA synchronous = NORMAL")
-            self._create_schema()
-        except sqlite3.DatabaseError as exc:
-            self._conn.close()
-            raise InvalidInputError(f"{self.path}: not a usable SQLite catalog: {exc}") from exc
-        except BaseException:
-            self._conn.close()
-            raise
-
-    # -- lifecycle -------------------------------------------------------------------------
-
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
-
-    def __enter__(self) -> CatalogStore:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    def __repr__(self) -> str:
-        return f"CatalogStore({self.path!r})"
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception: all or nothing."""
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-            except BaseException:
-                if self._conn.in_transaction:  # some errors make SQLite roll back by itself
-                    self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
-
-    def _create_schema(self) -> None:
-        with self._transaction() as conn:
-            for statement in SCHEMA:  # not executescript(): it would commit mid-transaction
-                conn.execute(statement)
-            row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-            if row is None:
-                conn.execute(
-                    "INSERT INTO meta (key, value) VALUES ('schema_version', ?)",
-                    (str(SCHEMA_VERSION),),
-                )
-            elif int(row[0]) > SCHEMA_VERSION:
-                raise ChainMatchError(
-                    f"{self.path}: catalog schema version {row[0]} is newer than this "
-                    f"ChainMatch supports ({SCHEMA_VERSION}); upgrade ChainMatch"
-                )
+        super().__init__(path)
+        self._conn.create_function("casefold", 1, _casefold, deterministic=True)
 
     # -- writes ----------------------------------------------------------------------------
 

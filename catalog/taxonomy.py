@@ -70,7 +70,6 @@ class Taxonomy:
     chains: dict[str, Chain]
     segments: dict[str, Segment]
     edges: frozenset[tuple[str, str]]
-    _suppliers_of: dict[str, frozenset[str]] = field(init=False, repr=False)
     _customers_of: dict[str, frozenset[str]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -78,12 +77,9 @@ class Taxonomy:
             for seg in (src, dst):
                 if seg not in self.segments:
                     raise ValueError(f"supply edge {src} → {dst} names unknown segment {seg!r}")
-        sup: dict[str, set[str]] = {s: set() for s in self.segments}
         cus: dict[str, set[str]] = {s: set() for s in self.segments}
         for src, dst in self.edges:
-            sup[dst].add(src)
             cus[src].add(dst)
-        self._suppliers_of = {k: frozenset(v) for k, v in sup.items()}
         self._customers_of = {k: frozenset(v) for k, v in cus.items()}
 
     def segment(self, segment_id: str) -> Segment:
@@ -91,9 +87,6 @@ class Taxonomy:
             return self.segments[segment_id]
         except KeyError:
             raise KeyError(f"unknown segment {segment_id!r}") from None
-
-    def suppliers_of(self, segment_id: str) -> frozenset[str]:
-        return self._suppliers_of.get(segment_id, frozenset())
 
     def customers_of(self, segment_id: str) -> frozenset[str]:
         return self._customers_of.get(segment_id, frozenset())

@@ -29,6 +29,7 @@ from pathlib import Path
 from rich.console import Console
 
 from catalog.demo import load_demo_organisations
+from catalog.events import Event, parse_event, regular_slots
 from catalog.models import Organisation
 from catalog.taxonomy import load_default_taxonomy
 from embeddings.base import Encoder
@@ -37,17 +38,7 @@ from embeddings.hashing import HashingEncoder
 from embeddings.sentence import load_default_encoder
 from eval.home import home_paths
 from matcher.engine import MatchEngine
-from matcher.events import (
-    Event,
-    Instance,
-    PairScores,
-    Schedule,
-    build_instance,
-    parse_event,
-    regular_slots,
-    schedule,
-    score_pairs,
-)
+from matcher.events import Instance, PairScores, Schedule, build_instance, schedule, score_pairs
 
 console = Console(highlight=False, soft_wrap=True)
 

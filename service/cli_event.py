@@ -19,24 +19,23 @@ from rich.console import Console
 from rich.markup import escape
 
 from catalog.errors import InvalidInputError
-from matcher.events import (
+from catalog.events import (
     EventStore,
-    ExportFormat,
     OutcomeStatus,
     Plan,
     Theme,
     event_stats,
-    export_plan,
     gold_lines,
     load_event,
     load_outcomes,
     parse_event,
     parse_outcome,
-    plan_event,
     regular_slots,
     totals,
     write_gold,
 )
+from matcher.events import plan_event
+from service.exports import ExportFormat, export_plan
 from service.workspace import Workspace
 
 __all__ = ["event_app"]

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from matcher.events import EventStore
+from catalog.events import EventStore
 from service.api.app import create_app
 from service.settings import Settings
 

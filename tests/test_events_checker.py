@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from matcher.events import Event, parse_event
+from catalog.events import Event, parse_event
 
 Weight = Callable[[str, str], int]
 

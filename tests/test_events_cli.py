@@ -10,7 +10,7 @@ import pytest
 from click.testing import Result
 from typer.testing import CliRunner
 
-from matcher.events import EventStore
+from catalog.events import EventStore
 from service.cli import app
 from tests.test_events_checker import Slotted, violations
 

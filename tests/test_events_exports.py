@@ -8,21 +8,8 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from matcher.events import (
-    ExportFormat,
-    Link,
-    Meeting,
-    Outcome,
-    Plan,
-    SolveStatus,
-    agendas,
-    export_plan,
-    grid,
-    ics_calendar,
-    parse_event,
-    render_html,
-    why_for,
-)
+from catalog.events import Link, Meeting, Outcome, Plan, SolveStatus, parse_event, why_for
+from service.exports import ExportFormat, agendas, export_plan, grid, ics_calendar, render_html
 
 EVIL = '<script>alert("x")</script>'
 

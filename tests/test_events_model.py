@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from catalog.errors import InvalidInputError
-from matcher.events import Event, Preference, load_event, parse_event, regular_slots
+from catalog.events import Event, Preference, load_event, parse_event, regular_slots
 
 BASE: dict[str, Any] = {
     "name": "新能源汽车红链相亲会",
@@ -163,7 +163,7 @@ def test_json_round_trip(doc: dict[str, Any]) -> None:
 
 
 def test_public_surface_is_explicit() -> None:
-    module = importlib.import_module("matcher.events")
+    module = importlib.import_module("catalog.events")
     for name in module.__all__:
         assert hasattr(module, name), name
     public = {

@@ -7,9 +7,10 @@ import datetime as dt
 import pytest
 
 from catalog.errors import InvalidInputError, NotFoundError
+from catalog.events import Theme, parse_event
 from catalog.models import Organisation
 from matcher.engine import MatchEngine
-from matcher.events import Theme, parse_event, plan_event, score_pairs, shortlist
+from matcher.events import plan_event, score_pairs, shortlist
 from matcher.events.pairs import direction_for
 from matcher.types import Direction
 from tests.synthetic import WORDS, _org, checkerboard, fake_encoder, tiny_taxonomy

@@ -16,17 +16,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from catalog.events import Event, Plan, SolveStatus, pair_key, parse_event
 from matcher.events import (
-    Event,
     InfeasibleScheduleError,
     PairScore,
     PairScores,
-    Plan,
-    SolveStatus,
     Strategy,
     build_instance,
-    pair_key,
-    parse_event,
     plan_from_scores,
     schedule,
 )

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from catalog.errors import ConflictError, InvalidInputError, NotFoundError
-from catalog.store import CatalogStore
-from matcher.events import (
+from catalog.events import (
     EventStore,
     Link,
     Meeting,
@@ -27,6 +26,7 @@ from matcher.events import (
     totals,
     write_gold,
 )
+from catalog.store import CatalogStore
 from tests.conftest import SHARED_DATA
 from tests.synthetic import checkerboard
 

@@ -19,10 +19,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from catalog.errors import InvalidInputError, NotFoundError
+from catalog.events.model import pair_key
+from catalog.events.results import Link
 from catalog.models import Organisation
 from matcher.engine import MatchEngine
-from matcher.events.model import pair_key
-from matcher.events.results import Link
 from matcher.explain import relation_phrase
 from matcher.types import Direction, Match
 

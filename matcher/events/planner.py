@@ -2,7 +2,7 @@
 
 Example usage::
 
-    event = parse_event({...})                      # see matcher.events.model
+    event = parse_event({...})                      # see catalog.events.model
     plan = plan_event(engine, event, participants=40, time_limit=10)
     plan.to_json()["gap"]
 """
@@ -14,11 +14,11 @@ import logging
 from collections.abc import Callable
 
 from catalog.errors import InvalidInputError, NotFoundError
+from catalog.events.model import Event, pair_key
+from catalog.events.results import Meeting, Plan, ShortlistEntry, SolveStatus
 from matcher.engine import MatchEngine
-from matcher.events.model import Event, pair_key
 from matcher.events.pairs import PairScores, score_pairs
 from matcher.events.problem import SCALE, build_instance
-from matcher.events.results import Meeting, Plan, ShortlistEntry, SolveStatus
 from matcher.events.scheduler import Schedule, Strategy, schedule
 from matcher.events.shortlist import shortlist
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from matcher.events.model import Event, Preference, pair_key
+from catalog.events.model import Event, Preference, pair_key
 from matcher.events.pairs import PairScores
 
 __all__ = ["SCALE", "Instance", "build_instance"]

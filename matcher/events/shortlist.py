@@ -21,10 +21,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from catalog.errors import InvalidInputError, NotFoundError
+from catalog.events.model import Theme
+from catalog.events.results import ShortlistEntry
 from matcher.engine import MatchEngine
-from matcher.events.model import Theme
 from matcher.events.pairs import PairScore, PairScores, direction_for, score_pairs
-from matcher.events.results import ShortlistEntry
 
 __all__ = ["Shortlist", "shortlist", "theme_pool"]
 

@@ -18,8 +18,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from matcher.events import (
-    AgendaItem,
+from catalog.events import (
     Event,
     Outcome,
     Participant,
@@ -29,7 +28,8 @@ from matcher.events import (
     SolveStatus,
     Totals,
 )
-from matcher.events.model import MAX_SLOTS
+from catalog.events.model import MAX_SLOTS
+from service.exports import AgendaItem
 
 __all__ = [
     "MAX_API_ORGS",

@@ -14,23 +14,9 @@ from fastapi import APIRouter, Body, Depends, Path, Response
 from fastapi.responses import HTMLResponse
 
 from catalog.errors import InvalidInputError, NotFoundError
+from catalog.events import EventStats, EventStore, Outcome, Plan, event_stats, gold_lines, totals
 from matcher.engine import MatchEngine
-from matcher.events import (
-    AgendaItem,
-    EventStats,
-    EventStore,
-    Outcome,
-    Plan,
-    agendas,
-    event_stats,
-    gold_lines,
-    grid,
-    ics_calendar,
-    plan_event,
-    render_html,
-    theme_pool,
-    totals,
-)
+from matcher.events import plan_event, theme_pool
 from service.api.deps import Authorised, HolderDep, SettingsDep, WriterDep, require_writer
 from service.api.event_schemas import (
     MAX_API_ORGS,
@@ -45,6 +31,7 @@ from service.api.event_schemas import (
 )
 from service.api.routes.orgs import ERRORS as ORG_ERRORS
 from service.api.schemas import ErrorBody
+from service.exports import AgendaItem, agendas, grid, ics_calendar, render_html
 
 router = APIRouter(prefix="/events", tags=["events"])
 

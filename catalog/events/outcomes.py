@@ -18,8 +18,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from catalog.errors import InvalidInputError
-from matcher.events.model import OrgId, describe
-from matcher.events.results import Plan
+from catalog.events.model import OrgId, describe
+from catalog.events.results import Plan
 
 __all__ = [
     "EventStats",

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from matcher.events.agenda import agendas, grid, meeting_rows
-from matcher.events.outcomes import Outcome, event_stats, gold_lines, write_gold
-from matcher.events.results import Plan
+from catalog.events.outcomes import Outcome, event_stats, gold_lines, write_gold
+from catalog.events.results import Plan
+from service.exports.agenda import agendas, grid, meeting_rows
 
 __all__ = [
     "ExportFormat",

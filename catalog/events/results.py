@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from matcher.events.model import Event, Preference
+from catalog.events.model import Event, Preference
 
 __all__ = ["Link", "Meeting", "Plan", "ShortlistEntry", "SolveStatus", "why_for"]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from matcher.events.results import Plan, why_for
+from catalog.events.results import Plan, why_for
 
 __all__ = ["AgendaItem", "agendas", "grid", "meeting_rows"]
 

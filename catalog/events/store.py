@@ -1,7 +1,8 @@
 """Events, their schedules and outcomes in SQLite — the same file as the catalog.
 
 One database file keeps a park's state together (copy one file, back up everything); the
-event tables are this module's own, created if missing, and never touch the catalog's.
+event tables are this module's own family (`EVENTS`), created or upgraded on open by
+`catalog.db`, and never touch the catalog's.
 Every write is one transaction: a plan is stored with all its meetings or not at all.
 
 Example usage::
@@ -15,23 +16,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import sqlite3
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
+from catalog.db import Family, SQLiteStore
 from catalog.errors import ConflictError, InvalidInputError, NotFoundError
-from matcher.events.model import STORED_CONTEXT, Event, Preference
-from matcher.events.outcomes import Outcome, OutcomeStatus
-from matcher.events.results import Link, Meeting, Plan, ShortlistEntry, SolveStatus
+from catalog.events.model import STORED_CONTEXT, Event, Preference
+from catalog.events.outcomes import Outcome, OutcomeStatus
+from catalog.events.results import Link, Meeting, Plan, ShortlistEntry, SolveStatus
 
-__all__ = ["EventStore"]
+__all__ = ["EVENTS", "EventStore"]
 
 _STATUSES = ", ".join(f"'{s.value}'" for s in OutcomeStatus)
-_SCHEMA = [
+_CREATE = (
     """CREATE TABLE IF NOT EXISTS events (
         id TEXT PRIMARY KEY, name TEXT NOT NULL, date TEXT NOT NULL,
         definition TEXT NOT NULL, names TEXT NOT NULL, shortlist TEXT NOT NULL,
@@ -51,50 +49,15 @@ _SCHEMA = [
         FOREIGN KEY (event_id, a, b) REFERENCES event_meetings (event_id, a, b)
             ON DELETE CASCADE)""",
     "CREATE INDEX IF NOT EXISTS events_date ON events (date)",
-]
+)
+# The event tables' family. Append a migration (never edit a shipped one) to change them.
+EVENTS = Family("events", "schema_version.events", migrations=(_CREATE,))
 
 
-class EventStore:
+class EventStore(SQLiteStore):
     """Planned events and their outcomes; thread-safe like the catalog store."""
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = str(path)
-        if self.path not in ("", ":memory:"):
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.RLock()
-        self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        try:
-            self._conn.execute("PRAGMA foreign_keys = ON")
-            self._conn.execute("PRAGMA busy_timeout = 5000")
-            with self._transaction() as conn:
-                for statement in _SCHEMA:
-                    conn.execute(statement)
-        except sqlite3.DatabaseError as exc:
-            self._conn.close()
-            raise InvalidInputError(f"{self.path}: not a usable SQLite database: {exc}") from exc
-
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
-
-    def __enter__(self) -> EventStore:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception: all or nothing."""
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-            except BaseException:
-                if self._conn.in_transaction:
-                    self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
+    families = (EVENTS,)
 
     # ------------------------------------------------------------------ plans
     def save_plan(self, plan: Plan, *, replace: bool = False) -> Plan:
@@ -185,11 +148,6 @@ class EventStore:
         with self._lock:
             ids = [r[0] for r in self._conn.execute("SELECT id FROM events ORDER BY date DESC, id")]
         return [self.get_plan(i) for i in ids]
-
-    def delete_event(self, event_id: str) -> None:
-        with self._transaction() as conn:
-            if conn.execute("DELETE FROM events WHERE id = ?", (event_id,)).rowcount == 0:
-                raise NotFoundError("event", event_id)
 
     # --------------------------------------------------------------- outcomes
     def record_outcome(self, event_id: str, outcome: Outcome) -> Outcome:

@@ -1,0 +1,73 @@
+"""Matchmaking events as data: the definition, the stored plan, outcomes, and their storage.
+
+Planning (shortlist and 1:1 schedule) is in `matcher.events`; agendas and file exports
+(XLSX, CSV, ICS, HTML) are presentation and live in `service.exports`.
+
+Example usage::
+
+    from catalog.events import EventStore, parse_event
+
+    event = parse_event({"name": "新能源汽车红链相亲会", "date": "2026-12-01",
+                         "theme": {"chains": ["nev"]}, "slots": ["09:00", "09:20"],
+                         "tables": 10})
+    plan = matcher.events.plan_event(engine, event, participants=40, time_limit=10)
+    with EventStore(paths.db) as store:
+        plan = store.save_plan(plan)
+"""
+
+from __future__ import annotations
+
+from catalog.events.model import (
+    Event,
+    PairRequest,
+    Participant,
+    Preference,
+    Theme,
+    load_event,
+    pair_key,
+    parse_event,
+    regular_slots,
+)
+from catalog.events.outcomes import (
+    EventStats,
+    Outcome,
+    OutcomeStatus,
+    Totals,
+    event_stats,
+    gold_lines,
+    load_outcomes,
+    parse_outcome,
+    totals,
+    write_gold,
+)
+from catalog.events.results import Link, Meeting, Plan, ShortlistEntry, SolveStatus, why_for
+from catalog.events.store import EventStore
+
+__all__ = [
+    "Event",
+    "EventStats",
+    "EventStore",
+    "Link",
+    "Meeting",
+    "Outcome",
+    "OutcomeStatus",
+    "PairRequest",
+    "Participant",
+    "Plan",
+    "Preference",
+    "ShortlistEntry",
+    "SolveStatus",
+    "Theme",
+    "Totals",
+    "event_stats",
+    "gold_lines",
+    "load_event",
+    "load_outcomes",
+    "pair_key",
+    "parse_event",
+    "parse_outcome",
+    "regular_slots",
+    "totals",
+    "why_for",
+    "write_gold",
+]

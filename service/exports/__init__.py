@@ -1,0 +1,40 @@
+"""A stored event plan for people: agendas, the organiser's grid, XLSX, CSV, ICS and HTML.
+
+Presentation only: the plan itself is data (`catalog.events`), made by `matcher.events`.
+
+Example usage::
+
+    from service.exports import export_plan
+
+    with EventStore(paths.db) as store:
+        export_plan(store.get_plan("ev-20261201-1"), Path("agendas"))
+"""
+
+from __future__ import annotations
+
+from service.exports.agenda import AgendaItem, agendas, grid, meeting_rows
+from service.exports.formats import (
+    ExportFormat,
+    export_plan,
+    ics_calendar,
+    render_html,
+    write_csv,
+    write_html,
+    write_ics,
+    write_xlsx,
+)
+
+__all__ = [
+    "AgendaItem",
+    "ExportFormat",
+    "agendas",
+    "export_plan",
+    "grid",
+    "ics_calendar",
+    "meeting_rows",
+    "render_html",
+    "write_csv",
+    "write_html",
+    "write_ics",
+    "write_xlsx",
+]
