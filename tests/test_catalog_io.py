@@ -406,9 +406,9 @@ def test_json_structure_errors(tmp_path: Path, store: CatalogStore) -> None:
 
 
 def test_shipped_demo_park_is_valid_and_survives_every_format(tmp_path: Path) -> None:
-    demo = Path(catalog.__file__).parent / "data" / "demo_park.json"
+    demo = Path(catalog.__file__).parent / "demo" / "demo_park.json"
     if not demo.is_file():
-        pytest.skip("catalog/data/demo_park.json is not written yet")
+        pytest.skip("catalog/demo/demo_park.json is not written yet")
     result = read_organisations(demo, taxonomy=load_default_taxonomy())
     assert result.errors == []
     assert len(result.organisations) >= 10
