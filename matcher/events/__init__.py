@@ -15,6 +15,11 @@ Example usage::
 
 from __future__ import annotations
 
+import importlib
+import sys
+import types
+import typing
+
 from matcher.events.agenda import AgendaItem, agendas, grid, meeting_rows
 from matcher.events.exports import (
     ExportFormat,
@@ -26,7 +31,6 @@ from matcher.events.exports import (
     write_ics,
     write_xlsx,
 )
-from matcher.events.infeasible import InfeasibleScheduleError, Problem
 from matcher.events.model import (
     Event,
     PairRequest,
@@ -50,13 +54,16 @@ from matcher.events.outcomes import (
     totals,
     write_gold,
 )
-from matcher.events.pairs import PairScore, PairScores, score_pairs
-from matcher.events.planner import plan_event, plan_from_scores
-from matcher.events.problem import Instance, build_instance
 from matcher.events.results import Link, Meeting, Plan, ShortlistEntry, SolveStatus, why_for
-from matcher.events.scheduler import Schedule, ScheduleTimeoutError, Strategy, schedule
-from matcher.events.shortlist import Shortlist, shortlist, theme_pool
 from matcher.events.store import EventStore
+
+if typing.TYPE_CHECKING:
+    from matcher.events.infeasible import InfeasibleScheduleError, Problem
+    from matcher.events.pairs import PairScore, PairScores, score_pairs
+    from matcher.events.planner import plan_event, plan_from_scores
+    from matcher.events.problem import Instance, build_instance
+    from matcher.events.scheduler import Schedule, ScheduleTimeoutError, Strategy, schedule
+    from matcher.events.shortlist import Shortlist, shortlist, theme_pool
 
 __all__ = [
     "AgendaItem",
@@ -114,3 +121,40 @@ __all__ = [
     "write_ics",
     "write_xlsx",
 ]
+
+# The planning side loads on first use (PEP 562): it needs OR-Tools and the engine (FAISS),
+# while the event data, its storage and the exports above stay cheap to import.
+_LAZY: dict[str, tuple[str, ...]] = {
+    "matcher.events.infeasible": ("InfeasibleScheduleError", "Problem"),
+    "matcher.events.pairs": ("PairScore", "PairScores", "score_pairs"),
+    "matcher.events.planner": ("plan_event", "plan_from_scores"),
+    "matcher.events.problem": ("Instance", "build_instance"),
+    "matcher.events.scheduler": ("Schedule", "ScheduleTimeoutError", "Strategy", "schedule"),
+    "matcher.events.shortlist": ("Shortlist", "shortlist", "theme_pool"),
+}
+_MODULE_OF = {name: module for module, names in _LAZY.items() for name in names}
+
+
+def __getattr__(name: str) -> object:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # once loaded, a plain module attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+class _Package(types.ModuleType):
+    """Loading the submodule ``shortlist`` must not hide the function ``shortlist``: the
+    import system binds a submodule on its package, which the eager imports used to undo."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if not (name in _MODULE_OF and isinstance(value, types.ModuleType)):
+            super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
