@@ -7,7 +7,6 @@ from catalog.errors import (
     ConflictError,
     ImportValidationError,
     InvalidInputError,
-    ModelUnavailableError,
     NotFoundError,
     RowError,
 )
@@ -51,7 +50,6 @@ __all__ = [
     "ImportReport",
     "ImportValidationError",
     "InvalidInputError",
-    "ModelUnavailableError",
     "NotFoundError",
     "OrgKind",
     "OrgSize",

@@ -5,9 +5,11 @@ Hierarchy::
     ChainMatchError
     ├── NotFoundError            an organisation / segment id that does not exist  (HTTP 404)
     ├── ConflictError            an id that already exists where a new one was expected (409)
-    ├── InvalidInputError        a bad argument or query, also a ValueError         (422)
-    │   └── ImportValidationError  rows of an import file that failed validation
-    └── ModelUnavailableError    the embedding model cannot be built or loaded       (503)
+    └── InvalidInputError        a bad argument or query, also a ValueError         (422)
+        └── ImportValidationError  rows of an import file that failed validation
+
+The embedding model's error lives with the model (`embeddings.errors`); `service.errors`
+holds the whole tree and the one mapping to exit codes and HTTP statuses.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ __all__ = [
     "ConflictError",
     "ImportValidationError",
     "InvalidInputError",
-    "ModelUnavailableError",
     "NotFoundError",
     "RowError",
 ]
@@ -44,10 +45,6 @@ class ConflictError(ChainMatchError):
 
 
 class InvalidInputError(ChainMatchError, ValueError):
-    pass
-
-
-class ModelUnavailableError(ChainMatchError):
     pass
 
 

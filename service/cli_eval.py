@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import enum
 import json
 import logging
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -17,15 +16,15 @@ from rich.table import Table
 
 from catalog.errors import InvalidInputError
 from embeddings.base import Encoder
-from embeddings.cache import CachedEncoder, EmbeddingCache
-from embeddings.openvino import OpenVINOEncoder, openvino_available
-from embeddings.rebuild import ensure_default_model
+from embeddings.choice import Backend, EncoderKind, default_backend, open_encoder
 from eval.ashare import ENV_VAR, default_data_dir
 from eval.protocol import Task
 from eval.report import BenchResult, group_rows, write_report
 from eval.runner import RUNS, run_ashare
-from service.settings import home_paths
-from service.workspace import EncoderKind, Workspace
+from service.cli_context import cli_context, quiet_model_loading
+
+if TYPE_CHECKING:
+    from service.workspace import Workspace
 
 __all__ = ["eval_app"]
 
@@ -33,8 +32,8 @@ eval_app = typer.Typer(
     help="Measure match quality on real gold data, beside BM25 and embedding baselines.",
     no_args_is_help=True,
 )
-_out = Console(highlight=False, soft_wrap=True)
 log = logging.getLogger(__name__)
+_DEFAULT_BACKEND = default_backend()  # OpenVINO when installed (found, not imported)
 
 
 def _gold_files(data: Path, split: str, gold: Path | None, task: Task | None) -> dict[Task, Path]:
@@ -54,45 +53,42 @@ def _gold_files(data: Path, split: str, gold: Path | None, task: Task | None) ->
     return files
 
 
-class Backend(enum.StrEnum):
-    """Where the e5 model runs for an evaluation."""
-
-    OPENVINO = "openvino"
-    TORCH = "torch"
-
-
-_DEFAULT_BACKEND = Backend.OPENVINO if openvino_available() else Backend.TORCH
-
-
 @contextlib.contextmanager
 def _encoder(ws: Workspace, backend: Backend) -> Iterator[Encoder]:
     """The workspace's encoder, or e5 on OpenVINO (same model, several times faster on a
     CPU; its vectors are cached under their own model id, in the workspace's cache)."""
+    quiet_model_loading(ws.encoder_kind)
     if ws.encoder_kind is not EncoderKind.E5_SMALL or backend is Backend.TORCH:
         yield ws.encoder()
         return
-    cache = EmbeddingCache(ws.paths.cache)
+    encoder = open_encoder(
+        ws.encoder_kind,
+        models=ws.paths.models,
+        cache=ws.paths.cache,
+        backend=backend,
+        progress=False,
+    )
     try:
-        yield CachedEncoder(OpenVINOEncoder(ensure_default_model(ws.paths.models)), cache)
+        yield encoder
     finally:
-        cache.close()
+        encoder.cache.close()
 
 
-def _show(result: BenchResult) -> None:
+def _show(console: Console, result: BenchResult) -> None:
     rows = result.table()
     table = Table(title=f"ChainMatch evaluation: {result.name}")
     for col in rows[0]:
         table.add_column(col, justify="left" if col in ("task", "run") else "right")
     for row in rows[1:]:
         table.add_row(*row)
-    _out.print(table)
+    console.print(table)
     for task in result.groups:
         every = group_rows(result, task, top=None)
         if every:
             top = every[0]
             queries = result.tasks[task][next(iter(result.tasks[task]))].queries
             recall = ", ".join(f"{r} {top[r]['recall@10']:.2f}" for r in result.tasks[task])
-            _out.print(
+            console.print(
                 f"{task}: gold from {len(every)} sources; the largest, {top['group']}, is the "
                 f"gold of {top['queries']} of {queries} queries (recall@10 there: {recall}); "
                 "report.md lists the others"
@@ -101,6 +97,7 @@ def _show(result: BenchResult) -> None:
 
 @eval_app.command("ashare")
 def ashare(
+    ctx: typer.Context,
     split: Annotated[
         str, typer.Option(help="Gold split in the data folder (gold_*_SPLIT).")
     ] = "dev",
@@ -135,16 +132,13 @@ def ashare(
     ] = _DEFAULT_BACKEND,
 ) -> None:
     """Find-supplier (filtered) and find-substitute on the A-share benchmark, all runs."""
-    from service.cli import _run, state  # global options and the one error mapping
+    cli = cli_context(ctx)
 
     def go() -> tuple[BenchResult, Path]:
         folder = data or default_data_dir()
         files = _gold_files(folder, split, gold, task)
-        paths = home_paths(state.home)
-        with (
-            Workspace(paths, encoder_kind=state.encoder, progress=False) as ws,
-            _encoder(ws, backend) as encoder,
-        ):
+        paths = cli.paths()
+        with cli.workspace(progress=False) as ws, _encoder(ws, backend) as encoder:
             result = run_ashare(
                 encoder,
                 files,
@@ -159,9 +153,9 @@ def ashare(
         write_report(result, target)
         return result, target
 
-    result, target = _run(go)
+    result, target = cli.run(go)
     log.info("report written to %s", target)
     if as_json:
         typer.echo(json.dumps(result.summary(), ensure_ascii=False))
     else:
-        _show(result)
+        _show(cli.out, result)

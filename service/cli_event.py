@@ -1,8 +1,8 @@
 """`chainmatch event …`: plan a matchmaking event, export agendas, record outcomes, stats.
 
 Thin adapters over `matcher.events`; the shared plumbing (workspace, error mapping,
-consoles) comes from `service.cli`, imported inside the commands because `service.cli`
-imports this module to register it.
+consoles) is the `CliContext` the root callback put in ``ctx.obj``. The planner (OR-Tools,
+the engine) is imported by `event plan` when it runs.
 """
 
 from __future__ import annotations
@@ -10,9 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -34,13 +33,13 @@ from catalog.events import (
     totals,
     write_gold,
 )
-from matcher.events import plan_event
+from service.cli_context import AsJson, cli_context
 from service.exports import ExportFormat, export_plan
-from service.workspace import Workspace
+
+if TYPE_CHECKING:
+    from service.workspace import Workspace
 
 __all__ = ["event_app"]
-
-T = TypeVar("T")
 
 EVENT_SCHEMA = """
 Event JSON (times local to "timezone"; slot numbers count from 1):
@@ -69,24 +68,6 @@ event_app = typer.Typer(
 )
 
 
-def _in_workspace(fn: Callable[[Workspace], T]) -> T:
-    """Run ``fn`` in the workspace; library errors become one line and an exit code."""
-    from service.cli import _run, _workspace
-
-    def go() -> T:
-        with _workspace() as ws:
-            return fn(ws)
-
-    return _run(go)
-
-
-def _out() -> Console:
-    from service.cli import out
-
-    return out
-
-
-AsJson = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of text.")]
 EventId = Annotated[str, typer.Argument(help="Event id, as printed by 'event plan'.")]
 
 
@@ -135,8 +116,8 @@ def _theme_label(ws: Workspace, theme: Theme) -> str:
     return "·".join(bits) or "产业链"
 
 
-def _show_plan(plan: Plan) -> None:
-    out, ev = _out(), plan.event
+def _show_plan(out: Console, plan: Plan) -> None:
+    ev = plan.event
     out.print(
         f"[bold]{escape(ev.id or '')}[/bold] {escape(ev.name)} — {ev.date.isoformat()}: "
         f"{len(plan.meetings)} meetings for {len(ev.participants)} participants, "
@@ -175,6 +156,7 @@ def _show_plan(plan: Plan) -> None:
     "that maximise mutual value, and store the plan.\n\n" + EVENT_SCHEMA,
 )
 def plan_cmd(
+    ctx: typer.Context,
     file: Annotated[
         Path | None, typer.Argument(help="Event definition (JSON); or use the flags below.")
     ] = None,
@@ -231,6 +213,7 @@ def plan_cmd(
     save: Annotated[bool, typer.Option(help="Store the plan in the catalog database.")] = True,
     as_json: AsJson = False,
 ) -> None:
+    cli = cli_context(ctx)
     theme = Theme(
         chains=tuple(theme_chain or ()),
         segments=tuple(theme_segment or ()),
@@ -261,10 +244,10 @@ def plan_cmd(
             )
         if event_id is not None:
             event = event.with_id(event_id)
-        from service.cli import _engine
+        from matcher.events import plan_event  # OR-Tools and the engine: only when planning
 
         plan = plan_event(
-            _engine(ws),
+            cli.engine(ws),
             event,
             participants=participants,
             time_limit=time_limit,
@@ -277,15 +260,16 @@ def plan_cmd(
                 plan = store.save_plan(plan, replace=replace)
         return plan
 
-    plan = _in_workspace(go)
+    plan = cli.in_workspace(go)
     if as_json:
         typer.echo(json.dumps(plan.to_json(), ensure_ascii=False, indent=1))
     else:
-        _show_plan(plan)
+        _show_plan(cli.out, plan)
 
 
 @event_app.command("export")
 def export_cmd(
+    ctx: typer.Context,
     event_id: EventId,
     out_dir: Annotated[
         Path | None, typer.Option("--out", help="Folder for the files (created if missing).")
@@ -300,6 +284,7 @@ def export_cmd(
     ] = None,
 ) -> None:
     """Agendas and schedules: XLSX, CSV, one ICS per company, printable HTML, gold JSONL."""
+    cli = cli_context(ctx)
 
     def go(ws: Workspace) -> list[Path]:
         if out_dir is None and gold is None:
@@ -314,18 +299,19 @@ def export_cmd(
             written.append(gold)
         return written
 
-    written = _in_workspace(go)
+    written = cli.in_workspace(go)
     calendars = [p for p in written if p.suffix == ".ics"]
     others = [p for p in written if p.suffix != ".ics"]
     for p in others:
-        _out().print(f"wrote {escape(str(p))}")
+        cli.out.print(f"wrote {escape(str(p))}")
     if calendars:
         folder = calendars[0].parent
-        _out().print(f"wrote {len(calendars)} calendar(s) to {escape(str(folder))}")
+        cli.out.print(f"wrote {len(calendars)} calendar(s) to {escape(str(folder))}")
 
 
 @event_app.command("outcome")
 def outcome_cmd(
+    ctx: typer.Context,
     event_id: EventId,
     a: Annotated[str | None, typer.Argument(help="One side of the meeting (org id).")] = None,
     b: Annotated[str | None, typer.Argument(help="The other side (org id).")] = None,
@@ -341,6 +327,7 @@ def outcome_cmd(
     ] = None,
 ) -> None:
     """Record what came of meetings: held, no_show, signed (cooperation) or follow_up."""
+    cli = cli_context(ctx)
 
     def go(ws: Workspace) -> int:
         if from_file is not None:
@@ -355,18 +342,20 @@ def outcome_cmd(
         with EventStore(ws.paths.db) as store:
             return len(store.record_outcomes(event_id, outcomes))
 
-    n = _in_workspace(go)
-    _out().print(f"recorded {n} outcome(s) for event {escape(event_id)}")
+    n = cli.in_workspace(go)
+    cli.out.print(f"recorded {n} outcome(s) for event {escape(event_id)}")
 
 
 @event_app.command("stats")
 def stats_cmd(
+    ctx: typer.Context,
     event_id: Annotated[
         str | None, typer.Argument(help="Event id; without it, every event and the totals.")
     ] = None,
     as_json: AsJson = False,
 ) -> None:
     """Meetings held, no-show rate, cooperation rate — per event and in total."""
+    cli = cli_context(ctx)
 
     def go(ws: Workspace) -> dict[str, object]:
         with EventStore(ws.paths.db) as store:
@@ -375,11 +364,11 @@ def stats_cmd(
         per_event = [event_stats(p, o).model_dump(mode="json") for p, o in pairs]
         return {"events": per_event, "totals": totals(pairs).model_dump(mode="json")}
 
-    doc = _in_workspace(go)
+    doc = cli.in_workspace(go)
     if as_json:
         typer.echo(json.dumps(doc, ensure_ascii=False, indent=1))
         return
-    out = _out()
+    out = cli.out
     events = doc["events"]
     if not isinstance(events, list) or not events:
         out.print("no events yet: plan one with 'chainmatch event plan'")

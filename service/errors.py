@@ -1,32 +1,60 @@
-"""The one place where library errors become exit codes (and, later, HTTP statuses)."""
+"""The one place where errors become CLI exit codes and HTTP statuses.
+
+Every error ChainMatch raises on purpose, with where it lives, its exit code and status::
+
+    Exception
+    ├── ChainMatchError  catalog.errors                              exit 1, HTTP 500
+    │   ├── NotFoundError  catalog.errors                                 3, 404
+    │   ├── ConflictError  catalog.errors                                 4, 409
+    │   ├── InvalidInputError  catalog.errors (also a ValueError)         2, 422
+    │   │   ├── ImportValidationError  catalog.errors                     2, 422  (rows listed)
+    │   │   └── InfeasibleScheduleError  matcher.events.infeasible        2, 422  (problems listed)
+    │   └── ScheduleTimeoutError  matcher.events.scheduler                1, 422  (allow more time)
+    └── ModelUnavailableError  embeddings.errors                          5, 503
+
+The CLI (`service.cli_context.CliContext.run`) and the HTTP API (`service.api.errors`) both
+read `exit_code` / `http_status`; the API adds the listed rows and problems to the body.
+Importing this module loads OR-Tools (the schedule errors live beside the solver), so the
+CLI imports it only once an error has happened.
+"""
 
 from __future__ import annotations
 
 from catalog.errors import (
     ChainMatchError,
     ConflictError,
+    ImportValidationError,
     InvalidInputError,
-    ModelUnavailableError,
     NotFoundError,
 )
+from embeddings.errors import ModelUnavailableError
+from matcher.events.infeasible import InfeasibleScheduleError
 from matcher.events.scheduler import ScheduleTimeoutError
 
-__all__ = ["exit_code", "http_status"]
+__all__ = ["MAPPED", "MappedError", "exit_code", "http_status"]
 
-_TABLE: list[tuple[type[ChainMatchError], int, int]] = [
-    # (error, CLI exit code, HTTP status)
+MappedError = ChainMatchError | ModelUnavailableError
+MAPPED: tuple[type[ChainMatchError], type[ModelUnavailableError]] = (
+    ChainMatchError,
+    ModelUnavailableError,
+)
+
+_TABLE: list[tuple[type[Exception], int, int]] = [
+    # (error, CLI exit code, HTTP status): the first row the error is an instance of wins
     (NotFoundError, 3, 404),
     (ConflictError, 4, 409),
+    (ImportValidationError, 2, 422),
+    (InfeasibleScheduleError, 2, 422),
     (InvalidInputError, 2, 422),
-    (ModelUnavailableError, 5, 503),
     (ScheduleTimeoutError, 1, 422),  # no schedule in the request's time limit: allow more
+    (ModelUnavailableError, 5, 503),
     (ChainMatchError, 1, 500),
 ]
 
 
-def exit_code(exc: ChainMatchError) -> int:
+def exit_code(exc: MappedError) -> int:
     return next(code for cls, code, _ in _TABLE if isinstance(exc, cls))
 
 
-def http_status(exc: ChainMatchError) -> int:
+def http_status(exc: MappedError) -> int:
     return next(status for cls, _, status in _TABLE if isinstance(exc, cls))

@@ -46,7 +46,6 @@ class Settings(HomeSettings):
     )
     cors_origins: list[str] = Field(default_factory=list)
     max_upload_bytes: int = Field(default=5_000_000, ge=1_000, le=500_000_000)
-    max_k: int = Field(default=100, ge=1, le=1000)
     load_demo: bool = Field(default=True, description="load the demo park into an empty catalog")
     omp_threads: int = Field(default=1, ge=1, le=64)
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from catalog.demo import load_demo_organisations
-from catalog.errors import ModelUnavailableError
+from embeddings.errors import ModelUnavailableError
 from embeddings.openvino import OpenVINOEncoder, openvino_available
 from embeddings.rebuild import ensure_default_model
 from embeddings.sentence import load_default_encoder

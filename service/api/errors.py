@@ -9,10 +9,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from catalog.errors import ChainMatchError, ImportValidationError, NotFoundError
-from matcher.events import InfeasibleScheduleError, Problem
+from catalog.errors import ImportValidationError
+from matcher.events.infeasible import InfeasibleScheduleError, Problem
 from service.api.schemas import ErrorBody, ErrorItem
-from service.errors import http_status
+from service.errors import MAPPED, http_status
 
 __all__ = ["install_error_handlers"]
 
@@ -40,18 +40,20 @@ def _explained(problem: Problem) -> str:
     return f"{problem.message} (participants: {', '.join(unnamed)})" if unnamed else problem.message
 
 
-async def _domain(request: Request, exc: Exception) -> JSONResponse:
+def _body(exc: Exception) -> ErrorBody:
+    """The detail, and the problems or rows the error lists, one item each."""
     if isinstance(exc, InfeasibleScheduleError):
         items = [ErrorItem(field=p.constraint, message=_explained(p)) for p in exc.problems]
-        return _json(422, ErrorBody(detail=str(exc), errors=items))
+        return ErrorBody(detail=str(exc), errors=items)
     if isinstance(exc, ImportValidationError):
         items = [ErrorItem(field=e.field, message=e.message, row=e.row) for e in exc.errors]
-        head = str(exc).splitlines()[0]
-        return _json(422, ErrorBody(detail=head, errors=items))
-    if isinstance(exc, NotFoundError):
-        return _json(404, ErrorBody(detail=str(exc)))
-    if isinstance(exc, ChainMatchError):
-        return _json(http_status(exc), ErrorBody(detail=str(exc)))
+        return ErrorBody(detail=str(exc).splitlines()[0], errors=items)
+    return ErrorBody(detail=str(exc))
+
+
+async def _domain(request: Request, exc: Exception) -> JSONResponse:
+    if isinstance(exc, MAPPED):
+        return _json(http_status(exc), _body(exc))
     return _json(500, ErrorBody(detail="internal error"))
 
 
@@ -62,5 +64,6 @@ async def _http(request: Request, exc: Exception) -> JSONResponse:
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)
-    app.add_exception_handler(ChainMatchError, _domain)
+    for error in MAPPED:
+        app.add_exception_handler(error, _domain)
     app.add_exception_handler(StarletteHTTPException, _http)

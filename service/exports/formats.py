@@ -15,8 +15,6 @@ import html
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from openpyxl import Workbook
-
 from catalog.events.outcomes import Outcome, event_stats, gold_lines, write_gold
 from catalog.events.results import Plan
 from service.exports.agenda import agendas, grid, meeting_rows
@@ -100,6 +98,8 @@ def _summary_rows(plan: Plan, outcomes: Sequence[Outcome]) -> list[list[Cell]]:
 
 def write_xlsx(plan: Plan, path: Path, outcomes: Sequence[Outcome] = ()) -> Path:
     """One workbook: Summary, Meetings, Grid, Agendas, Shortlist and Outcomes sheets."""
+    from openpyxl import Workbook  # imported when a workbook is written, not by `--help`
+
     wb = Workbook()
     sheets: list[tuple[str, list[list[Cell]]]] = [
         ("Summary", _summary_rows(plan, outcomes)),
