@@ -9,6 +9,7 @@ from matcher.inference import NeedInference, ProductGraph
 from matcher.knowledge import ChainKnowledge
 from matcher.lexical import LexicalIndex
 from matcher.profiles import Space, StatementTable, statement_id
+from matcher.rank import ScoredCandidates, SearchSide, rank_candidates, rescore
 from matcher.ranker import (
     ChainAwareRanker,
     Ranker,
@@ -20,7 +21,16 @@ from matcher.ranker import (
 from matcher.scoring import Aggregation, aggregate, best_per_org
 from matcher.signals import CatalogSignals
 from matcher.supply import SupplyLookup
-from matcher.types import Direction, Evidence, Filters, Match, MatchResult, Task
+from matcher.types import (
+    Direction,
+    Evidence,
+    Filters,
+    Match,
+    MatchResult,
+    Relation,
+    Signal,
+    Task,
+)
 
 __all__ = [
     "Aggregation",
@@ -44,7 +54,11 @@ __all__ = [
     "RankOutput",
     "RankWeights",
     "Ranker",
+    "Relation",
+    "ScoredCandidates",
+    "SearchSide",
     "SemanticRanker",
+    "Signal",
     "Space",
     "StatementTable",
     "SupplyLookup",
@@ -53,5 +67,7 @@ __all__ = [
     "aggregate",
     "best_per_org",
     "make_index",
+    "rank_candidates",
+    "rescore",
     "statement_id",
 ]
