@@ -7,8 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +24,7 @@ from matcher.inference import ProductGraph
 from matcher.knowledge import ChainKnowledge
 from matcher.profiles import Space, StatementTable, profile_texts
 from matcher.rank import (
+    Question,
     ScoredCandidates,
     SearchSide,
     admit_candidates,
@@ -176,7 +176,7 @@ class MatchEngine(Matcher):
         S, best = self._search(target, vectors, allowed)
         return SearchSide(target, S, best, tuple(texts))
 
-    def _score(self, q: _Question) -> tuple[I64Array, RankOutput] | None:
+    def _score(self, q: Question) -> tuple[I64Array, RankOutput] | None:
         """Admit the candidates, then score them: their rows and the ranker's output."""
         how = self.substitute_aggregation if q.task is Task.SUBSTITUTES else self.aggregation
         sems = [aggregate(side.scores, how) for side in q.sides]
@@ -190,7 +190,7 @@ class MatchEngine(Matcher):
         inp = RankInput(q.task, q.direction, q.query, cands, forward, reverse, signals)
         return rows, self.ranker.score(inp)
 
-    def _rank(self, q: _Question, k: int) -> tuple[Match, ...]:
+    def _rank(self, q: Question, k: int) -> tuple[Match, ...]:
         """Score, order (diversified for partners), and explain the first ``k``."""
         scored = self._score(q)
         if scored is None:
@@ -198,7 +198,11 @@ class MatchEngine(Matcher):
         rows, out = scored
         ids = [self.orgs[int(r)].id for r in rows]
         groups = None
-        if q.task is Task.PARTNERS and sum(len(side.texts) for side in q.sides) > 1:
+        if (
+            q.task is Task.PARTNERS
+            and self.diversity > 0
+            and sum(len(s.texts) for s in q.sides) > 1
+        ):
             groups = serving_groups(q.sides, rows)
         order, penalties = rank_candidates(
             ids, out.total, k=k, groups=groups, diversity=self.diversity
@@ -230,7 +234,7 @@ class MatchEngine(Matcher):
         filter_items: Collection[str] | None,
         items: Collection[str] | None,
         statements: Sequence[str] | None,
-    ) -> _Question:
+    ) -> Question:
         """The sides to search, and for suppliers the learned signals, of a partner search."""
         org = self.org(org_id)
         if statements is not None:
@@ -271,7 +275,7 @@ class MatchEngine(Matcher):
                     "try direction 'suppliers'"
                 )
             sides.append(self._side(org, Space.OFFERS, Space.NEEDS, allowed))
-        return _Question(Task.PARTNERS, direction, org, tuple(sides), signals, allowed)
+        return Question(Task.PARTNERS, direction, org, tuple(sides), signals, allowed)
 
     # ------------------------------------------------------------------- verbs
     def find_partners(
@@ -333,7 +337,7 @@ class MatchEngine(Matcher):
             raise InvalidInputError(f"organisation {org.id!r} states no offers to substitute")
         allowed = self._allowed_rows(filters or Filters(), org.id, filter_items, items)
         side = self._side(org, Space.OFFERS_SYM, Space.OFFERS_SYM, allowed)
-        matches = self._rank(_Question(Task.SUBSTITUTES, None, org, (side,), {}, allowed), k)
+        matches = self._rank(Question(Task.SUBSTITUTES, None, org, (side,), {}, allowed), k)
         return MatchResult(Task.SUBSTITUTES, {"org_id": org.id, "name": org.name, "k": k}, matches)
 
     def ask(self, text: str, *, k: int = 10, filters: Filters | None = None) -> MatchResult:
@@ -345,7 +349,7 @@ class MatchEngine(Matcher):
         allowed = self._allowed_rows(filters or Filters(), None, None, None)
         S, best = self._search(Space.OFFERS, self.vectors.encode(Space.NEEDS, [text]), allowed)
         side = SearchSide(Space.OFFERS, S, best, (text,))
-        matches = self._rank(_Question(Task.ASK, None, None, (side,), {}, allowed), k)
+        matches = self._rank(Question(Task.ASK, None, None, (side,), {}, allowed), k)
         return MatchResult(Task.ASK, {"text": text, "k": k}, matches)
 
     # implicit's two verbs, for contract tests and the evaluation
@@ -373,19 +377,6 @@ class MatchEngine(Matcher):
     ) -> tuple[list[str], F32Array]:
         res = self.find_substitutes(org_id, k=N, filter_items=filter_items, items=items)
         return _ids_and_scores(res)
-
-
-@dataclass(frozen=True)
-class _Question:
-    """What one verb asks the ranking steps: who asks, which sides were searched, the
-    learned signals over every organisation, the rows a result may come from."""
-
-    task: Task
-    direction: Direction | None
-    query: Organisation | None
-    sides: tuple[SearchSide, ...]
-    signals: Mapping[Signal, F32Array]
-    allowed: I64Array | None
 
 
 def _ids_and_scores(res: MatchResult) -> tuple[list[str], F32Array]:

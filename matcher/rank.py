@@ -18,13 +18,15 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from catalog.models import Organisation
 from embeddings.base import F32Array
 from matcher.profiles import Space
 from matcher.scoring import diversify
-from matcher.types import Signal
+from matcher.types import Direction, Signal, Task
 
 __all__ = [
     "ADMITTING",
+    "Question",
     "ScoredCandidates",
     "SearchSide",
     "admit_candidates",
@@ -48,6 +50,20 @@ class SearchSide:
     scores: F32Array  # (query statements × organisations) best scores, −inf: no hit
     best_rows: I64Array  # the statement row of each best score, −1: none
     texts: tuple[str, ...]  # the query's statements, one per row of ``scores``
+
+
+@dataclass(frozen=True)
+class Question:
+    """What one of the engine's verbs asks the ranking steps: who asks, which sides were
+    searched, the learned signals over every organisation, the rows a result may come
+    from (None: all)."""
+
+    task: Task
+    direction: Direction | None
+    query: Organisation | None
+    sides: tuple[SearchSide, ...]
+    signals: Mapping[Signal, F32Array]
+    allowed: I64Array | None
 
 
 @dataclass(frozen=True)
