@@ -4,9 +4,9 @@ Run: ``python -m eval.fit_weights [--max-queries N] [--write]``. The engine scor
 query once with every weight at 1, recording each candidate's score parts (`eval.records`);
 a weighting is then a dot product, so coordinate ascent over a grid of weights (nDCG@10 of
 the filtered find-supplier ranking, the protocol of ``eval.protocol``) costs seconds, not
-reruns. The diversity re-ranking is left out of the fit (it moves only near-ties). Odd/even query
-halves are not a fair check (one hidden link, e.g. 电力 → 用电, is the gold of 59 queries
-and would sit in both), so the check splits the gold by hidden link instead
+reruns. The diversity re-ranking is left out of the fit (it moves only near-ties).
+Odd/even query halves are not a fair check (one hidden link, e.g. 电力 → 用电, is the gold
+of 59 queries and would sit in both), so the check splits the gold by hidden link instead
 (`link_halves`): weights fitted on one half of the links are scored on the other, and both
 scores are written beside the weights with what the shipped weights score on each half.
 """

@@ -84,8 +84,8 @@ class RankWeights:
     qualification, region and kind values and switches the learned signals off.
 
     Each `Signal` has a field of its name (a test pins it); read them with `of` or
-    `signal_weights`. A signal is max-normalised over the candidates of
-    one query before its weight applies, so its weight is in cosine units too."""
+    `signal_weights`. A signal is max-normalised over the candidates of one query before
+    its weight applies, so its weight is in cosine units too."""
 
     chain: float = 0.04
     substitute_chain: float = 0.04  # the chain relation's weight when finding substitutes
@@ -176,8 +176,8 @@ class Ranker(ABC):
 
     @property
     def signals(self) -> frozenset[Signal]:
-        """The learned signals this ranker reads: the engine computes only
-        these, and only these may admit candidates the text search missed."""
+        """The learned signals this ranker reads: the engine computes only these, and only
+        these may admit candidates the text search missed."""
         return frozenset()
 
     @abstractmethod
