@@ -20,6 +20,7 @@ import numpy.typing as npt
 
 from catalog.models import Organisation
 from embeddings.base import F32Array
+from matcher.index import I64Array
 from matcher.profiles import Space
 from matcher.scoring import diversify
 from matcher.types import Direction, Signal, Task
@@ -35,8 +36,6 @@ __all__ = [
     "rescore",
     "serving_groups",
 ]
-
-I64Array = npt.NDArray[np.int64]
 
 # The learned signals strong enough to name a candidate the text search missed.
 ADMITTING = (Signal.INFERRED, Signal.EXACT, Signal.PEERS, Signal.LEXICAL)
