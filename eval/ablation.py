@@ -16,38 +16,25 @@ from collections.abc import Sequence
 from dataclasses import asdict, replace
 from pathlib import Path
 
-import numpy as np
-
 from embeddings.choice import EncoderKind, open_encoder
 from eval.ashare import default_data_dir, load_ashare
-from eval.fit_weights import FITTED, SCALED, Record, record
+from eval.fit_weights import FITTED, record_dev
 from eval.home import home_paths
-from eval.metrics import Qrels, Run, evaluate
-from eval.protocol import Task, load_gold, make_run
+from eval.metrics import evaluate
+from eval.protocol import GoldTask, load_gold, make_run
+from eval.records import Record, records_run
 from eval.report import MEASURES
 from eval.runner import EngineScorer, build_engine
+from matcher.index import set_faiss_threads
 from matcher.ranker import ChainAwareRanker, RankWeights
 from matcher.scoring import Aggregation
+from matcher.types import Signal
 
 __all__ = ["TRIED", "main", "supplier_ablation"]
 
-TRIED = {"stated": 0.32, "lexical": 0.005, "transition": 0.02}
+TRIED = {Signal.STATED: 0.32, Signal.LEXICAL: 0.005, Signal.TRANSITION: 0.02}
 
 log = logging.getLogger(__name__)
-
-
-def _run(records: Sequence[Record], weights: RankWeights, name: str) -> tuple[Run, Qrels]:
-    ranked: dict[str, list[str]] = {}
-    gold: dict[str, dict[str, int]] = {}
-    for i, (_, ids, parts, rel, drop) in enumerate(records):
-        s = np.zeros(len(ids), dtype=np.float64)
-        for part, values in parts.items():
-            s += values * (getattr(weights, part) if part in SCALED else 1.0)
-        order = sorted(range(len(ids)), key=lambda j: (-s[j], ids[j]))
-        q = f"q{i:04d}"
-        ranked[q] = [ids[j] for j in order if ids[j] not in drop][:100]
-        gold[q] = dict.fromkeys(rel, 1)
-    return Run.from_rankings(ranked, name), Qrels(gold)
 
 
 def supplier_ablation(
@@ -56,14 +43,15 @@ def supplier_ablation(
     """Metrics of the shipped weights and of each fitted weight set to 0."""
     out: dict[str, dict[str, float]] = {}
     variants = [("chainmatch", weights)]
+    scales = weights.scales()  # the chain and every signal
     names = ("chain", *FITTED)
-    variants += [(f"− {n}", weights.without(n)) for n in names if getattr(weights, n)]
+    variants += [(f"− {n}", weights.without(n)) for n in names if scales[n]]
     # signals the fit leaves at 0, added back at the weight that was tried (fit_weights)
-    for n, value in TRIED.items():
-        if not getattr(weights, n):
-            variants.append((f"+ {n} ({value})", replace(weights, **{n: value})))
+    for signal, value in TRIED.items():
+        if not weights.of(signal):
+            variants.append((f"+ {signal} ({value})", replace(weights, **{signal: value})))
     for name, w in variants:
-        run, qrels = _run(records, w, name)
+        run, qrels = records_run(records, w, name=name)
         out[name] = evaluate(qrels, run, MEASURES)
     return out
 
@@ -72,7 +60,7 @@ def substitute_ablation() -> dict[str, dict[str, float]]:
     paths = home_paths()
     enc = open_encoder(EncoderKind.E5_SMALL, models=paths.models, cache=paths.cache, progress=False)
     data = load_ashare()
-    qrels = load_gold(default_data_dir() / "gold_substitute_dev.jsonl", Task.SUBSTITUTE)
+    qrels = load_gold(default_data_dir() / "gold_substitute_dev.jsonl", GoldTask.SUBSTITUTE)
     queries = qrels.evaluated_queries()
     engine = build_engine(data, enc)
     shipped = RankWeights.fitted()
@@ -85,7 +73,7 @@ def substitute_ablation() -> dict[str, dict[str, float]]:
     ):
         engine.ranker = ChainAwareRanker(engine.taxonomy, weights=weights)
         engine.substitute_aggregation = how
-        run = make_run(EngineScorer(engine, name), Task.SUBSTITUTE, queries, data)
+        run = make_run(EngineScorer(engine, name), GoldTask.SUBSTITUTE, queries, data)
         out[name] = evaluate(qrels, run, MEASURES)
         log.info("%s: %s", name, out[name])
     return out
@@ -100,18 +88,16 @@ def _table(title: str, rows: dict[str, dict[str, float]]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    import faiss
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=Path, help="recorded parts from eval.fit_weights")
     parser.add_argument("--skip-substitute", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    faiss.omp_set_num_threads(1)
+    set_faiss_threads(1)
     if args.records is not None and args.records.is_file():
         recs: list[Record] = pickle.loads(args.records.read_bytes())
     else:
-        recs = record()
+        recs = record_dev()
     weights = RankWeights.fitted()
     log.info("weights: %s", asdict(weights))
     text = _table("find-supplier (filtered), dev", supplier_ablation(recs, weights))

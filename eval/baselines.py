@@ -17,7 +17,7 @@ import numpy as np
 
 from catalog.models import Organisation
 from embeddings.base import Encoder, F32Array, l2_normalise
-from eval.protocol import Task
+from eval.protocol import GoldTask
 from matcher.lexical import LexicalIndex
 from matcher.profiles import Space, encode_for, profile_texts
 
@@ -35,8 +35,8 @@ def top_k(ids: Sequence[str], scores: F32Array, k: int) -> list[tuple[str, float
     return [(ids[i], float(scores[i])) for i in order]
 
 
-def _query_texts(org: Organisation, task: Task) -> list[str]:
-    if task is Task.SUPPLIER:
+def _query_texts(org: Organisation, task: GoldTask) -> list[str]:
+    if task is GoldTask.SUPPLIER:
         return list(dict.fromkeys(org.needs))
     return profile_texts(org, Space.OFFERS)
 
@@ -51,7 +51,7 @@ class BM25Baseline:
         docs = [" ".join(profile_texts(o, Space.OFFERS)) for o in self.orgs]
         self.index = LexicalIndex.fit(docs)
 
-    def rank(self, task: Task, query: str, k: int) -> list[tuple[str, float]]:
+    def rank(self, task: GoldTask, query: str, k: int) -> list[tuple[str, float]]:
         texts = _query_texts(self.orgs[self._row[query]], task)
         scores = self.index.scores([" ".join(texts)]) if texts else np.zeros(len(self.orgs))
         return top_k(self._ids, np.asarray(scores, dtype=np.float32), k)
@@ -81,9 +81,9 @@ class EmbeddingBaseline:
             self._vectors[space] = l2_normalise(out)
         return self._vectors[space]
 
-    def rank(self, task: Task, query: str, k: int) -> list[tuple[str, float]]:
+    def rank(self, task: GoldTask, query: str, k: int) -> list[tuple[str, float]]:
         org = self.orgs[self._row[query]]
-        if task is Task.SUPPLIER:
+        if task is GoldTask.SUPPLIER:
             texts, q_space, c_space = list(dict.fromkeys(org.needs)), Space.NEEDS, Space.OFFERS
         else:
             texts, q_space, c_space = (

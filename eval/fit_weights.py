@@ -1,12 +1,12 @@
 """Fit the ranker's weights on the A-share **dev** split; write ``matcher/data/weights.json``.
 
-Run: ``python -m eval.fit_weights [--max-queries N] [--write]``. The engine ranks every dev
-query once with every weight at 1, recording each candidate's score parts; a weighting is
-then a dot product, so coordinate ascent over a grid of weights (nDCG@10 of the filtered
-find-supplier ranking, the protocol of ``eval.protocol``) costs seconds, not reruns. The
-diversity re-ranking is left out of the fit (it moves only near-ties). Odd/even query
-halves are not a fair check (one hidden link, e.g. 电力 → 用电, is the gold of 59 queries
-and would sit in both), so the check splits the gold by hidden link instead
+Run: ``python -m eval.fit_weights [--max-queries N] [--write]``. The engine scores every dev
+query once with every weight at 1, recording each candidate's score parts (`eval.records`);
+a weighting is then a dot product, so coordinate ascent over a grid of weights (nDCG@10 of
+the filtered find-supplier ranking, the protocol of ``eval.protocol``) costs seconds, not
+reruns. The diversity re-ranking is left out of the fit (it moves only near-ties).
+Odd/even query halves are not a fair check (one hidden link, e.g. 电力 → 用电, is the gold
+of 59 queries and would sit in both), so the check splits the gold by hidden link instead
 (`link_halves`): weights fitted on one half of the links are scored on the other, and both
 scores are written beside the weights with what the shipped weights score on each half.
 """
@@ -16,26 +16,26 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import math
 import pickle
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, replace
 from pathlib import Path
-from typing import Any, NamedTuple
-
-import numpy as np
+from typing import Any
 
 from embeddings.choice import EncoderKind, open_encoder
 from eval.ashare import default_data_dir, load_ashare, read_jsonl
 from eval.home import home_paths
-from eval.protocol import Task, load_gold, query_exclusions
+from eval.metrics import evaluate
+from eval.protocol import GoldTask, load_gold
+from eval.records import Record, record, records_run
 from eval.runner import build_engine
-from matcher.ranker import SIGNALS, ChainAwareRanker, Ranker, RankInput, RankOutput, RankWeights
-from matcher.types import Direction
+from matcher.index import set_faiss_threads
+from matcher.ranker import ChainAwareRanker, RankWeights
+from matcher.types import Signal
 
-__all__ = ["FITTED", "GRID", "SCALED", "Record", "fit", "link_halves", "main", "record"]
+__all__ = ["FITTED", "GRID", "Record", "fit", "link_halves", "main", "record_dev"]
 
 log = logging.getLogger(__name__)
 GRID = (0.0, 0.0025, 0.005, 0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12)
@@ -45,44 +45,15 @@ GRID = (0.0, 0.0025, 0.005, 0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56
 # differently-worded need probes (rank-1 hits, of 50): ``stated`` (power-aggregated stated
 # needs) +0.004 dev nDCG@10 for 39 → 34; ``lexical`` (BM25) +0.0003 for 39 → 38. Since the
 # coverage signal landed neither helps on dev either (see ``eval.ablation``).
-FITTED = tuple(s for s in SIGNALS if s not in ("stated", "lexical"))
+FITTED = tuple(s for s in Signal if s not in (Signal.STATED, Signal.LEXICAL))
 
 
-class Record(NamedTuple):
-    """One query's candidates and their unit-weight score parts, its gold and what the
-    protocol drops from its ranking (known suppliers, the query itself)."""
-
-    query: str
-    ids: list[str]
-    parts: dict[str, np.ndarray]
-    gold: set[str]
-    drop: set[str]
-
-
-SCALED = ("chain", *SIGNALS)  # recorded at weight 1, scaled by the weight being tried
-_UNIT = RankWeights(chain=1.0, **dict.fromkeys(SIGNALS, 1.0))
-
-
-class _Recorder(Ranker):
-    """Scores with unit weights and keeps each query's candidates and parts."""
-
-    def __init__(self, inner: ChainAwareRanker) -> None:
-        self.inner = inner
-        self.last: tuple[list[str], dict[str, np.ndarray]] | None = None
-
-    @property
-    def signals(self) -> frozenset[str]:
-        return self.inner.signals
-
-    def score(self, inp: RankInput) -> RankOutput:
-        out = self.inner.score(inp)
-        self.last = ([c.id for c in inp.candidates], dict(out.parts))
-        return out
-
-
-def _ndcg(ranked: Sequence[str], gold: set[str], k: int = 10) -> float:
-    dcg = sum(1 / math.log2(i + 2) for i, d in enumerate(ranked[:k]) if d in gold)
-    return dcg / sum(1 / math.log2(i + 2) for i in range(min(k, len(gold))))
+def ndcg_at_10(records: Sequence[Record], weights: RankWeights) -> float:
+    """Mean nDCG@10 of the records re-weighted by ``weights`` (0 without records)."""
+    if not records:
+        return 0.0
+    run, qrels = records_run(records, weights, depth=10)
+    return evaluate(qrels, run, ["ndcg@10"])["ndcg@10"]
 
 
 def fit(
@@ -93,56 +64,29 @@ def fit(
     grid: Sequence[float] = GRID,
 ) -> tuple[RankWeights, float]:
     """Coordinate ascent on nDCG@10 over ``records`` (ids, unit parts, gold, excluded)."""
-
-    def score(w: RankWeights) -> float:
-        total = 0.0
-        for _, ids, parts, gold, drop in records:
-            s = np.zeros(len(ids), dtype=np.float64)
-            for name, values in parts.items():
-                s += values * (getattr(w, name) if name in SCALED else 1.0)
-            order = sorted(range(len(ids)), key=lambda i: (-s[i], ids[i]))
-            ranked = [ids[i] for i in order if ids[i] not in drop][:10]
-            total += _ndcg(ranked, gold)
-        return total / max(1, len(records))
-
-    best_w, best = start, score(start)
+    best_w, best = start, ndcg_at_10(records, start)
     for _ in range(rounds):
         for name in names:
             for value in grid:
                 w = RankWeights(**{**asdict(best_w), name: value})
-                v = score(w)
+                v = ndcg_at_10(records, w)
                 if v > best + 1e-9:
                     best_w, best = w, v
         log.info("round: nDCG@10 %.4f with %s", best, best_w)
     return best_w, best
 
 
-def record(max_queries: int | None = None) -> list[Record]:
-    import faiss
-
-    faiss.omp_set_num_threads(1)  # see eval.runner: small searches, 2 cores
+def record_dev(max_queries: int | None = None) -> list[Record]:
+    """The find-supplier dev queries' candidates and unit-weight parts (`eval.records`)."""
+    set_faiss_threads(1)  # see eval.runner: small searches, 2 cores
     paths = home_paths()
     encoder = open_encoder(
         EncoderKind.E5_SMALL, models=paths.models, cache=paths.cache, progress=False
     )
     data = load_ashare()
-    qrels = load_gold(default_data_dir() / "gold_supplier_dev.jsonl", Task.SUPPLIER)
-    engine = build_engine(data, encoder, weights=_UNIT)
-    recorder = _Recorder(ChainAwareRanker(engine.taxonomy, weights=_UNIT))
-    engine.ranker = recorder
-    engine.diversity = 0.0
-    out: list[Record] = []
-    for q in qrels.evaluated_queries()[:max_queries]:
-        recorder.last = None
-        try:
-            engine.find_partners(q, direction=Direction.SUPPLIERS, k=1)
-        except ValueError:
-            continue
-        if recorder.last is not None:
-            ids, parts = recorder.last
-            drop = query_exclusions(data, Task.SUPPLIER, q)
-            out.append(Record(q, ids, parts, qrels.relevant(q), drop))
-    return out
+    qrels = load_gold(default_data_dir() / "gold_supplier_dev.jsonl", GoldTask.SUPPLIER)
+    engine = build_engine(data, encoder, weights=RankWeights.unit())
+    return record(engine, qrels, data, max_queries)
 
 
 def link_halves(
@@ -170,19 +114,16 @@ def fit_substitute_chain(
 ) -> tuple[float, dict[str, float]]:
     """The chain relation's weight for substitutes: one real engine run per value, all
     find-substitute dev queries, best nDCG@10 wins (ties: the smaller weight)."""
-    import faiss
-
-    from eval.metrics import evaluate
     from eval.protocol import make_run
     from eval.runner import EngineScorer
 
-    faiss.omp_set_num_threads(1)
+    set_faiss_threads(1)
     paths = home_paths()
     encoder = open_encoder(
         EncoderKind.E5_SMALL, models=paths.models, cache=paths.cache, progress=False
     )
     data = load_ashare()
-    qrels = load_gold(default_data_dir() / "gold_substitute_dev.jsonl", Task.SUBSTITUTE)
+    qrels = load_gold(default_data_dir() / "gold_substitute_dev.jsonl", GoldTask.SUBSTITUTE)
     engine = build_engine(data, encoder)
     shipped = RankWeights.fitted()
     scores: dict[str, float] = {}
@@ -190,7 +131,7 @@ def fit_substitute_chain(
         engine.ranker = ChainAwareRanker(
             engine.taxonomy, weights=replace(shipped, substitute_chain=v)
         )
-        run = make_run(EngineScorer(engine), Task.SUBSTITUTE, qrels.evaluated_queries(), data)
+        run = make_run(EngineScorer(engine), GoldTask.SUBSTITUTE, qrels.evaluated_queries(), data)
         scores[str(v)] = round(evaluate(qrels, run, ["ndcg@10"])["ndcg@10"], 4)
         log.info("substitute_chain %s: nDCG@10 %.4f", v, scores[str(v)])
     best = max(values, key=lambda v: (scores[str(v)], -v))
@@ -229,7 +170,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.records is not None and args.records.is_file():
         recs = pickle.loads(args.records.read_bytes())
     else:
-        recs = record(args.max_queries)
+        recs = record_dev(args.max_queries)
         if args.records is not None:
             args.records.write_bytes(pickle.dumps(recs))
     grid = tuple(g for g in GRID if g <= args.max_weight)

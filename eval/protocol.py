@@ -20,10 +20,12 @@ from catalog.errors import InvalidInputError
 from eval.ashare import AshareData, read_jsonl
 from eval.metrics import Qrels, Run
 
-__all__ = ["Scorer", "Task", "gold_groups", "load_gold", "make_run", "query_exclusions"]
+__all__ = ["GoldTask", "Scorer", "gold_groups", "load_gold", "make_run", "query_exclusions"]
 
 
-class Task(enum.StrEnum):
+class GoldTask(enum.StrEnum):
+    """A benchmark task with a gold file (not `matcher.types.Task`, the engine's question)."""
+
     SUPPLIER = "supplier"  # find-supplier: whom does the query company buy from?
     SUBSTITUTE = "substitute"  # find-substitute: who makes what the query company makes?
 
@@ -38,10 +40,10 @@ class Scorer(Protocol):
 
     name: str
 
-    def rank(self, task: Task, query: str, k: int) -> list[tuple[str, float]]: ...
+    def rank(self, task: GoldTask, query: str, k: int) -> list[tuple[str, float]]: ...
 
 
-def load_gold(path: Path, task: Task) -> Qrels:
+def load_gold(path: Path, task: GoldTask) -> Qrels:
     """A gold file: JSON lines with ``query`` and ``supplier`` or ``substitute`` fields."""
     if not path.is_file():
         raise InvalidInputError(f"gold file {path} not found")
@@ -55,12 +57,12 @@ def load_gold(path: Path, task: Task) -> Qrels:
 # What a gold pair comes from, when the file says: the hidden link behind a supplier pair,
 # the product a substitute pair shares.
 _GROUP_FIELDS = {
-    Task.SUPPLIER: ("query_product", "supplier_product"),
-    Task.SUBSTITUTE: ("shared_product",),
+    GoldTask.SUPPLIER: ("query_product", "supplier_product"),
+    GoldTask.SUBSTITUTE: ("shared_product",),
 }
 
 
-def gold_groups(path: Path, task: Task) -> dict[str, set[str]]:
+def gold_groups(path: Path, task: GoldTask) -> dict[str, set[str]]:
     """Queries by what their gold comes from ("尿素 → 液氨" for a supplier pair, the shared
     product for a substitute pair); empty when the file does not say. A macro average hides
     that one link may be the gold of many queries."""
@@ -72,17 +74,17 @@ def gold_groups(path: Path, task: Task) -> dict[str, set[str]]:
     return dict(out)
 
 
-def query_exclusions(data: AshareData, task: Task, query: str) -> set[str]:
+def query_exclusions(data: AshareData, task: GoldTask, query: str) -> set[str]:
     """What the protocol removes from a query's ranking before the metrics."""
     out = {query}
-    if task is Task.SUPPLIER:
+    if task is GoldTask.SUPPLIER:
         out |= data.known_suppliers(query)
     return out
 
 
 def make_run(
     scorer: Scorer,
-    task: Task,
+    task: GoldTask,
     queries: Iterable[str],
     data: AshareData,
     *,

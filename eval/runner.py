@@ -7,7 +7,7 @@ use; nothing here is benchmark-only scoring.
 
 Example usage::
 
-    result = run_ashare(encoder, gold={Task.SUPPLIER: path_s, Task.SUBSTITUTE: path_b})
+    result = run_ashare(encoder, gold={GoldTask.SUPPLIER: path_s, GoldTask.SUBSTITUTE: path_b})
     write_report(result, Path("reports/now"))
 """
 
@@ -31,7 +31,7 @@ from eval.ashare import (
 )
 from eval.baselines import BM25Baseline, EmbeddingBaseline
 from eval.metrics import Qrels
-from eval.protocol import Scorer, Task, gold_groups, load_gold, make_run
+from eval.protocol import GoldTask, Scorer, gold_groups, load_gold, make_run
 from eval.report import BenchResult, score_run
 from matcher.ranker import ChainAwareRanker, RankWeights
 from matcher.types import Direction
@@ -54,10 +54,10 @@ class EngineScorer:
         self.engine = engine
         self.name = name
 
-    def rank(self, task: Task, query: str, k: int) -> list[tuple[str, float]]:
+    def rank(self, task: GoldTask, query: str, k: int) -> list[tuple[str, float]]:
         k = min(k, 1000, len(self.engine.orgs) - 1)
         try:
-            if task is Task.SUPPLIER:
+            if task is GoldTask.SUPPLIER:
                 res = self.engine.find_partners(query, direction=Direction.SUPPLIERS, k=k)
             else:
                 res = self.engine.find_substitutes(query, k=k)
@@ -66,8 +66,8 @@ class EngineScorer:
         return [(m.org_id, m.score) for m in res.matches]
 
 
-def dev_gold(data_dir: Path) -> dict[Task, Path]:
-    return {t: data_dir / f"gold_{t.value}_dev.jsonl" for t in Task}
+def dev_gold(data_dir: Path) -> dict[GoldTask, Path]:
+    return {t: data_dir / f"gold_{t.value}_dev.jsonl" for t in GoldTask}
 
 
 def build_engine(
@@ -95,7 +95,7 @@ class _Timer:
 
 def run_ashare(
     encoder: Encoder,
-    gold: Mapping[Task, Path],
+    gold: Mapping[GoldTask, Path],
     *,
     data_dir: Path | None = None,
     runs: Sequence[str] = RUNS,
@@ -108,23 +108,19 @@ def run_ashare(
     unknown = set(runs) - set(RUNS)
     if unknown:
         raise InvalidInputError(f"unknown runs {sorted(unknown)}; choose from {', '.join(RUNS)}")
-    import faiss
+    from matcher.index import faiss_threads  # FAISS: loaded by a run, not by `eval --help`
 
     timer = _Timer()
     t0 = time.perf_counter()
-    threads = faiss.omp_get_max_threads()
     # one query's search is small: FAISS's OpenMP threads only contend with torch's (and with
     # each other) on 2 cores — 10× slower measured here — so this process searches on one
-    faiss.omp_set_num_threads(1)
-    try:
+    with faiss_threads(1):
         return _run(encoder, gold, data_dir, runs, depth, max_queries, progress, name, timer, t0)
-    finally:
-        faiss.omp_set_num_threads(threads)
 
 
 def _run(
     encoder: Encoder,
-    gold: Mapping[Task, Path],
+    gold: Mapping[GoldTask, Path],
     data_dir: Path | None,
     runs: Sequence[str],
     depth: int,
@@ -135,7 +131,7 @@ def _run(
     t0: float,
 ) -> BenchResult:
     data = load_ashare(data_dir)
-    golds: dict[Task, Qrels] = {task: load_gold(path, task) for task, path in gold.items()}
+    golds: dict[GoldTask, Qrels] = {task: load_gold(path, task) for task, path in gold.items()}
     timer.stage("load data", t0)
     scorers: list[Scorer] = []
     orgs = build_organisations(data)
@@ -164,7 +160,7 @@ def _run(
             t = time.perf_counter()
 
             def tick(
-                done: int, scorer: Scorer = scorer, task: Task = task, total: int = len(queries)
+                done: int, scorer: Scorer = scorer, task: GoldTask = task, total: int = len(queries)
             ) -> None:
                 if progress is not None:
                     progress(f"{task.value}/{scorer.name}", done, total)

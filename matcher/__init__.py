@@ -17,6 +17,7 @@ if typing.TYPE_CHECKING:
     from matcher.knowledge import ChainKnowledge
     from matcher.lexical import LexicalIndex
     from matcher.profiles import Space, StatementTable, statement_id
+    from matcher.rank import ScoredCandidates, SearchSide, rank_candidates, rescore
     from matcher.ranker import (
         ChainAwareRanker,
         Ranker,
@@ -28,7 +29,16 @@ if typing.TYPE_CHECKING:
     from matcher.scoring import Aggregation, aggregate, best_per_org
     from matcher.signals import CatalogSignals
     from matcher.supply import SupplyLookup
-    from matcher.types import Direction, Evidence, Filters, Match, MatchResult, Task
+    from matcher.types import (
+        Direction,
+        Evidence,
+        Filters,
+        Match,
+        MatchResult,
+        Relation,
+        Signal,
+        Task,
+    )
 
 __all__ = [
     "Aggregation",
@@ -52,7 +62,11 @@ __all__ = [
     "RankOutput",
     "RankWeights",
     "Ranker",
+    "Relation",
+    "ScoredCandidates",
+    "SearchSide",
     "SemanticRanker",
+    "Signal",
     "Space",
     "StatementTable",
     "SupplyLookup",
@@ -61,6 +75,8 @@ __all__ = [
     "aggregate",
     "best_per_org",
     "make_index",
+    "rank_candidates",
+    "rescore",
     "statement_id",
 ]
 
@@ -72,6 +88,7 @@ _SOURCES: dict[str, tuple[str, ...]] = {
     "matcher.knowledge": ("ChainKnowledge",),
     "matcher.lexical": ("LexicalIndex",),
     "matcher.profiles": ("Space", "StatementTable", "statement_id"),
+    "matcher.rank": ("ScoredCandidates", "SearchSide", "rank_candidates", "rescore"),
     "matcher.ranker": (
         "ChainAwareRanker",
         "Ranker",
@@ -83,7 +100,16 @@ _SOURCES: dict[str, tuple[str, ...]] = {
     "matcher.scoring": ("Aggregation", "aggregate", "best_per_org"),
     "matcher.signals": ("CatalogSignals",),
     "matcher.supply": ("SupplyLookup",),
-    "matcher.types": ("Direction", "Evidence", "Filters", "Match", "MatchResult", "Task"),
+    "matcher.types": (
+        "Direction",
+        "Evidence",
+        "Filters",
+        "Match",
+        "MatchResult",
+        "Relation",
+        "Signal",
+        "Task",
+    ),
 }
 _MODULE_OF = {name: module for module, names in _SOURCES.items() for name in names}
 

@@ -7,31 +7,36 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import numpy as np
-import numpy.typing as npt
 
 from catalog.errors import InvalidInputError, NotFoundError
 from catalog.models import Organisation
 from catalog.taxonomy import Taxonomy
 from embeddings.base import Encoder, F32Array
 from matcher.base import Matcher
-from matcher.explain import Sides, collect_evidence, explain
-from matcher.index import IndexKind, VectorIndex
+from matcher.explain import build_match
+from matcher.index import I64Array, IndexKind, VectorIndex
 from matcher.indexset import StatementIndex
 from matcher.inference import ProductGraph
 from matcher.knowledge import ChainKnowledge
 from matcher.profiles import Space, StatementTable, profile_texts
-from matcher.ranker import ChainAwareRanker, Ranker, RankInput
-from matcher.scoring import Aggregation, aggregate, best_per_org, diversify
-from matcher.types import Direction, Filters, Match, MatchResult, Task
+from matcher.rank import (
+    Question,
+    ScoredCandidates,
+    SearchSide,
+    admit_candidates,
+    on_candidates,
+    rank_candidates,
+    serving_groups,
+)
+from matcher.ranker import ChainAwareRanker, Ranker, RankInput, RankOutput
+from matcher.scoring import Aggregation, aggregate, best_per_org
+from matcher.types import Direction, Filters, Match, MatchResult, Signal, Task
 
 __all__ = ["MatchEngine"]
-
-log = logging.getLogger(__name__)
 
 SIGNAL_CANDIDATES = 200  # organisations a learned signal may add to the semantic candidates
 
@@ -110,23 +115,6 @@ class MatchEngine(Matcher):
             )
         return self._learned
 
-    def _supplier_signals(
-        self,
-        org: Organisation,
-        stated_only: bool,
-        stated: F32Array | None,
-        needs: F32Array | None,
-    ) -> dict[str, F32Array]:
-        return self.learned().supplier_signals(
-            org,
-            self._row.get(org.id),
-            stated=stated,
-            needs=needs,
-            infer=not stated_only,
-            limit=self.inferred_needs,
-            wanted=self.ranker.signals,
-        )
-
     # --------------------------------------------------------------- searching
     def org(self, org_id: str) -> Organisation:
         row = self._row.get(org_id)
@@ -143,7 +131,7 @@ class MatchEngine(Matcher):
         exclude: str | None,
         filter_items: Collection[str] | None,
         items: Collection[str] | None,
-    ) -> npt.NDArray[np.int64] | None:
+    ) -> I64Array | None:
         """Organisation rows a search may return, or None when every row is allowed."""
         if items is not None:
             unknown = [i for i in items if i not in self._row]
@@ -163,8 +151,8 @@ class MatchEngine(Matcher):
         return np.asarray(keep, dtype=np.int64)
 
     def _search(
-        self, space: Space, queries: F32Array, allowed: npt.NDArray[np.int64] | None
-    ) -> tuple[F32Array, npt.NDArray[np.int64]]:
+        self, space: Space, queries: F32Array, allowed: I64Array | None
+    ) -> tuple[F32Array, I64Array]:
         if not self.vectors:
             raise InvalidInputError("the engine has no index yet; call build() or load() first")
         flt = None
@@ -178,111 +166,116 @@ class MatchEngine(Matcher):
         org: Organisation,
         query_space: Space,
         target: Space,
-        allowed: npt.NDArray[np.int64] | None,
+        allowed: I64Array | None,
         vectors: F32Array | None = None,
-    ) -> tuple[Space, F32Array, npt.NDArray[np.int64], list[str]]:
+    ) -> SearchSide:
         """``vectors``: the texts' vectors when the caller already encoded them."""
         texts = profile_texts(org, query_space)
         if vectors is None:
             vectors = self.vectors.encode(query_space, texts)
         S, best = self._search(target, vectors, allowed)
-        return target, S, best, texts
+        return SearchSide(target, S, best, tuple(texts))
 
-    def _rank(
-        self,
-        task: Task,
-        direction: Direction | None,
-        query: Organisation | None,
-        sides: Sides,
-        k: int,
-        signals: dict[str, F32Array] | None = None,
-        allowed: npt.NDArray[np.int64] | None = None,
-    ) -> tuple[Match, ...]:
-        how = self.substitute_aggregation if task is Task.SUBSTITUTES else self.aggregation
-        sems = [aggregate(S, how) for _, S, _, _ in sides]
-        seen = np.zeros(len(self.orgs), dtype=bool)
-        for sem in sems:
-            seen |= np.isfinite(sem)
-        signals = signals or {}
-        if signals:  # a strong learned signal may name a candidate the text search missed
-            admitted = np.ones(len(self.orgs), dtype=bool)
-            if allowed is not None:
-                admitted[:] = False
-                admitted[allowed] = True
-            for name in ("inferred", "exact", "peers", "lexical"):
-                values = signals.get(name)
-                if values is not None:
-                    masked = np.where(admitted, values, 0.0)
-                    top = np.argsort(-masked, kind="stable")[:SIGNAL_CANDIDATES]
-                    seen[top[masked[top] > 0]] = True
-        cand_rows = np.flatnonzero(seen)
-        if len(cand_rows) == 0:
+    def _score(self, q: Question) -> tuple[I64Array, RankOutput] | None:
+        """Admit the candidates, then score them: their rows and the ranker's output."""
+        how = self.substitute_aggregation if q.task is Task.SUBSTITUTES else self.aggregation
+        sems = [aggregate(side.scores, how) for side in q.sides]
+        rows = admit_candidates(sems, q.signals, q.allowed, len(self.orgs), SIGNAL_CANDIDATES)
+        if len(rows) == 0:
+            return None
+        forward = on_candidates(sems[0], rows) if sems else np.zeros(len(rows), np.float32)
+        reverse = on_candidates(sems[1], rows) if len(sems) > 1 else None
+        cands = [self.orgs[int(r)] for r in rows]
+        signals = {s: v[rows] for s, v in q.signals.items()}
+        inp = RankInput(q.task, q.direction, q.query, cands, forward, reverse, signals)
+        return rows, self.ranker.score(inp)
+
+    def _rank(self, q: Question, k: int) -> tuple[Match, ...]:
+        """Score, order (diversified for partners), and explain the first ``k``."""
+        scored = self._score(q)
+        if scored is None:
             return ()
-
-        def on_candidates(sem: F32Array) -> F32Array:
-            vals = sem[cand_rows]
-            finite = np.isfinite(vals)
-            floor = float(vals[finite].min()) if finite.any() else 0.0
-            return np.where(finite, vals, floor).astype(np.float32)
-
-        forward = on_candidates(sems[0]) if sems else np.zeros(len(cand_rows), np.float32)
-        reverse = on_candidates(sems[1]) if len(sems) > 1 else None
-        cands = [self.orgs[int(r)] for r in cand_rows]
-        cand_signals = {name: v[cand_rows] for name, v in signals.items()}
-        out = self.ranker.score(
-            RankInput(task, direction, query, cands, forward, reverse, cand_signals)
+        rows, out = scored
+        ids = [self.orgs[int(r)].id for r in rows]
+        groups = None
+        if (
+            q.task is Task.PARTNERS
+            and self.diversity > 0
+            and sum(len(s.texts) for s in q.sides) > 1
+        ):
+            groups = serving_groups(q.sides, rows)
+        order, penalties = rank_candidates(
+            ids, out.total, k=k, groups=groups, diversity=self.diversity
         )
-        order, penalties = self._order(task, out.total, cands, sides, cand_rows, k)
         if penalties.any():
             out.parts["diversity"] = penalties
-        matches = []
-        for i in order:
-            col = int(cand_rows[i])
-            evidence = collect_evidence(sides, col, self.table.texts, task)
-            rel = out.relations[i]
-            parts = {name: float(v[i]) for name, v in out.parts.items()}
-            matches.append(
-                Match(
-                    org_id=cands[i].id,
-                    name=cands[i].name,
-                    score=float(out.total[i] + penalties[i]),
-                    parts=parts,
-                    evidence=tuple(evidence[:3]),
-                    relation=rel[0],
-                    relation_segments=(rel[1], rel[2]),
-                    explanation=explain(
-                        task=task,
-                        taxonomy=self.taxonomy,
-                        candidate=cands[i],
-                        query=query,
-                        evidence=tuple(evidence),
-                        relation=rel,
-                        today=self._day(),
-                    ),
-                )
+        return tuple(
+            build_match(
+                task=q.task,
+                taxonomy=self.taxonomy,
+                candidate=self.orgs[int(rows[i])],
+                query=q.query,
+                sides=q.sides,
+                col=int(rows[i]),
+                statements=self.table.texts,
+                score=float(out.total[i] + penalties[i]),
+                parts={name: float(v[i]) for name, v in out.parts.items()},
+                relation=out.relations[i],
+                today=self._day(),
             )
-        return tuple(matches)
+            for i in order
+        )
 
-    def _order(
+    def _partner_question(
         self,
-        task: Task,
-        total: F32Array,
-        cands: list[Organisation],
-        sides: Sides,
-        cand_rows: npt.NDArray[np.int64],
-        k: int,
-    ) -> tuple[list[int], F32Array]:
-        """Best first; for partners, spread over the query's statements (diversity)."""
-        by_score = sorted(range(len(cands)), key=lambda i: (-float(total[i]), cands[i].id))
-        if task is not Task.PARTNERS or self.diversity <= 0 or sum(len(s[3]) for s in sides) < 2:
-            return by_score[:k], np.zeros(len(cands), dtype=np.float32)
-        S = np.concatenate([side[1][:, cand_rows] for side in sides], axis=0)
-        groups = np.argmax(np.where(np.isfinite(S), S, -np.inf), axis=0)
-        perm = np.asarray(by_score, dtype=np.int64)
-        picked, pen = diversify(total[perm], groups[perm], self.diversity, k)
-        penalties = np.zeros(len(cands), dtype=np.float32)
-        penalties[perm] = pen
-        return [int(perm[p]) for p in picked], penalties
+        org_id: str,
+        direction: Direction,
+        filters: Filters | None,
+        filter_items: Collection[str] | None,
+        items: Collection[str] | None,
+        statements: Sequence[str] | None,
+    ) -> Question:
+        """The sides to search, and for suppliers the learned signals, of a partner search."""
+        org = self.org(org_id)
+        if statements is not None:
+            texts = tuple(t.strip() for t in statements if t.strip())
+            if not texts:
+                raise InvalidInputError("statements must hold at least one non-empty text")
+            if direction is Direction.MUTUAL:
+                raise InvalidInputError("statements apply to suppliers or customers, not mutual")
+            field = "needs" if direction is Direction.SUPPLIERS else "offers"
+            org = org.model_copy(update={field: texts, "products": ()})
+        allowed = self._allowed_rows(filters or Filters(), org.id, filter_items, items)
+        sides: list[SearchSide] = []
+        signals: dict[Signal, F32Array] = {}
+        if direction in (Direction.SUPPLIERS, Direction.MUTUAL):
+            needs = None  # encoded once: the search and the supplier signals share them
+            if org.needs:
+                needs = self.vectors.encode(Space.NEEDS, profile_texts(org, Space.NEEDS))
+                sides.append(self._side(org, Space.NEEDS, Space.OFFERS, allowed, needs))
+            if direction is Direction.SUPPLIERS:
+                signals = self.learned().supplier_signals(
+                    org,
+                    self._row.get(org.id),
+                    stated=sides[0].scores if sides else None,
+                    needs=needs,
+                    infer=statements is None,
+                    limit=self.inferred_needs,
+                    wanted=self.ranker.signals,
+                )
+            if not sides and Signal.INFERRED not in signals:
+                raise InvalidInputError(
+                    f"organisation {org.id!r} states no needs, so it has no suppliers to find; "
+                    "try direction 'customers'"
+                )
+        if direction in (Direction.CUSTOMERS, Direction.MUTUAL):
+            if not org.offers and not org.products:
+                raise InvalidInputError(
+                    f"organisation {org.id!r} states no offers, so it has no customers to find; "
+                    "try direction 'suppliers'"
+                )
+            sides.append(self._side(org, Space.OFFERS, Space.NEEDS, allowed))
+        return Question(Task.PARTNERS, direction, org, tuple(sides), signals, allowed)
 
     # ------------------------------------------------------------------- verbs
     def find_partners(
@@ -303,42 +296,30 @@ class MatchEngine(Matcher):
         qualifications still shape the ranking.
         """
         _check_k(k)
-        org = self.org(org_id)
-        if statements is not None:
-            texts = tuple(t.strip() for t in statements if t.strip())
-            if not texts:
-                raise InvalidInputError("statements must hold at least one non-empty text")
-            if direction is Direction.MUTUAL:
-                raise InvalidInputError("statements apply to suppliers or customers, not mutual")
-            field = "needs" if direction is Direction.SUPPLIERS else "offers"
-            org = org.model_copy(update={field: texts, "products": ()})
-        filters = filters or Filters()
-        allowed = self._allowed_rows(filters, org.id, filter_items, items)
-        sides: Sides = []
-        signals: dict[str, F32Array] = {}
-        if direction in (Direction.SUPPLIERS, Direction.MUTUAL):
-            needs = None  # encoded once: the search and the supplier signals share them
-            if org.needs:
-                needs = self.vectors.encode(Space.NEEDS, profile_texts(org, Space.NEEDS))
-                sides.append(self._side(org, Space.NEEDS, Space.OFFERS, allowed, needs))
-            if direction is Direction.SUPPLIERS:
-                stated = sides[0][1] if sides else None
-                signals = self._supplier_signals(org, statements is not None, stated, needs)
-            if not sides and "inferred" not in signals:
-                raise InvalidInputError(
-                    f"organisation {org.id!r} states no needs, so it has no suppliers to find; "
-                    "try direction 'customers'"
-                )
-        if direction in (Direction.CUSTOMERS, Direction.MUTUAL):
-            if not org.offers and not org.products:
-                raise InvalidInputError(
-                    f"organisation {org.id!r} states no offers, so it has no customers to find; "
-                    "try direction 'suppliers'"
-                )
-            sides.append(self._side(org, Space.OFFERS, Space.NEEDS, allowed))
-        matches = self._rank(Task.PARTNERS, direction, org, sides, k, signals, allowed)
+        q = self._partner_question(org_id, direction, filters, filter_items, items, statements)
+        matches = self._rank(q, k)
+        org = self.org(org_id)  # a copy with other statements keeps its id and name
         query = {"org_id": org.id, "name": org.name, "direction": direction.value, "k": k}
         return MatchResult(Task.PARTNERS, query, matches)
+
+    def partner_candidates(
+        self,
+        org_id: str,
+        *,
+        direction: Direction = Direction.SUPPLIERS,
+        filters: Filters | None = None,
+        filter_items: Collection[str] | None = None,
+        items: Collection[str] | None = None,
+        statements: Sequence[str] | None = None,
+    ) -> ScoredCandidates:
+        """Every candidate `find_partners` would score, with its score parts, unordered and
+        without diversity: what the weight fit re-weights (with `RankWeights.unit`)."""
+        q = self._partner_question(org_id, direction, filters, filter_items, items, statements)
+        scored = self._score(q)
+        if scored is None:
+            return ScoredCandidates([], np.zeros(0, np.float32), {})
+        rows, out = scored
+        return ScoredCandidates([self.orgs[int(r)].id for r in rows], out.total, out.parts)
 
     def find_substitutes(
         self,
@@ -355,8 +336,8 @@ class MatchEngine(Matcher):
         if not org.offers and not org.products:
             raise InvalidInputError(f"organisation {org.id!r} states no offers to substitute")
         allowed = self._allowed_rows(filters or Filters(), org.id, filter_items, items)
-        sides = [self._side(org, Space.OFFERS_SYM, Space.OFFERS_SYM, allowed)]
-        matches = self._rank(Task.SUBSTITUTES, None, org, sides, k)
+        side = self._side(org, Space.OFFERS_SYM, Space.OFFERS_SYM, allowed)
+        matches = self._rank(Question(Task.SUBSTITUTES, None, org, (side,), {}, allowed), k)
         return MatchResult(Task.SUBSTITUTES, {"org_id": org.id, "name": org.name, "k": k}, matches)
 
     def ask(self, text: str, *, k: int = 10, filters: Filters | None = None) -> MatchResult:
@@ -367,7 +348,8 @@ class MatchEngine(Matcher):
             raise InvalidInputError("the question is empty; describe what you are looking for")
         allowed = self._allowed_rows(filters or Filters(), None, None, None)
         S, best = self._search(Space.OFFERS, self.vectors.encode(Space.NEEDS, [text]), allowed)
-        matches = self._rank(Task.ASK, None, None, [(Space.OFFERS, S, best, [text])], k)
+        side = SearchSide(Space.OFFERS, S, best, (text,))
+        matches = self._rank(Question(Task.ASK, None, None, (side,), {}, allowed), k)
         return MatchResult(Task.ASK, {"text": text, "k": k}, matches)
 
     # implicit's two verbs, for contract tests and the evaluation
@@ -383,9 +365,7 @@ class MatchEngine(Matcher):
         res = self.find_partners(
             org_id, direction=direction, k=N, filter_items=filter_items, items=items
         )
-        return [m.org_id for m in res.matches], np.array(
-            [m.score for m in res.matches], dtype=np.float32
-        )
+        return _ids_and_scores(res)
 
     def similar_items(
         self,
@@ -396,9 +376,13 @@ class MatchEngine(Matcher):
         items: Collection[str] | None = None,
     ) -> tuple[list[str], F32Array]:
         res = self.find_substitutes(org_id, k=N, filter_items=filter_items, items=items)
-        return [m.org_id for m in res.matches], np.array(
-            [m.score for m in res.matches], dtype=np.float32
-        )
+        return _ids_and_scores(res)
+
+
+def _ids_and_scores(res: MatchResult) -> tuple[list[str], F32Array]:
+    return [m.org_id for m in res.matches], np.array(
+        [m.score for m in res.matches], dtype=np.float32
+    )
 
 
 def _check_k(k: int) -> None:

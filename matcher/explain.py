@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-
-import numpy as np
-import numpy.typing as npt
+from collections.abc import Mapping, Sequence
 
 from catalog.models import Organisation
 from catalog.taxonomy import ChainRelation, Taxonomy
-from embeddings.base import F32Array
 from matcher.profiles import Space
-from matcher.types import Evidence, Task
+from matcher.rank import SearchSide
+from matcher.types import Evidence, Match, Relation, Task
 
-__all__ = ["Sides", "collect_evidence", "explain", "relation_phrase"]
-
-# One searched side of a question: the space searched, the (statements × organisations)
-# best scores, the row of each best statement (−1: none) and the query's statements.
-Sides = list[tuple[Space, F32Array, npt.NDArray[np.int64], list[str]]]
+__all__ = ["build_match", "collect_evidence", "explain", "relation_phrase"]
 
 _EVIDENCE_LABEL = {
     Space.OFFERS: "need→offer",
@@ -36,14 +29,19 @@ _RELATION_LABEL = {
 
 
 def collect_evidence(
-    sides: Sides, col: int, statements: Sequence[str], task: Task
+    sides: Sequence[SearchSide], col: int, statements: Sequence[str], task: Task
 ) -> list[Evidence]:
     """Every query statement's best match in organisation ``col``, strongest first."""
     evidence = [
-        Evidence(text, statements[int(best[qi, col])], float(S[qi, col]), _EVIDENCE_LABEL[space])
-        for space, S, best, texts in sides
-        for qi, text in enumerate(texts)
-        if int(best[qi, col]) >= 0
+        Evidence(
+            text,
+            statements[int(side.best_rows[qi, col])],
+            float(side.scores[qi, col]),
+            _EVIDENCE_LABEL[side.space],
+        )
+        for side in sides
+        for qi, text in enumerate(side.texts)
+        if int(side.best_rows[qi, col]) >= 0
     ]
     evidence.sort(key=lambda e: -e.score)
     if task is Task.ASK:  # a free question has no need of its own: one label for all
@@ -83,7 +81,7 @@ def explain(
     candidate: Organisation,
     query: Organisation | None,
     evidence: tuple[Evidence, ...],
-    relation: tuple[ChainRelation, str | None, str | None],
+    relation: Relation,
     today: dt.date,
 ) -> str:
     """One line of reasons: which statement met which, the chain link, qualifications, place."""
@@ -91,7 +89,9 @@ def explain(
     # would suggest a reason the ranking did not really rest on
     strong = [e for e in evidence[:2] if evidence and e.score >= evidence[0].score - 0.03]
     bits = [_evidence_phrase(e) for e in strong]
-    chain = relation_phrase(taxonomy, *relation)
+    chain = relation_phrase(
+        taxonomy, relation.kind, relation.candidate_segment, relation.query_segment
+    )
     if chain:
         bits.append(f"产业链：{chain}")
     valid = candidate.valid_qualifications(today)
@@ -114,3 +114,40 @@ def explain(
     elif candidate.region.park:
         bits.append(f"位于{candidate.region.park}")
     return "；".join(bits)
+
+
+def build_match(
+    *,
+    task: Task,
+    taxonomy: Taxonomy,
+    candidate: Organisation,
+    query: Organisation | None,
+    sides: Sequence[SearchSide],
+    col: int,
+    statements: Sequence[str],
+    score: float,
+    parts: Mapping[str, float],
+    relation: Relation,
+    today: dt.date,
+) -> Match:
+    """One result: its score and parts, its three strongest pieces of evidence (all of
+    them feed the explanation), its chain relation. ``col``: the candidate's row."""
+    evidence = tuple(collect_evidence(sides, col, statements, task))
+    return Match(
+        org_id=candidate.id,
+        name=candidate.name,
+        score=score,
+        parts=dict(parts),
+        evidence=evidence[:3],
+        relation=relation.kind,
+        relation_segments=(relation.candidate_segment, relation.query_segment),
+        explanation=explain(
+            task=task,
+            taxonomy=taxonomy,
+            candidate=candidate,
+            query=query,
+            evidence=evidence,
+            relation=relation,
+            today=today,
+        ),
+    )

@@ -11,7 +11,6 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-import faiss
 import numpy as np
 import numpy.typing as npt
 
@@ -27,9 +26,6 @@ log = logging.getLogger(__name__)
 _MANIFEST = "manifest.json"
 _OVERFETCH = 256  # up to this many excluded statements: search all, drop them afterwards
 
-# faiss-cpu searches batches under ~20 queries (its default threshold) without BLAS, ~12×
-# slower at d = 384 on 10⁴–10⁵ vectors (DESIGN.md); one query's statements are such a batch.
-faiss.cvar.distance_compute_blas_threshold = 1
 _CENTERING = "language_means.npz"
 
 

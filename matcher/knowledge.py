@@ -21,6 +21,7 @@ from matcher.profiles import Space, profile_texts
 from matcher.scoring import Aggregation, aggregate
 from matcher.signals import CatalogSignals
 from matcher.supply import SupplyLookup
+from matcher.types import Signal
 
 __all__ = ["ChainKnowledge", "share_weights"]
 
@@ -94,8 +95,8 @@ class ChainKnowledge:
         needs: F32Array | None = None,
         infer: bool,
         limit: int,
-        wanted: Collection[str],
-    ) -> dict[str, F32Array]:
+        wanted: Collection[Signal],
+    ) -> dict[Signal, F32Array]:
         """Per-organisation signals for one supplier search, those in ``wanted`` only (the
         ranker's signals: one at weight 0 costs work and would still admit candidates).
 
@@ -108,36 +109,36 @@ class ChainKnowledge:
         coverage, peers, segment transitions, demand — stay out: the engine's own match of
         those needs answers it.
         """
-        out: dict[str, F32Array] = {}
-        if stated is not None and "stated" in wanted:
-            out["stated"] = _finite(aggregate(stated, Aggregation.POWER, power=8.0))
+        out: dict[Signal, F32Array] = {}
+        if stated is not None and Signal.STATED in wanted:
+            out[Signal.STATED] = _finite(aggregate(stated, Aggregation.POWER, power=8.0))
         distinct = list(dict.fromkeys(org.needs))
-        if infer and len(distinct) > 1 and "coverage" in wanted:  # one need has no breadth
+        if infer and len(distinct) > 1 and Signal.COVERAGE in wanted:  # one need has no breadth
             if needs is None:
                 needs = self.supply.encode_needs(distinct)
-            out["coverage"] = self.supply.coverage(needs, floor=COVERAGE_FLOOR)
+            out[Signal.COVERAGE] = self.supply.coverage(needs, floor=COVERAGE_FLOOR)
         texts, weights = distinct, [1.0] * len(distinct)
-        if infer and not {"inferred", "exact", "lexical"}.isdisjoint(wanted):
+        if infer and not {Signal.INFERRED, Signal.EXACT, Signal.LEXICAL}.isdisjoint(wanted):
             names = {p.name for p in org.products}
             products = [(p.name, p.share) for p in org.products]
             products += [(t, 0.0) for t in org.offers if t not in names]
             inferred = self.inference.infer(products, exclude=org.needs, limit=limit)
             if inferred:
                 w = np.asarray([x for _, x in inferred], dtype=np.float32)
-                if "inferred" in wanted:
+                if Signal.INFERRED in wanted:
                     vectors = self.supply.encode_needs([n for n, _ in inferred])
-                    out["inferred"] = self.supply.coverage(vectors, w, floor=INFERRED_FLOOR)
-                if "exact" in wanted:
-                    out["exact"] = self.supply.exact(inferred)
+                    out[Signal.INFERRED] = self.supply.coverage(vectors, w, floor=INFERRED_FLOOR)
+                if Signal.EXACT in wanted:
+                    out[Signal.EXACT] = self.supply.exact(inferred)
                 texts = texts + [n for n, _ in inferred]
                 weights += [float(x) for x in w]
         if row is not None and infer:  # profile-wide priors, not evidence for a named need
-            if "peers" in wanted:
-                out["peers"] = self.signals.peer_suppliers(row, self.signals.profiles_[row])
-            if "transition" in wanted:
-                out["transition"] = self.signals.transition(row)
-        if infer and "demand" in wanted:
-            out["demand"] = self.signals.demand_.copy()
-        if texts and "lexical" in wanted:
-            out["lexical"] = self.signals.lexical(texts, weights)
+            if Signal.PEERS in wanted:
+                out[Signal.PEERS] = self.signals.peer_suppliers(row, self.signals.profiles_[row])
+            if Signal.TRANSITION in wanted:
+                out[Signal.TRANSITION] = self.signals.transition(row)
+        if infer and Signal.DEMAND in wanted:
+            out[Signal.DEMAND] = self.signals.demand_.copy()
+        if texts and Signal.LEXICAL in wanted:
+            out[Signal.LEXICAL] = self.signals.lexical(texts, weights)
         return out

@@ -114,9 +114,6 @@ class StatementTable:
         keep = np.isin(self.org, np.asarray(org_rows, dtype=np.int32)) & self.mask(space)
         return np.flatnonzero(keep).astype(np.int64)
 
-    def encode(self, encoder: Encoder, space: Space, rows: npt.ArrayLike) -> F32Array:
-        return encode_for(encoder, space, [self.texts[int(r)] for r in np.asarray(rows).ravel()])
-
 
 def encode_for(encoder: Encoder, space: Space, texts: Sequence[str]) -> F32Array:
     """Encode texts the way statements of ``space`` are encoded (same prefix)."""

@@ -19,7 +19,7 @@ import numpy as np
 from catalog.models import Organisation
 from catalog.taxonomy import ChainRelation, Taxonomy
 from embeddings.base import F32Array
-from matcher.types import Direction, Task
+from matcher.types import Direction, Relation, Signal, Task
 
 __all__ = [
     "ChainAwareRanker",
@@ -27,8 +27,8 @@ __all__ = [
     "RankOutput",
     "RankWeights",
     "Ranker",
-    "SIGNALS",
     "SemanticRanker",
+    "Signal",
     "relation_values",
 ]
 
@@ -77,25 +77,15 @@ def relation_values(task: Task, direction: Direction | None) -> dict[ChainRelati
     return _RELATION_VALUE.get((task, direction), {})
 
 
-# Learned signals (see matcher.signals / matcher.inference), each max-normalised over the
-# candidates of one query before its weight applies, so a weight is in cosine units too.
-SIGNALS = (
-    "stated",
-    "coverage",
-    "inferred",
-    "exact",
-    "peers",
-    "demand",
-    "transition",
-    "lexical",
-)
-
-
 @dataclass(frozen=True)
 class RankWeights:
     """Weights in cosine units. The shipped values (``matcher/data/weights.json``) were
     fitted on the A-share dev split; `RankWeights()` alone keeps the hand-set chain,
-    qualification, region and kind values and switches the learned signals off."""
+    qualification, region and kind values and switches the learned signals off.
+
+    Each `Signal` has a field of its name (a test pins it); read them with `of` or
+    `signal_weights`. A signal is max-normalised over the candidates of one query before
+    its weight applies, so its weight is in cosine units too."""
 
     chain: float = 0.04
     substitute_chain: float = 0.04  # the chain relation's weight when finding substitutes
@@ -130,8 +120,34 @@ class RankWeights:
         text = resources.files("matcher").joinpath("data/weights.json").read_text("utf-8")
         return cls.from_dict(json.loads(text)["weights"])
 
+    @classmethod
+    def unit(cls) -> RankWeights:
+        """The chain and every signal at weight 1: the parts the weight fit re-weights."""
+        return replace(cls(chain=1.0), **dict.fromkeys(Signal, 1.0))
+
+    def signal_weights(self) -> dict[Signal, float]:
+        """Every signal's weight, in `Signal` order."""
+        return {
+            Signal.STATED: float(self.stated),
+            Signal.COVERAGE: float(self.coverage),
+            Signal.INFERRED: float(self.inferred),
+            Signal.EXACT: float(self.exact),
+            Signal.PEERS: float(self.peers),
+            Signal.DEMAND: float(self.demand),
+            Signal.TRANSITION: float(self.transition),
+            Signal.LEXICAL: float(self.lexical),
+        }
+
+    def of(self, signal: Signal) -> float:
+        return self.signal_weights()[signal]
+
+    def scales(self) -> dict[str, float]:
+        """Partner-ranking score parts by the weight that multiplies them: scaled by these,
+        parts recorded with `unit` weights give this weighting's parts."""
+        return {"chain": self.chain, **{s.value: w for s, w in self.signal_weights().items()}}
+
     def without(self, *names: str) -> RankWeights:
-        """The same weights with some signals switched off (ablations)."""
+        """The same weights with some switched off (ablations); an unknown name raises."""
         return replace(self, **dict.fromkeys(names, 0.0))
 
 
@@ -143,14 +159,14 @@ class RankInput:
     candidates: Sequence[Organisation]
     semantic: F32Array  # one score per candidate
     semantic_reverse: F32Array | None = None  # mutual: the customers-direction scores
-    signals: Mapping[str, F32Array] = field(default_factory=dict)  # learned, per candidate
+    signals: Mapping[Signal, F32Array] = field(default_factory=dict)  # learned, per candidate
 
 
 @dataclass
 class RankOutput:
     total: F32Array
-    parts: dict[str, F32Array]
-    relations: list[tuple[ChainRelation, str | None, str | None]] = field(default_factory=list)
+    parts: dict[str, F32Array]  # by score-part name, as `Match.parts` shows them
+    relations: list[Relation] = field(default_factory=list)
 
 
 class Ranker(ABC):
@@ -159,9 +175,9 @@ class Ranker(ABC):
     name: str = "ranker"
 
     @property
-    def signals(self) -> frozenset[str]:
-        """The learned signals (of `SIGNALS`) this ranker reads: the engine computes only
-        these, and only these may admit candidates the text search missed."""
+    def signals(self) -> frozenset[Signal]:
+        """The learned signals this ranker reads: the engine computes only these, and only
+        these may admit candidates the text search missed."""
         return frozenset()
 
     @abstractmethod
@@ -181,8 +197,7 @@ class SemanticRanker(Ranker):
 
     def score(self, inp: RankInput) -> RankOutput:
         sem = _semantic(inp)
-        none = (ChainRelation.NONE, None, None)
-        return RankOutput(sem.copy(), {"semantic": sem}, [none] * len(sem))
+        return RankOutput(sem.copy(), {"semantic": sem}, [Relation()] * len(sem))
 
 
 class ChainAwareRanker(Ranker):
@@ -201,8 +216,8 @@ class ChainAwareRanker(Ranker):
         return self.today or dt.date.today()
 
     @property
-    def signals(self) -> frozenset[str]:
-        return frozenset(name for name in SIGNALS if getattr(self.weights, name))
+    def signals(self) -> frozenset[Signal]:
+        return frozenset(s for s, w in self.weights.signal_weights().items() if w)
 
     def score(self, inp: RankInput) -> RankOutput:
         w, day, n = self.weights, self._day(), len(inp.candidates)
@@ -217,12 +232,13 @@ class ChainAwareRanker(Ranker):
         q = inp.query
         q_segments = [p.segment for p in q.chains] if q is not None else []
         q_quals = {x.name.lower() for x in q.valid_qualifications(day)} if q is not None else set()
-        relations: list[tuple[ChainRelation, str | None, str | None]] = []
+        relations: list[Relation] = []
         for i, c in enumerate(inp.candidates):
-            rel: tuple[ChainRelation, str | None, str | None] = (ChainRelation.NONE, None, None)
+            rel = Relation()
             if q_segments and values:
-                rel = self.taxonomy.best_relation([p.segment for p in c.chains], q_segments, prefer)
-                chain[i] = values.get(rel[0], 0.0)
+                segments = [p.segment for p in c.chains]
+                rel = Relation(*self.taxonomy.best_relation(segments, q_segments, prefer))
+                chain[i] = values.get(rel.kind, 0.0)
             relations.append(rel)
             c_quals = {x.name.lower() for x in c.valid_qualifications(day)}
             if inp.task is Task.SUBSTITUTES and q_quals:
@@ -247,11 +263,13 @@ class ChainAwareRanker(Ranker):
         if inp.semantic_reverse is not None:
             both = np.minimum(inp.semantic, inp.semantic_reverse)
             parts["reciprocity"] = (w.reciprocity * np.clip(both, 0.0, None)).astype(np.float32)
-        for name in SIGNALS:
-            weight, sig = float(getattr(w, name)), inp.signals.get(name)
+        for signal, weight in w.signal_weights().items():
+            sig = inp.signals.get(signal)
             if weight and sig is not None and len(sig) == n:
                 top = float(np.max(sig)) if n else 0.0
                 if top > 0:
-                    parts[name] = (weight * np.clip(sig, 0.0, None) / top).astype(np.float32)
+                    parts[signal.value] = (weight * np.clip(sig, 0.0, None) / top).astype(
+                        np.float32
+                    )
         total = np.sum(np.stack(list(parts.values())), axis=0).astype(np.float32)
         return RankOutput(total, parts, relations)

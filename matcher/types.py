@@ -10,7 +10,16 @@ from typing import Any
 from catalog.models import Organisation, OrgKind
 from catalog.taxonomy import ChainRelation
 
-__all__ = ["Direction", "Evidence", "Filters", "Match", "MatchResult", "Task"]
+__all__ = [
+    "Direction",
+    "Evidence",
+    "Filters",
+    "Match",
+    "MatchResult",
+    "Relation",
+    "Signal",
+    "Task",
+]
 
 
 class Direction(enum.StrEnum):
@@ -25,6 +34,29 @@ class Task(enum.StrEnum):
     PARTNERS = "partners"
     SUBSTITUTES = "substitutes"
     ASK = "ask"
+
+
+class Signal(enum.StrEnum):
+    """A learned signal (see matcher.knowledge). Each is a `RankWeights` field of the same
+    name, and the name of its score part in `Match.parts`."""
+
+    STATED = "stated"  # power aggregation of the stated needs' matches
+    COVERAGE = "coverage"  # the stated needs the candidate's specific offers meet
+    INFERRED = "inferred"  # the same for the needs inferred from the query's products
+    EXACT = "exact"  # offers named exactly like an inferred need
+    PEERS = "peers"  # suppliers of organisations that make what the query makes
+    DEMAND = "demand"  # how much the chain asks for what the candidate makes
+    TRANSITION = "transition"  # P(candidate's segment supplies the query's segment)
+    LEXICAL = "lexical"  # BM25 of the needs, stated and inferred, over the offers
+
+
+@dataclass(frozen=True)
+class Relation:
+    """How a candidate sits along the chain from the query, and the segment pair showing it."""
+
+    kind: ChainRelation = ChainRelation.NONE
+    candidate_segment: str | None = None
+    query_segment: str | None = None
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from catalog.errors import InvalidInputError
 from embeddings.base import Encoder
 from embeddings.choice import Backend, EncoderKind, default_backend, open_encoder
 from eval.ashare import ENV_VAR, default_data_dir
-from eval.protocol import Task
+from eval.protocol import GoldTask
 from eval.report import BenchResult, group_rows, write_report
 from eval.runner import RUNS, run_ashare
 from service.cli_context import cli_context, quiet_model_loading
@@ -36,14 +36,16 @@ log = logging.getLogger(__name__)
 _DEFAULT_BACKEND = default_backend()  # OpenVINO when installed (found, not imported)
 
 
-def _gold_files(data: Path, split: str, gold: Path | None, task: Task | None) -> dict[Task, Path]:
+def _gold_files(
+    data: Path, split: str, gold: Path | None, task: GoldTask | None
+) -> dict[GoldTask, Path]:
     if gold is not None:
         if task is None:
             raise InvalidInputError("--gold needs --task supplier|substitute")
         return {task: gold}
     if task is not None:
         raise InvalidInputError("--task applies to a --gold file")
-    files = {t: data / f"gold_{t.value}_{split}.jsonl" for t in Task}
+    files = {t: data / f"gold_{t.value}_{split}.jsonl" for t in GoldTask}
     missing = [str(p) for p in files.values() if not p.is_file()]
     if missing:
         raise InvalidInputError(
@@ -109,7 +111,7 @@ def ashare(
         Path | None, typer.Option(help="Evaluate this gold JSONL file instead of a split.")
     ] = None,
     task: Annotated[
-        Task | None, typer.Option(help="Task of the --gold file: supplier or substitute.")
+        GoldTask | None, typer.Option(help="Task of the --gold file: supplier or substitute.")
     ] = None,
     runs: Annotated[
         str, typer.Option(help=f"Comma-separated runs among {', '.join(RUNS)}.")

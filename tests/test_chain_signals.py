@@ -17,7 +17,7 @@ from matcher import IndexKind, MatchEngine
 from matcher.index import ExactIndex, FaissFlatIndex
 from matcher.indexset import _search_excluding
 from matcher.inference import NeedInference, ProductGraph
-from matcher.ranker import SIGNALS, ChainAwareRanker, RankWeights
+from matcher.ranker import ChainAwareRanker, RankWeights, Signal
 from matcher.scoring import Aggregation, aggregate
 from matcher.signals import CatalogSignals
 from tests.synthetic import tiny_taxonomy
@@ -158,7 +158,7 @@ def test_the_engine_computes_only_the_signals_its_ranker_reads() -> None:
     ]
     shipped = RankWeights.fitted()
     assert ChainAwareRanker(tiny_taxonomy(), weights=shipped).signals == {
-        n for n in SIGNALS if getattr(shipped, n)
+        n for n in Signal if getattr(shipped, n)
     }
     assert "lexical" not in ChainAwareRanker(tiny_taxonomy(), weights=shipped).signals
     only = RankWeights(inferred=0.5, lexical=0.1)
@@ -173,14 +173,14 @@ def test_the_engine_computes_only_the_signals_its_ranker_reads() -> None:
     learned = engine.learned()
     row = engine._row["maker"]
     every = learned.supplier_signals(
-        engine.org("maker"), row, stated=None, infer=True, limit=10, wanted=SIGNALS
+        engine.org("maker"), row, stated=None, infer=True, limit=10, wanted=set(Signal)
     )
-    assert set(every) == set(SIGNALS) - {"stated"}  # stated needs the search's matrix
+    assert set(every) == set(Signal) - {"stated"}  # stated needs the search's matrix
     got = learned.supplier_signals(
         engine.org("maker"), row, stated=None, infer=True, limit=10, wanted={"inferred"}
     )
     assert list(got) == ["inferred"] and np.array_equal(got["inferred"], every["inferred"])
     res = engine.find_partners("maker", k=3)
-    assert {p for m in res.matches for p in m.parts} & set(SIGNALS) <= {"inferred", "lexical"}
+    assert {p for m in res.matches for p in m.parts} & set(Signal) <= {"inferred", "lexical"}
     by_id = {m.org_id: m for m in res.matches}
     assert by_id["s1"].parts["inferred"] > 0  # ammonia: what the twin buys, not stated

@@ -25,7 +25,7 @@ from eval.ashare import (
 )
 from eval.fit_weights import Record, link_halves
 from eval.metrics import Metric, Qrels
-from eval.protocol import Task, gold_groups, load_gold, make_run, query_exclusions
+from eval.protocol import GoldTask, gold_groups, load_gold, make_run, query_exclusions
 from eval.report import BenchResult, RunResult, group_rows, write_report
 from eval.runner import run_ashare
 
@@ -132,38 +132,38 @@ def test_product_graph_holds_links_and_families(data_dir: Path) -> None:
 def test_known_suppliers_are_makers_of_visible_inputs(data_dir: Path) -> None:
     data = load_ashare(data_dir)
     assert data.known_suppliers("000005") == {"000001", "000002"}
-    assert query_exclusions(data, Task.SUPPLIER, "000005") == {"000005", "000001", "000002"}
-    assert query_exclusions(data, Task.SUBSTITUTE, "000005") == {"000005"}
+    assert query_exclusions(data, GoldTask.SUPPLIER, "000005") == {"000005", "000001", "000002"}
+    assert query_exclusions(data, GoldTask.SUBSTITUTE, "000005") == {"000005"}
 
 
 class _Fixed:
     name = "fixed"
 
-    def rank(self, task: Task, query: str, k: int) -> list[tuple[str, float]]:
+    def rank(self, task: GoldTask, query: str, k: int) -> list[tuple[str, float]]:
         return [("000001", 0.9), ("000005", 0.8), ("000002", 0.7), ("000003", 0.1)][:k]
 
 
 def test_filtered_ranking_drops_known_suppliers_after_ranking(data_dir: Path) -> None:
     data = load_ashare(data_dir)
-    run = make_run(_Fixed(), Task.SUPPLIER, ["000005"], data, depth=10)
+    run = make_run(_Fixed(), GoldTask.SUPPLIER, ["000005"], data, depth=10)
     assert run.ranking("000005") == ["000003"]  # self and both known suppliers removed
-    sub = make_run(_Fixed(), Task.SUBSTITUTE, ["000002"], data, depth=2)
+    sub = make_run(_Fixed(), GoldTask.SUBSTITUTE, ["000002"], data, depth=2)
     assert sub.ranking("000002") == ["000001", "000005"]  # unfiltered, only self removed
 
 
 def test_gold_files_are_read_and_checked(data_dir: Path, tmp_path: Path) -> None:
-    qrels = load_gold(data_dir / "gold_substitute_dev.jsonl", Task.SUBSTITUTE)
+    qrels = load_gold(data_dir / "gold_substitute_dev.jsonl", GoldTask.SUBSTITUTE)
     assert isinstance(qrels, Qrels) and qrels.relevant("000003") == {"000004"}
     with pytest.raises(InvalidInputError, match="expected fields 'query' and 'supplier'"):
-        load_gold(data_dir / "gold_substitute_dev.jsonl", Task.SUPPLIER)
+        load_gold(data_dir / "gold_substitute_dev.jsonl", GoldTask.SUPPLIER)
     with pytest.raises(InvalidInputError, match="not found"):
-        load_gold(tmp_path / "nope.jsonl", Task.SUPPLIER)
+        load_gold(tmp_path / "nope.jsonl", GoldTask.SUPPLIER)
     with pytest.raises(InvalidInputError, match="A-share data not found"):
         load_ashare(tmp_path)
 
 
 def test_all_runs_in_one_process_and_the_report(data_dir: Path, tmp_path: Path) -> None:
-    gold = {t: data_dir / f"gold_{t.value}_dev.jsonl" for t in Task}
+    gold = {t: data_dir / f"gold_{t.value}_dev.jsonl" for t in GoldTask}
     result = run_ashare(FakeEncoder(dim=64), gold, data_dir=data_dir)
     summary = result.summary()
     assert set(summary) == {"supplier", "substitute"}
@@ -269,7 +269,7 @@ def test_gold_groups_and_the_breakdown_by_hidden_link(tmp_path: Path) -> None:
         {"query": "c", "supplier": "s3"},  # says nothing of its link: no group
     ]
     gold.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
-    groups = gold_groups(gold, Task.SUPPLIER)
+    groups = gold_groups(gold, GoldTask.SUPPLIER)
     assert groups == {"电力 → 用电": {"a", "b"}, "水泥 → 电石": {"c"}}
 
     def run(name: str, recall: dict[str, float]) -> RunResult:

@@ -13,7 +13,7 @@ import pytest
 from embeddings.fake import FakeEncoder
 from eval.ashare import AshareData, build_organisations, build_taxonomy, default_data_dir
 from eval.ashare import load_ashare as _load
-from eval.protocol import Task, load_gold
+from eval.protocol import GoldTask, load_gold
 from eval.runner import dev_gold, run_ashare
 
 DATA = default_data_dir()
@@ -48,7 +48,7 @@ def test_taxonomy_covers_shenwan(data: AshareData) -> None:
 
 def test_gold_never_holds_a_known_supplier(data: AshareData) -> None:
     """The README's promise that makes the filtered ranking fair."""
-    qrels = load_gold(dev_gold(DATA)[Task.SUPPLIER], Task.SUPPLIER)
+    qrels = load_gold(dev_gold(DATA)[GoldTask.SUPPLIER], GoldTask.SUPPLIER)
     assert len(qrels.evaluated_queries()) == 402
     for q in qrels.evaluated_queries():
         assert not qrels.relevant(q) & data.known_suppliers(q), q

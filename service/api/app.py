@@ -41,11 +41,12 @@ def _limit_threads(n: int) -> int:
     Returns the previous setting so that shutting the app down restores it (tests run the
     app inside a process that goes on encoding).
     """
-    import faiss
     import torch
 
+    from matcher.index import set_faiss_threads
+
     before = torch.get_num_threads()
-    faiss.omp_set_num_threads(n)
+    set_faiss_threads(n)
     torch.set_num_threads(n)
     return int(before)
 

@@ -1,0 +1,163 @@
+"""Pure array steps from search results to an ordering: who is a candidate, what a
+re-weighting of their score parts totals, in which order they show.
+
+The engine, the weight fit and the ablation all order candidates with `rank_candidates`,
+so a ranking re-weighted in the evaluation is ordered exactly as the engine orders it.
+
+Example usage::
+
+    total = rescore(parts, RankWeights.fitted().scales(), len(ids))
+    order, _ = rank_candidates(ids, total, k=10)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from catalog.models import Organisation
+from embeddings.base import F32Array
+from matcher.index import I64Array
+from matcher.profiles import Space
+from matcher.scoring import diversify
+from matcher.types import Direction, Signal, Task
+
+__all__ = [
+    "ADMITTING",
+    "Question",
+    "ScoredCandidates",
+    "SearchSide",
+    "admit_candidates",
+    "on_candidates",
+    "rank_candidates",
+    "rescore",
+    "serving_groups",
+]
+
+# The learned signals strong enough to name a candidate the text search missed.
+ADMITTING = (Signal.INFERRED, Signal.EXACT, Signal.PEERS, Signal.LEXICAL)
+
+
+@dataclass(frozen=True)
+class SearchSide:
+    """One searched side of a question (a mutual question has two)."""
+
+    space: Space  # the space searched
+    scores: F32Array  # (query statements × organisations) best scores, −inf: no hit
+    best_rows: I64Array  # the statement row of each best score, −1: none
+    texts: tuple[str, ...]  # the query's statements, one per row of ``scores``
+
+
+@dataclass(frozen=True)
+class Question:
+    """What one of the engine's verbs asks the ranking steps: who asks, which sides were
+    searched, the learned signals over every organisation, the rows a result may come
+    from (None: all)."""
+
+    task: Task
+    direction: Direction | None
+    query: Organisation | None
+    sides: tuple[SearchSide, ...]
+    signals: Mapping[Signal, F32Array]
+    allowed: I64Array | None
+
+
+@dataclass(frozen=True)
+class ScoredCandidates:
+    """Every candidate of one question with its score parts, before ordering and
+    diversity: what the weight fit and the ablation re-weight."""
+
+    ids: list[str]
+    total: F32Array
+    parts: dict[str, F32Array]  # by score-part name, as `Match.parts` shows them
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def admit_candidates(
+    semantic: Sequence[F32Array],
+    signals: Mapping[Signal, F32Array],
+    allowed: I64Array | None,
+    n_orgs: int,
+    per_signal: int,
+) -> I64Array:
+    """Rows of the organisations to score: every text-search hit (finite ``semantic``
+    score), plus up to ``per_signal`` of the allowed rows with the highest positive value
+    of each `ADMITTING` signal."""
+    seen = np.zeros(n_orgs, dtype=bool)
+    for sem in semantic:
+        seen |= np.isfinite(sem)
+    if signals:
+        admitted = np.ones(n_orgs, dtype=bool)
+        if allowed is not None:
+            admitted[:] = False
+            admitted[allowed] = True
+        for signal in ADMITTING:
+            values = signals.get(signal)
+            if values is not None:
+                masked = np.where(admitted, values, 0.0)
+                top = np.argsort(-masked, kind="stable")[:per_signal]
+                seen[top[masked[top] > 0]] = True
+    return np.flatnonzero(seen)
+
+
+def on_candidates(semantic: F32Array, rows: I64Array) -> F32Array:
+    """The candidates' semantic scores; one the search did not reach gets the weakest
+    reached score (a candidate admitted by a signal alone has no text match)."""
+    vals = semantic[rows]
+    finite = np.isfinite(vals)
+    floor = float(vals[finite].min()) if finite.any() else 0.0
+    return np.where(finite, vals, floor).astype(np.float32)
+
+
+def serving_groups(sides: Sequence[SearchSide], rows: I64Array) -> I64Array:
+    """Per candidate, the query statement (over all sides) it matches best: what
+    diversity spreads the results over."""
+    S = np.concatenate([side.scores[:, rows] for side in sides], axis=0)
+    best: I64Array = np.argmax(np.where(np.isfinite(S), S, -np.inf), axis=0)
+    return best
+
+
+def rescore(
+    parts: Mapping[str, npt.ArrayLike], scales: Mapping[str, float], n: int
+) -> npt.NDArray[np.float64]:
+    """Total of ``n`` candidates' parts, each multiplied by its scale (a part without a
+    scale counts once). Parts recorded with `RankWeights.unit` and scaled by
+    ``weights.scales()`` total what a ranker with ``weights`` would give."""
+    total = np.zeros(n, dtype=np.float64)
+    for name, values in parts.items():
+        total += np.asarray(values) * (scales[name] if name in scales else 1.0)
+    return total
+
+
+def rank_candidates(
+    ids: Sequence[str],
+    total: npt.ArrayLike,
+    *,
+    k: int | None = None,
+    groups: npt.ArrayLike | None = None,
+    diversity: float = 0.0,
+) -> tuple[I64Array, F32Array]:
+    """Candidate positions best first (ties by id), at most ``k``.
+
+    With ``groups`` (see `serving_groups`) and a positive ``diversity``, each pick lowers
+    the rest of its group by ``diversity`` (`matcher.scoring.diversify`). Returns the
+    order and the penalty applied to each candidate (zeros without diversity).
+    """
+    scores = np.asarray(total)
+    n = len(ids)
+    if scores.shape != (n,):
+        raise ValueError(f"{n} candidates, but totals of shape {scores.shape}")
+    by_score = sorted(range(n), key=lambda i: (-float(scores[i]), ids[i]))
+    penalties = np.zeros(n, dtype=np.float32)
+    if groups is None or diversity <= 0:
+        return np.asarray(by_score[:k], dtype=np.int64), penalties
+    perm = np.asarray(by_score, dtype=np.int64)
+    cut = n if k is None else k
+    picked, pen = diversify(scores[perm], np.asarray(groups)[perm], diversity, cut)
+    penalties[perm] = pen
+    return perm[picked], penalties
