@@ -17,7 +17,8 @@ and out. The wheel's shipped ``e5.c``, compiled here, agrees with its own binary
 (0.984 / 0.960), and this module's SAE step reproduces that build exactly from its states.
 
 Vectors come back as one ``scipy.sparse.csr_matrix`` (texts × latents, float32, raw
-non-negative weights): score with a dot product, ``docs @ queries.T`` (`sparse_scores`).
+non-negative weights): score with a dot product, ``docs @ queries.T`` (`sparse_scores`),
+after `l2_normalise_rows` for cosines (which ranked better than raw dot products).
 
 Example usage::
 
@@ -46,6 +47,7 @@ __all__ = [
     "SparseEncoder",
     "TokenStates",
     "TorchTokenStates",
+    "l2_normalise_rows",
     "pool_windows",
     "sae_token_codes",
     "sparse_scores",
@@ -109,6 +111,20 @@ def to_csr(rows: Sequence[Entries], dim: int) -> Any:
     indices = np.concatenate([i for i, _ in sorted_rows] or [np.zeros(0, np.int32)])
     data = np.concatenate([v for _, v in sorted_rows] or [np.zeros(0, np.float32)])
     return csr_matrix((data, indices, indptr), shape=(len(rows), dim), dtype=np.float32)
+
+
+def l2_normalise_rows(matrix: Any) -> Any:
+    """Unit-length CSR rows (empty rows stay empty), so `sparse_scores` gives cosines.
+
+    Why: a few latents fire on nearly every text, so raw dot products favour texts with
+    many strong latents; on the A-share ask-by-product-class set cosine beat the dot
+    product by +0.043 nDCG@10 (0.486 vs 0.443, 359 questions).
+    """
+    from scipy.sparse import diags
+
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1), dtype=np.float64)).ravel()
+    inv = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
+    return (diags(inv.astype(np.float32)) @ matrix).tocsr()
 
 
 def sparse_scores(docs: Any, queries: Any) -> F32Array:

