@@ -249,3 +249,14 @@ def test_library_packages_never_read_the_environment() -> None:
 
 def test_no_shipped_python_file_exceeds_600_lines() -> None:
     assert long_files(ROOT) == []
+
+
+def test_embeddings_stand_alone(graph: dict[str, set[str]]) -> None:
+    """Encoders need no catalog: their one error lives with them (embeddings.errors)."""
+    assert {
+        f"{src} imports {dst}"
+        for src, targets in graph.items()
+        if src.split(".")[0] == "embeddings"
+        for dst in targets
+        if dst.split(".")[0] != "embeddings"
+    } == set()
