@@ -149,7 +149,7 @@ def test_query_commands_offer_the_same_five_filter_options_in_place(run: Run) ->
     order = {
         "partners": ["org", "--direction", "--need", "--k", *FILTER_OPTIONS, "--json"],
         "substitutes": ["org", "--k", *FILTER_OPTIONS, "--json"],
-        "ask": ["text", "--k", *FILTER_OPTIONS, "--json"],
+        "ask": ["text", "--file", "--k", *FILTER_OPTIONS, "--json"],
     }
     for name, expected in order.items():
         res = run(name, "--help")

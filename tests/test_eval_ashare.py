@@ -170,7 +170,7 @@ def test_all_runs_in_one_process_and_the_report(data_dir: Path, tmp_path: Path) 
     for task in summary.values():
         assert set(task) == {"bm25", "embedding", "chainmatch"}
         for metrics in task.values():
-            assert set(metrics) == {"recall@10", "ndcg@10", "mrr", "queries"}
+            assert set(metrics) == {"recall@10", "recall@50", "ndcg@10", "mrr", "queries"}
     assert summary["substitute"]["chainmatch"]["mrr"] == 1.0  # 液氨 ↔ 液氨, 复合肥 ↔ 复合肥
     written = write_report(result, tmp_path / "report")
     names = {p.name for p in written}
