@@ -193,6 +193,14 @@ def scorecard(
             " Ignored by --encoder hashing."
         ),
     ] = _DEFAULT_BACKEND,
+    language_centering: Annotated[
+        float | None,
+        typer.Option(
+            min=0.0,
+            max=1.0,
+            help="Measure the engine with this language centering instead of its default.",
+        ),
+    ] = None,
 ) -> None:
     """Every real dev set — supplier (per query and per hidden link), substitute,
     competitor, ask by product class — with BM25, plain e5 cosine and ChainMatch side by
@@ -203,7 +211,12 @@ def scorecard(
         folder = data or default_data_dir()
         paths = cli.paths()
         with cli.workspace(progress=False) as ws, _encoder(ws, backend) as encoder:
-            result = run_scorecard(encoder, data_dir=folder, max_queries=max_queries)
+            result = run_scorecard(
+                encoder,
+                data_dir=folder,
+                max_queries=max_queries,
+                language_centering=language_centering,
+            )
             result.notes["encoder"] = encoder.model_id
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         target = out or paths.home / "reports" / stamp

@@ -214,7 +214,15 @@ def test_cli_eval_json_and_gold_option(data_dir: Path, tmp_path: Path) -> None:
         env=env,
     )
     assert res.exit_code == 0, res.output
-    assert list(json.loads(res.stdout.strip().splitlines()[-1])) == ["substitute"]
+    doc = json.loads(res.stdout.strip().splitlines()[-1])
+    assert list(doc) == ["substitute"] and list(doc["substitute"]) == ["bm25"]
+    assert list(doc["substitute"]["bm25"]) == [
+        "recall@10",
+        "recall@50",
+        "ndcg@10",
+        "mrr",
+        "queries",
+    ]
     bad = runner.invoke(
         app, ["eval", "ashare", "--data", str(data_dir), "--split", "test"], env=env
     )
