@@ -81,8 +81,13 @@ def _encoder(ws: Workspace, backend: Backend) -> Iterator[Encoder]:
 def _show(console: Console, result: BenchResult) -> None:
     rows = result.table()
     table = Table(title=f"ChainMatch evaluation: {result.name}")
-    for col in rows[0]:
-        table.add_column(col, justify="left" if col in ("task", "run") else "right")
+    for col in rows[0]:  # never truncated: a narrow or piped terminal wraps the table instead
+        table.add_column(
+            col,
+            justify="left" if col in ("task", "run") else "right",
+            no_wrap=True,
+            min_width=max(len(col), *(len(r[rows[0].index(col)]) for r in rows[1:])),
+        )
     for row in rows[1:]:
         table.add_row(*row)
     console.print(table)
