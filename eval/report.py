@@ -23,7 +23,7 @@ __all__ = [
     "write_report",
 ]
 
-MEASURES = ("recall@10", "ndcg@10", "mrr")
+MEASURES = ("recall@10", "recall@50", "ndcg@10", "mrr")
 CURVE_DEPTH = 100
 
 
@@ -72,6 +72,10 @@ class BenchResult:
     timings: dict[str, float] = field(default_factory=dict)
     notes: dict[str, Any] = field(default_factory=dict)
     groups: dict[str, dict[str, set[str]]] = field(default_factory=dict)  # task → what → queries
+    caption: str = (
+        "Macro averages over query companies; find-supplier is filtered (known suppliers "
+        "removed before the metrics), find-substitute is not."
+    )
 
     def add(self, result: RunResult) -> None:
         self.tasks.setdefault(result.task, {})[result.run] = result
@@ -150,8 +154,7 @@ def _markdown(result: BenchResult) -> str:
     lines.append("| " + " | ".join(rows[0]) + " |")
     lines.append("|" + "---|" * len(rows[0]))
     lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
-    lines += ["", "Macro averages over query companies; find-supplier is filtered (known "
-              "suppliers removed before the metrics), find-substitute is not.", ""]  # fmt: skip
+    lines += ["", result.caption, ""]
     if result.timings:
         lines.append("## Timings (seconds)")
         lines += [f"- {k}: {v:.1f}" for k, v in result.timings.items()]
@@ -195,16 +198,14 @@ def _plots(result: BenchResult, folder: Path) -> list[Path]:
             xs = [j + i * width for j in range(len(MEASURES))]
             ax.bar(xs, [r.metrics[m] for m in MEASURES], width, label=name)
         ax.set_xticks([j + 0.4 - width / 2 for j in range(len(MEASURES))], list(MEASURES))
-        written.append(
-            _finish(fig, ax, f"find-{task}: macro averages", folder / f"metrics_{task}.png")
-        )
+        written.append(_finish(fig, ax, f"{task}: macro averages", folder / f"metrics_{task}.png"))
 
         fig, ax = plt.subplots(figsize=(7, 4))
         for name, r in runs.items():
             ax.plot(range(1, len(r.recall_curve) + 1), r.recall_curve, label=name)
         ax.set_xlabel("k")
         ax.set_ylabel("recall@k")
-        written.append(_finish(fig, ax, f"find-{task}: recall@k", folder / f"recall_{task}.png"))
+        written.append(_finish(fig, ax, f"{task}: recall@k", folder / f"recall_{task}.png"))
     return written
 
 

@@ -39,7 +39,15 @@ from matcher.types import Direction
 if TYPE_CHECKING:
     from matcher.engine import MatchEngine
 
-__all__ = ["RUNS", "EngineScorer", "Progress", "dev_gold", "run_ashare", "build_engine"]
+__all__ = [
+    "RUNS",
+    "EngineScorer",
+    "Progress",
+    "StageTimer",
+    "build_engine",
+    "dev_gold",
+    "run_ashare",
+]
 
 log = logging.getLogger(__name__)
 
@@ -65,28 +73,53 @@ class EngineScorer:
             return []
         return [(m.org_id, m.score) for m in res.matches]
 
+    def answer(self, text: str, k: int) -> list[tuple[str, float]]:
+        """A free question through `MatchEngine.ask`."""
+        k = min(k, 1000, len(self.engine.orgs))
+        try:
+            res = self.engine.ask(text, k=k)
+        except InvalidInputError:  # too short to ask: no answer
+            return []
+        return [(m.org_id, m.score) for m in res.matches]
+
 
 def dev_gold(data_dir: Path) -> dict[GoldTask, Path]:
     return {t: data_dir / f"gold_{t.value}_dev.jsonl" for t in GoldTask}
 
 
 def build_engine(
-    data: AshareData, encoder: Encoder, weights: RankWeights | None = None
+    data: AshareData,
+    encoder: Encoder,
+    weights: RankWeights | None = None,
+    *,
+    language_centering: float | None = None,
 ) -> MatchEngine:
-    """The A-share catalog in the product's engine (statements encoded, cache permitting)."""
+    """The A-share catalog in the product's engine (statements encoded, cache permitting);
+    ``language_centering`` overrides the engine's default (a measurement, not a setting)."""
     from matcher.engine import MatchEngine  # FAISS: loaded by a run, not by `eval --help`
 
     orgs = build_organisations(data)
     taxonomy = build_taxonomy(data)
     ranker = ChainAwareRanker(taxonomy, weights=weights)
-    engine = MatchEngine(
-        orgs, taxonomy, encoder, ranker=ranker, product_graph=build_product_graph(data)
-    )
+    graph = build_product_graph(data)
+    if language_centering is None:  # the engine's own default
+        engine = MatchEngine(orgs, taxonomy, encoder, ranker=ranker, product_graph=graph)
+    else:
+        engine = MatchEngine(
+            orgs,
+            taxonomy,
+            encoder,
+            ranker=ranker,
+            product_graph=graph,
+            language_centering=language_centering,
+        )
     return engine.build()
 
 
 @dataclass
-class _Timer:
+class StageTimer:
+    """Seconds per named stage, as the report lists them."""
+
     timings: dict[str, float] = field(default_factory=dict)
 
     def stage(self, name: str, start: float) -> None:
@@ -110,7 +143,7 @@ def run_ashare(
         raise InvalidInputError(f"unknown runs {sorted(unknown)}; choose from {', '.join(RUNS)}")
     from matcher.index import faiss_threads  # FAISS: loaded by a run, not by `eval --help`
 
-    timer = _Timer()
+    timer = StageTimer()
     t0 = time.perf_counter()
     # one query's search is small: FAISS's OpenMP threads only contend with torch's (and with
     # each other) on 2 cores — 10× slower measured here — so this process searches on one
@@ -127,7 +160,7 @@ def _run(
     max_queries: int | None,
     progress: Progress | None,
     name: str,
-    timer: _Timer,
+    timer: StageTimer,
     t0: float,
 ) -> BenchResult:
     data = load_ashare(data_dir)

@@ -19,10 +19,12 @@ from rich.logging import RichHandler
 from rich.markup import escape
 
 from catalog.demo import demo_document
+from catalog.errors import InvalidInputError
 from catalog.importer import import_organisations, write_organisations
 from catalog.models import OrgKind
 from embeddings.choice import EncoderKind
 from matcher.types import Direction, Filters, MatchResult
+from service.cli_ask import read_questions
 from service.cli_context import AsJson, CliContext, cli_context
 from service.cli_eval import eval_app
 from service.cli_event import event_app
@@ -244,7 +246,19 @@ def substitutes(
 @app.command()
 def ask(
     ctx: typer.Context,
-    text: Annotated[str, typer.Argument(help="A free question, Chinese or English.")],
+    text: Annotated[
+        str | None, typer.Argument(help="A free question, Chinese or English (or --file).")
+    ] = None,
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            "--file",
+            help='JSON Lines of {"id", "text"}, answered with one model load. Every line is '
+            "checked first: any bad line is reported with its line number (exit 2) and "
+            'nothing is answered. With --json, one line {"id", "query", "results"} per '
+            "question, in file order.",
+        ),
+    ] = None,
     k: K = 10,
     region: Region = None,
     kind: Kind = None,
@@ -253,15 +267,26 @@ def ask(
     qualification: Qual = None,
     as_json: AsJson = False,
 ) -> None:
-    """一问即答: who offers what the question asks for."""
+    """一问即答: who offers what the question asks for (one question, or a --file of them)."""
     cli = cli_context(ctx)
 
     def go() -> None:
+        if (text is None) == (file is None):
+            raise InvalidInputError("give a question or --file, not both")
+        batch = read_questions(file) if file is not None else None  # before loading the model
         with cli.workspace() as ws:
-            res = cli.engine(ws).ask(
-                text, k=k, filters=_filters(region, kind, chain, segment, qualification)
-            )
-            _show(cli, res, as_json, f"answers to: {text}")
+            engine = cli.engine(ws)
+            flt = _filters(region, kind, chain, segment, qualification)
+            if batch is None:
+                res = engine.ask(text or "", k=k, filters=flt)
+                _show(cli, res, as_json, f"answers to: {text}")
+                return
+            for q in batch:
+                res = engine.ask(q.text, k=k, filters=flt)
+                if as_json:
+                    typer.echo(json.dumps({"id": q.id, **res.to_dict()}, ensure_ascii=False))
+                else:
+                    _show(cli, res, False, f"{q.id}: {q.text}")
 
     cli.run(go)
 

@@ -106,6 +106,44 @@ def test_query_verbs_print_json_with_parts_and_explanations(run: Run) -> None:
     assert all(_kind(r["org_id"]) == "institute" for r in json.loads(res.stdout)["results"])
 
 
+def test_ask_file_answers_every_line_with_one_model_load(run: Run, tmp_path: Path) -> None:
+    assert run("demo", "--k", "1").exit_code == 0
+    questions = tmp_path / "q.jsonl"
+    rows = [{"id": "a", "text": "需要失效分析服务"}, {"id": 7, "text": "PCB reliability testing"}]
+    questions.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n\n")
+    res = run("ask", "--file", str(questions), "--json", "--k", "3")
+    assert res.exit_code == 0, res.stderr
+    lines = [json.loads(line) for line in res.stdout.splitlines()]
+    assert [line["id"] for line in lines] == ["a", 7]
+    single = json.loads(run("ask", "需要失效分析服务", "--json", "--k", "3").stdout)
+    assert lines[0]["results"] == single["results"]  # the shape and answers of `ask --json`
+    assert lines[1]["query"] == {"text": "PCB reliability testing", "k": 3}
+    assert all(len(line["results"]) == 3 for line in lines)
+
+
+def test_ask_file_reports_every_bad_line_and_answers_none(run: Run, tmp_path: Path) -> None:
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(
+        '{"id": "a", "text": "需要失效分析服务"}\n'
+        "not json\n"
+        '{"id": "b", "text": "x"}\n'
+        '{"id": "a", "text": "需要检测服务"}\n'
+        '{"text": "需要检测服务"}\n',
+        encoding="utf-8",
+    )
+    res = run("ask", "--file", str(questions), "--json")
+    assert res.exit_code == 2 and res.stdout == ""
+    err = " ".join(res.stderr.split())
+    assert "4 bad line(s), nothing was answered" in err
+    assert "line 2: not valid JSON" in err
+    assert "line 3: text: String should have at least 2 characters" in err
+    assert "line 4: id 'a' repeats line 1" in err
+    assert "line 5: id: Field required" in err
+    both = run("ask", "芯片", "--file", str(questions))
+    assert both.exit_code == 2 and "give a question or --file, not both" in both.stderr
+    assert run("ask").exit_code == 2
+
+
 def test_errors_are_one_line_with_an_exit_code(run: Run) -> None:
     res = run("partners", "nobody")
     assert res.exit_code == 1 and "the catalog in" in res.stderr and "is empty" in res.stderr
@@ -149,7 +187,7 @@ def test_query_commands_offer_the_same_five_filter_options_in_place(run: Run) ->
     order = {
         "partners": ["org", "--direction", "--need", "--k", *FILTER_OPTIONS, "--json"],
         "substitutes": ["org", "--k", *FILTER_OPTIONS, "--json"],
-        "ask": ["text", "--k", *FILTER_OPTIONS, "--json"],
+        "ask": ["text", "--file", "--k", *FILTER_OPTIONS, "--json"],
     }
     for name, expected in order.items():
         res = run(name, "--help")

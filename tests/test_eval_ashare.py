@@ -170,7 +170,7 @@ def test_all_runs_in_one_process_and_the_report(data_dir: Path, tmp_path: Path) 
     for task in summary.values():
         assert set(task) == {"bm25", "embedding", "chainmatch"}
         for metrics in task.values():
-            assert set(metrics) == {"recall@10", "ndcg@10", "mrr", "queries"}
+            assert set(metrics) == {"recall@10", "recall@50", "ndcg@10", "mrr", "queries"}
     assert summary["substitute"]["chainmatch"]["mrr"] == 1.0  # 液氨 ↔ 液氨, 复合肥 ↔ 复合肥
     written = write_report(result, tmp_path / "report")
     names = {p.name for p in written}
@@ -214,7 +214,15 @@ def test_cli_eval_json_and_gold_option(data_dir: Path, tmp_path: Path) -> None:
         env=env,
     )
     assert res.exit_code == 0, res.output
-    assert list(json.loads(res.stdout.strip().splitlines()[-1])) == ["substitute"]
+    doc = json.loads(res.stdout.strip().splitlines()[-1])
+    assert list(doc) == ["substitute"] and list(doc["substitute"]) == ["bm25"]
+    assert list(doc["substitute"]["bm25"]) == [
+        "recall@10",
+        "recall@50",
+        "ndcg@10",
+        "mrr",
+        "queries",
+    ]
     bad = runner.invoke(
         app, ["eval", "ashare", "--data", str(data_dir), "--split", "test"], env=env
     )
@@ -274,7 +282,8 @@ def test_gold_groups_and_the_breakdown_by_hidden_link(tmp_path: Path) -> None:
 
     def run(name: str, recall: dict[str, float]) -> RunResult:
         per = [Metric(q, "recall@10", v) for q, v in recall.items()]
-        macro = {"recall@10": sum(recall.values()) / len(recall), "ndcg@10": 0.0, "mrr": 0.0}
+        r10 = sum(recall.values()) / len(recall)
+        macro = {"recall@10": r10, "recall@50": r10, "ndcg@10": 0.0, "mrr": 0.0}
         return RunResult(name, "supplier", macro, len(recall), 0.0, [0.0] * 100, per)
 
     result = BenchResult("t", groups={"supplier": groups})
@@ -313,3 +322,51 @@ def test_cli_eval_table_names_where_the_gold_comes_from(data_dir: Path, tmp_path
         in text
     )
     assert "substitute: gold from" not in text  # its gold file names no shared_product
+
+
+def _competitors(data_dir: Path) -> None:
+    rows = [("000001", "000002"), ("000002", "000001"), ("000003", "000004")]
+    _write(
+        data_dir / "gold_competitor_dev.jsonl",
+        [{"query": q, "substitute": s, "source": "FinRE", "date": None} for q, s in rows],
+    )
+
+
+def test_scorecard_runs_every_set_in_one_process(data_dir: Path, tmp_path: Path) -> None:
+    from eval.scorecard import SETS, run_scorecard
+
+    _competitors(data_dir)
+    result = run_scorecard(FakeEncoder(dim=64), data_dir=data_dir)
+    summary = result.summary()
+    assert list(summary) == list(SETS)
+    for name in ("supplier", "supplier_by_link", "substitute", "competitor"):
+        assert set(summary[name]) == {"bm25", "embedding", "chainmatch"}
+    assert set(summary["ask"]) == {"bm25", "embedding", "embedding_max", "chainmatch"}
+    assert summary["supplier_by_link"]["bm25"]["queries"] == 1  # one hidden link: 玉米 → 尿素
+    assert summary["competitor"]["bm25"]["queries"] == 3
+    assert summary["ask"]["chainmatch"]["queries"] == 1  # 化肥: makers of 尿素 and 复合肥
+    # the catalog is encoded once: one engine build, shared by every set
+    assert sum(k.startswith("chainmatch build") for k in result.timings) == 1
+    write_report(result, tmp_path / "r")
+    md = (tmp_path / "r" / "report.md").read_text("utf-8")
+    assert "supplier_by_link" in md and "embedding_max" in md
+    assert (tmp_path / "r" / "recall_ask.png").is_file()
+
+
+def test_cli_eval_scorecard_json(data_dir: Path, tmp_path: Path) -> None:
+    from service.cli import app
+
+    _competitors(data_dir)
+    env = {"CHAINMATCH_HOME": str(tmp_path / "home"), "CHAINMATCH_ENCODER": "hashing"}
+    args = ["eval", "scorecard", "--data", str(data_dir), "--json", "--max-queries", "1"]
+    res = CliRunner().invoke(app, args, env=env)
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout.strip().splitlines()[-1])
+    assert set(doc) == {"supplier", "supplier_by_link", "substitute", "competitor", "ask"}
+    assert doc["competitor"]["chainmatch"]["queries"] == 1
+    assert set(doc["ask"]["bm25"]) == {"recall@10", "recall@50", "ndcg@10", "mrr", "queries"}
+    reports = list((tmp_path / "home" / "reports").iterdir())
+    assert len(reports) == 1 and (reports[0] / "report.json").is_file()
+    (data_dir / "gold_competitor_dev.jsonl").unlink()
+    res = CliRunner().invoke(app, ["eval", "scorecard", "--data", str(data_dir)], env=env)
+    assert res.exit_code == 2 and "gold_competitor_dev.jsonl" in res.output

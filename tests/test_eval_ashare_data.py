@@ -13,8 +13,10 @@ import pytest
 from embeddings.fake import FakeEncoder
 from eval.ashare import AshareData, build_organisations, build_taxonomy, default_data_dir
 from eval.ashare import load_ashare as _load
+from eval.askset import build_ask_set
 from eval.protocol import GoldTask, load_gold
 from eval.runner import dev_gold, run_ashare
+from eval.scorecard import scorecard_gold
 
 DATA = default_data_dir()
 pytestmark = [
@@ -62,3 +64,21 @@ def test_all_runs_on_a_subset_of_dev_queries(tmp_path: Path) -> None:
         assert all(m["queries"] == 15 for m in summary[task].values())
     # exact shared products: even with a hashing encoder the engine finds substitutes
     assert summary["substitute"]["chainmatch"]["mrr"] > summary["substitute"]["embedding"]["mrr"]
+
+
+def test_ask_set_from_the_real_subclass_taxonomy(data: AshareData) -> None:
+    asks = build_ask_set(data)
+    assert len(asks.questions) == 359  # parent terms with 2–50 companies left in their gold
+    for term in asks.qrels.evaluated_queries():
+        gold = asks.qrels.relevant(term)
+        assert 2 <= len(gold) <= 50 and not gold & asks.drop[term], term
+        assert asks.questions[term] == term  # the term as it stands, no template
+
+
+def test_competitor_gold_loads_with_the_substitute_protocol(data: AshareData) -> None:
+    files = scorecard_gold(DATA)
+    qrels = load_gold(files["competitor"], GoldTask.SUBSTITUTE)
+    queries = qrels.evaluated_queries()
+    assert len(queries) == 135
+    assert sum(len(qrels.relevant(q)) for q in queries) == 198  # 99 pairs, both directions
+    assert all(q in data.companies and qrels.relevant(q) <= data.companies.keys() for q in queries)
