@@ -7,7 +7,7 @@ import contextlib
 import datetime as dt
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -36,6 +36,14 @@ eval_app = typer.Typer(
 )
 log = logging.getLogger(__name__)
 _DEFAULT_BACKEND = default_backend()  # OpenVINO when installed (found, not imported)
+
+DataOpt = Annotated[
+    Path | None,
+    typer.Option(envvar=ENV_VAR, help="A-share data folder (default ../shared/data/ashare)."),
+]
+OutOpt = Annotated[
+    Path | None, typer.Option(help="Report folder (default $CHAINMATCH_HOME/reports/<time>).")
+]
 
 
 def _gold_files(
@@ -104,16 +112,40 @@ def _show(console: Console, result: BenchResult) -> None:
             )
 
 
+def _evaluate(
+    ctx: typer.Context,
+    backend: Backend,
+    out: Path | None,
+    as_json: bool,
+    measure: Callable[[Encoder], BenchResult],
+) -> None:
+    """Open the encoder, ``measure``, write the report, then print the table or the JSON."""
+    cli = cli_context(ctx)
+
+    def go() -> tuple[BenchResult, Path]:
+        with cli.workspace(progress=False) as ws, _encoder(ws, backend) as encoder:
+            result = measure(encoder)
+            result.notes["encoder"] = encoder.model_id
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = out or cli.paths().reports / stamp
+        write_report(result, target)
+        return result, target
+
+    result, target = cli.run(go)
+    log.info("report written to %s", target)
+    if as_json:
+        typer.echo(json.dumps(result.summary(), ensure_ascii=False))
+    else:
+        _show(cli.out, result)
+
+
 @eval_app.command("ashare")
 def ashare(
     ctx: typer.Context,
     split: Annotated[
         str, typer.Option(help="Gold split in the data folder (gold_*_SPLIT).")
     ] = "dev",
-    data: Annotated[
-        Path | None,
-        typer.Option(envvar=ENV_VAR, help="A-share data folder (default ../shared/data/ashare)."),
-    ] = None,
+    data: DataOpt = None,
     gold: Annotated[
         Path | None, typer.Option(help="Evaluate this gold JSONL file instead of a split.")
     ] = None,
@@ -126,9 +158,7 @@ def ashare(
     max_queries: Annotated[
         int | None, typer.Option(min=1, help="Evaluate only the first N queries per task.")
     ] = None,
-    out: Annotated[
-        Path | None, typer.Option(help="Report folder (default $CHAINMATCH_HOME/reports/<time>).")
-    ] = None,
+    out: OutOpt = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON object {task: {run: metrics}}.")
     ] = False,
@@ -141,48 +171,32 @@ def ashare(
     ] = _DEFAULT_BACKEND,
 ) -> None:
     """Find-supplier (filtered) and find-substitute on the A-share benchmark, all runs."""
-    cli = cli_context(ctx)
 
-    def go() -> tuple[BenchResult, Path]:
-        folder = data or default_data_dir()
-        files = _gold_files(folder, split, gold, task)
-        paths = cli.paths()
-        with cli.workspace(progress=False) as ws, _encoder(ws, backend) as encoder:
-            result = run_ashare(
-                encoder,
-                files,
-                data_dir=folder,
-                runs=[r.strip() for r in runs.split(",") if r.strip()],
-                max_queries=max_queries,
-                name=f"ashare {gold.name if gold else split}",
-            )
-            result.notes["encoder"] = encoder.model_id
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        target = out or paths.home / "reports" / stamp
-        write_report(result, target)
-        return result, target
+    folder = data or default_data_dir()
+    # bad arguments fail before the model loads
+    files = cli_context(ctx).run(lambda: _gold_files(folder, split, gold, task))
 
-    result, target = cli.run(go)
-    log.info("report written to %s", target)
-    if as_json:
-        typer.echo(json.dumps(result.summary(), ensure_ascii=False))
-    else:
-        _show(cli.out, result)
+    def measure(encoder: Encoder) -> BenchResult:
+        return run_ashare(
+            encoder,
+            files,
+            data_dir=folder,
+            runs=[r.strip() for r in runs.split(",") if r.strip()],
+            max_queries=max_queries,
+            name=f"ashare {gold.name if gold else split}",
+        )
+
+    _evaluate(ctx, backend, out, as_json, measure)
 
 
 @eval_app.command("scorecard")
 def scorecard(
     ctx: typer.Context,
-    data: Annotated[
-        Path | None,
-        typer.Option(envvar=ENV_VAR, help="A-share data folder (default ../shared/data/ashare)."),
-    ] = None,
+    data: DataOpt = None,
     max_queries: Annotated[
         int | None, typer.Option(min=1, help="Evaluate only the first N queries per set.")
     ] = None,
-    out: Annotated[
-        Path | None, typer.Option(help="Report folder (default $CHAINMATCH_HOME/reports/<time>).")
-    ] = None,
+    out: OutOpt = None,
     as_json: Annotated[
         bool,
         typer.Option(
@@ -210,27 +224,13 @@ def scorecard(
     """Every real dev set — supplier (per query and per hidden link), substitute,
     competitor, ask by product class — with BM25, plain e5 cosine and ChainMatch side by
     side in one process (the engine is built once); one table, one report."""
-    cli = cli_context(ctx)
 
-    def go() -> tuple[BenchResult, Path]:
-        folder = data or default_data_dir()
-        paths = cli.paths()
-        with cli.workspace(progress=False) as ws, _encoder(ws, backend) as encoder:
-            result = run_scorecard(
-                encoder,
-                data_dir=folder,
-                max_queries=max_queries,
-                language_centering=language_centering,
-            )
-            result.notes["encoder"] = encoder.model_id
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        target = out or paths.home / "reports" / stamp
-        write_report(result, target)
-        return result, target
+    def measure(encoder: Encoder) -> BenchResult:
+        return run_scorecard(
+            encoder,
+            data_dir=data or default_data_dir(),
+            max_queries=max_queries,
+            language_centering=language_centering,
+        )
 
-    result, target = cli.run(go)
-    log.info("report written to %s", target)
-    if as_json:
-        typer.echo(json.dumps(result.summary(), ensure_ascii=False))
-    else:
-        _show(cli.out, result)
+    _evaluate(ctx, backend, out, as_json, measure)
