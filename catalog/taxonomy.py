@@ -55,6 +55,13 @@ class Segment:
     name: str
     name_en: str
     stage: Stage
+    # Segments of one chain may form groups (Shenwan L2 over its L3 industries): substitutes
+    # are found across a group's segments too. None: the segment is a group of its own.
+    group: str | None = None
+
+    @property
+    def group_id(self) -> str:
+        return self.group or self.id
 
 
 @dataclass(frozen=True)
@@ -143,6 +150,7 @@ def _parse(doc: Mapping[str, Any]) -> Taxonomy:
                     name=s["name"],
                     name_en=s["name_en"],
                     stage=Stage(s["stage"]),
+                    group=s.get("group"),
                 )
                 if seg.id in segments:
                     raise ValueError(f"segment id {seg.id!r} is defined twice")

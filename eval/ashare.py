@@ -193,9 +193,9 @@ def supply_counts(data: AshareData) -> dict[tuple[str, str], float]:
 
 
 def build_taxonomy(data: AshareData, *, min_links: float = 1.0) -> Taxonomy:
-    """Shenwan as chains (L1) → segments (L3); supply edges where visible links reach
-    ``min_links``. A segment's stage says whether it mostly supplies (upstream) or mostly
-    buys (downstream) along those edges.
+    """Shenwan as chains (L1) → segments (L3), grouped by L2; supply edges where visible
+    links reach ``min_links``. A segment's stage says whether it mostly supplies (upstream)
+    or mostly buys (downstream) along those edges.
     """
     counts = supply_counts(data)
     edges = frozenset(pair for pair, n in counts.items() if n >= min_links and pair[0] != pair[1])
@@ -213,7 +213,8 @@ def build_taxonomy(data: AshareData, *, min_links: float = 1.0) -> Taxonomy:
         sid = _chain_id(code)
         o, i = out_deg[sid], in_deg[sid]
         stage = Stage.UPSTREAM if o > 2 * i else Stage.DOWNSTREAM if i > 2 * o else Stage.MIDSTREAM
-        segments[sid] = Segment(sid, _chain_id(l1), str(row["name"]), f"Shenwan {code}", stage)
+        name, group = str(row["name"]), _chain_id(str(parent))
+        segments[sid] = Segment(sid, _chain_id(l1), name, f"Shenwan {code}", stage, group)
         chains[_chain_id(l1)].append(sid)
     chain_objs = {
         cid: Chain(cid, str(data.industries[cid[2:]]["name"]), f"Shenwan {cid[2:]}", tuple(segs))

@@ -25,9 +25,9 @@ from eval.protocol import GoldTask, query_exclusions
 from matcher.engine import MatchEngine
 from matcher.rank import rank_candidates, rescore
 from matcher.ranker import RankWeights
-from matcher.types import Direction
+from matcher.types import Direction, Task
 
-__all__ = ["Record", "record", "records_run"]
+__all__ = ["Record", "record", "record_substitutes", "records_run"]
 
 
 class Record(NamedTuple):
@@ -59,15 +59,36 @@ def record(
     return out
 
 
+def record_substitutes(
+    engine: MatchEngine, qrels: Qrels, max_queries: int | None = None
+) -> list[Record]:
+    """Every evaluated find-substitute query's candidates and parts (unfiltered: only the
+    query itself is dropped); a query without offers or candidates is left out."""
+    out: list[Record] = []
+    for q in qrels.evaluated_queries()[:max_queries]:
+        try:
+            scored = engine.substitute_candidates(q)
+        except (ValueError, KeyError):
+            continue
+        if len(scored):
+            out.append(Record(q, scored.ids, scored.parts, qrels.relevant(q), {q}))
+    return out
+
+
 def records_run(
-    records: Sequence[Record], weights: RankWeights, *, depth: int = 100, name: str = "run"
+    records: Sequence[Record],
+    weights: RankWeights,
+    *,
+    depth: int = 100,
+    name: str = "run",
+    task: Task = Task.PARTNERS,
 ) -> tuple[Run, Qrels]:
     """The records ranked under ``weights``, filtered, cut at ``depth``; with their gold.
 
     Queries are numbered in record order (a record set may hold a query twice, as the
     link halves of `eval.fit_weights` may), so the metrics average in that order too.
     """
-    scales = weights.scales()
+    scales = weights.scales(task)
     ranked: dict[str, list[str]] = {}
     gold: dict[str, dict[str, int]] = {}
     for i, (_, ids, parts, rel, drop) in enumerate(records):

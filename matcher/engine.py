@@ -22,6 +22,7 @@ from matcher.index import I64Array, IndexKind, VectorIndex
 from matcher.indexset import StatementIndex
 from matcher.inference import ProductGraph
 from matcher.knowledge import ChainKnowledge
+from matcher.peers import PeerSignals
 from matcher.profiles import Space, StatementTable, profile_texts
 from matcher.rank import (
     Question,
@@ -80,6 +81,7 @@ class MatchEngine(Matcher):
         self.product_graph = product_graph
         self.inferred_needs = inferred_needs
         self._learned: ChainKnowledge | None = None
+        self._peers: PeerSignals | None = None
         self._row = {o.id: i for i, o in enumerate(self.orgs)}
         self.table = StatementTable.from_orgs(self.orgs)
         self.vectors = StatementIndex(
@@ -315,11 +317,7 @@ class MatchEngine(Matcher):
         """Every candidate `find_partners` would score, with its score parts, unordered and
         without diversity: what the weight fit re-weights (with `RankWeights.unit`)."""
         q = self._partner_question(org_id, direction, filters, filter_items, items, statements)
-        scored = self._score(q)
-        if scored is None:
-            return ScoredCandidates([], np.zeros(0, np.float32), {})
-        rows, out = scored
-        return ScoredCandidates([self.orgs[int(r)].id for r in rows], out.total, out.parts)
+        return self._candidates(q)
 
     def find_substitutes(
         self,
@@ -333,12 +331,43 @@ class MatchEngine(Matcher):
         """Who could replace this organisation: same offers, same segment, same papers."""
         _check_k(k)
         org = self.org(org_id)
+        q = self._substitute_question(org, filters, filter_items, items)
+        matches = self._rank(q, k)
+        return MatchResult(Task.SUBSTITUTES, {"org_id": org.id, "name": org.name, "k": k}, matches)
+
+    def _substitute_question(
+        self,
+        org: Organisation,
+        filters: Filters | None,
+        filter_items: Collection[str] | None,
+        items: Collection[str] | None,
+    ) -> Question:
         if not org.offers and not org.products:
             raise InvalidInputError(f"organisation {org.id!r} states no offers to substitute")
         allowed = self._allowed_rows(filters or Filters(), org.id, filter_items, items)
         side = self._side(org, Space.OFFERS_SYM, Space.OFFERS_SYM, allowed)
-        matches = self._rank(Question(Task.SUBSTITUTES, None, org, (side,), {}, allowed), k)
-        return MatchResult(Task.SUBSTITUTES, {"org_id": org.id, "name": org.name, "k": k}, matches)
+        # The query's segment group always names candidates (weighted or not): the chain
+        # relation rewards same-segment peers whose offers the text search may not reach.
+        wanted = {s for s in self.ranker.signals if s.task is Task.SUBSTITUTES} | {Signal.GROUP}
+        signals: dict[Signal, F32Array] = {}
+        if self.taxonomy.segments:
+            if self._peers is None:
+                self._peers = PeerSignals(self.orgs, self.taxonomy, self.vectors)
+            row = self._row.get(org.id)
+            signals = self._peers.substitute_signals(org, row, side.scores, wanted)
+        return Question(Task.SUBSTITUTES, None, org, (side,), signals, allowed)
+
+    def substitute_candidates(self, org_id: str) -> ScoredCandidates:
+        """Every candidate `find_substitutes` would score, with its score parts, unordered:
+        what the substitute weight fit re-weights (with `RankWeights.unit`)."""
+        return self._candidates(self._substitute_question(self.org(org_id), None, None, None))
+
+    def _candidates(self, q: Question) -> ScoredCandidates:
+        scored = self._score(q)
+        if scored is None:
+            return ScoredCandidates([], np.zeros(0, np.float32), {})
+        rows, out = scored
+        return ScoredCandidates([self.orgs[int(r)].id for r in rows], out.total, out.parts)
 
     def ask(self, text: str, *, k: int = 10, filters: Filters | None = None) -> MatchResult:
         """A free question in Chinese or English, answered by who offers it."""

@@ -17,6 +17,7 @@ from catalog.models import Organisation
 from embeddings.base import Encoder, F32Array
 from matcher.indexset import StatementIndex
 from matcher.inference import NeedInference, ProductGraph
+from matcher.peers import profile_vectors, share_weights
 from matcher.profiles import Space, profile_texts
 from matcher.scoring import Aggregation, aggregate
 from matcher.signals import CatalogSignals
@@ -35,14 +36,6 @@ log = logging.getLogger(__name__)
 # floor falls off fast (0.02 → 0.198, 0.04 → 0.143): it cuts real matches.
 COVERAGE_FLOOR = 0.0
 INFERRED_FLOOR = 0.06
-
-
-def share_weights(org: Organisation, texts: Sequence[str]) -> F32Array:
-    """Weights of an organisation's offer statements: 0.2 + revenue share, summing to 1."""
-    share = {p.name: p.share for p in org.products}
-    w: F32Array = np.asarray([0.2 + share.get(t, 0.0) for t in texts], dtype=np.float32)
-    out: F32Array = (w / w.sum()).astype(np.float32)
-    return out
 
 
 def _finite(score: F32Array) -> F32Array:
@@ -71,14 +64,10 @@ class ChainKnowledge:
         """Without an explicit product graph the catalog's own statements are one (each
         product of an organisation → its needs)."""
         graph = graph or ProductGraph.from_organisations(orgs)
-        texts = [profile_texts(o, Space.OFFERS) for o in orgs]
-        distinct = list(dict.fromkeys(t for ts in texts for t in ts))
-        pos = {t: i for i, t in enumerate(distinct)}
-        vecs = vectors.encode(Space.OFFERS_SYM, distinct)
-        profiles = np.zeros((len(orgs), encoder.dim), dtype=np.float32)
-        for r, (o, ts) in enumerate(zip(orgs, texts, strict=True)):
-            if ts:
-                profiles[r] = share_weights(o, ts) @ vecs[[pos[t] for t in ts]]
+        distinct = list(dict.fromkeys(t for o in orgs for t in profile_texts(o, Space.OFFERS)))
+        profiles = profile_vectors(orgs, vectors)
+        if profiles.shape[1] == 0:
+            profiles = np.zeros((len(orgs), encoder.dim), dtype=np.float32)
         signals = CatalogSignals().fit(orgs, profiles, graph)
         inference = NeedInference(graph, encoder, available=set(distinct)).fit()
         log.info("fitted catalog signals and need inference (%d graph products)", len(graph))

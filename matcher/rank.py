@@ -38,7 +38,14 @@ __all__ = [
 ]
 
 # The learned signals strong enough to name a candidate the text search missed.
-ADMITTING = (Signal.INFERRED, Signal.EXACT, Signal.PEERS, Signal.LEXICAL)
+ADMITTING = (
+    Signal.INFERRED,
+    Signal.EXACT,
+    Signal.PEERS,
+    Signal.LEXICAL,
+    Signal.GROUP,
+    Signal.PROFILE,
+)
 
 
 @dataclass(frozen=True)

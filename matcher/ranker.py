@@ -101,6 +101,9 @@ class RankWeights:
     demand: float = 0.0
     transition: float = 0.0
     lexical: float = 0.0
+    group: float = 0.0
+    overlap: float = 0.0
+    profile: float = 0.0
 
     @classmethod
     def from_dict(cls, doc: Mapping[str, Any]) -> RankWeights:
@@ -123,7 +126,7 @@ class RankWeights:
     @classmethod
     def unit(cls) -> RankWeights:
         """The chain and every signal at weight 1: the parts the weight fit re-weights."""
-        return replace(cls(chain=1.0), **dict.fromkeys(Signal, 1.0))
+        return replace(cls(chain=1.0, substitute_chain=1.0), **dict.fromkeys(Signal, 1.0))
 
     def signal_weights(self) -> dict[Signal, float]:
         """Every signal's weight, in `Signal` order."""
@@ -136,15 +139,20 @@ class RankWeights:
             Signal.DEMAND: float(self.demand),
             Signal.TRANSITION: float(self.transition),
             Signal.LEXICAL: float(self.lexical),
+            Signal.GROUP: float(self.group),
+            Signal.OVERLAP: float(self.overlap),
+            Signal.PROFILE: float(self.profile),
         }
 
     def of(self, signal: Signal) -> float:
         return self.signal_weights()[signal]
 
-    def scales(self) -> dict[str, float]:
-        """Partner-ranking score parts by the weight that multiplies them: scaled by these,
-        parts recorded with `unit` weights give this weighting's parts."""
-        return {"chain": self.chain, **{s.value: w for s, w in self.signal_weights().items()}}
+    def scales(self, task: Task = Task.PARTNERS) -> dict[str, float]:
+        """One verb's score parts by the weight that multiplies them: scaled by these, parts
+        recorded with `unit` weights give this weighting's parts."""
+        chain = self.substitute_chain if task is Task.SUBSTITUTES else self.chain
+        signals = self.signal_weights().items()
+        return {"chain": chain, **{s.value: w for s, w in signals if s.task is task}}
 
     def without(self, *names: str) -> RankWeights:
         """The same weights with some switched off (ablations); an unknown name raises."""

@@ -37,8 +37,9 @@ class Task(enum.StrEnum):
 
 
 class Signal(enum.StrEnum):
-    """A learned signal (see matcher.knowledge). Each is a `RankWeights` field of the same
-    name, and the name of its score part in `Match.parts`."""
+    """A learned signal (see matcher.knowledge and matcher.peers). Each is a `RankWeights`
+    field of the same name, and the name of its score part in `Match.parts`; `task` says
+    which verb computes it."""
 
     STATED = "stated"  # power aggregation of the stated needs' matches
     COVERAGE = "coverage"  # the stated needs the candidate's specific offers meet
@@ -48,6 +49,18 @@ class Signal(enum.StrEnum):
     DEMAND = "demand"  # how much the chain asks for what the candidate makes
     TRANSITION = "transition"  # P(candidate's segment supplies the query's segment)
     LEXICAL = "lexical"  # BM25 of the needs, stated and inferred, over the offers
+    # substitutes
+    GROUP = "group"  # the candidate sits in the query's segment group (Shenwan L2)
+    OVERLAP = "overlap"  # revenue-weighted share of the query's offers it makes almost exactly
+    PROFILE = "profile"  # cosine of the two whole profiles (revenue-weighted offer vectors)
+
+    @property
+    def task(self) -> Task:
+        """The verb whose question carries this signal."""
+        return Task.SUBSTITUTES if self in _SUBSTITUTE_SIGNALS else Task.PARTNERS
+
+
+_SUBSTITUTE_SIGNALS = frozenset({Signal.GROUP, Signal.OVERLAP, Signal.PROFILE})
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from matcher.rank import (
 )
 from matcher.ranker import ChainAwareRanker, RankWeights, Signal
 from matcher.scoring import diversify
-from matcher.types import Direction
+from matcher.types import Direction, Task
 
 FIXED = {"chain", "substitute_chain", "qualification", "region", "kind", "reciprocity"}
 
@@ -35,9 +35,14 @@ def test_every_signal_is_a_rank_weight_and_every_learned_weight_a_signal() -> No
     assert w.signal_weights() == {s: getattr(w, s.value) for s in Signal}
     assert list(w.signal_weights()) == list(Signal)
     assert w.of(Signal.PEERS) == w.peers
-    assert w.scales() == {"chain": w.chain, **{s.value: getattr(w, s.value) for s in Signal}}
+    partner = {s.value: getattr(w, s.value) for s in Signal if s.task is Task.PARTNERS}
+    assert w.scales() == {"chain": w.chain, **partner}
+    substitute = {s.value: getattr(w, s.value) for s in Signal if s.task is Task.SUBSTITUTES}
+    assert substitute.keys() == {"group", "overlap", "profile"}
+    assert w.scales(Task.SUBSTITUTES) == {"chain": w.substitute_chain, **substitute}
     unit = RankWeights.unit()
     assert unit.chain == 1.0 and set(unit.signal_weights().values()) == {1.0}
+    assert unit.substitute_chain == 1.0
     assert unit.qualification == RankWeights().qualification
     with pytest.raises(TypeError):
         RankWeights().without("chian")
