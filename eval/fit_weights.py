@@ -26,14 +26,15 @@ from typing import Any
 
 from embeddings.choice import EncoderKind, open_encoder
 from eval.ashare import default_data_dir, load_ashare, read_jsonl
+from eval.fit_substitutes import FITTED as SUBSTITUTE_WEIGHTS
 from eval.home import home_paths
 from eval.metrics import evaluate
 from eval.protocol import GoldTask, load_gold
 from eval.records import Record, record, records_run
 from eval.runner import build_engine
 from matcher.index import set_faiss_threads
-from matcher.ranker import ChainAwareRanker, RankWeights
-from matcher.types import Signal
+from matcher.ranker import RankWeights
+from matcher.types import Signal, Task
 
 __all__ = ["FITTED", "GRID", "Record", "fit", "link_halves", "main", "record_dev"]
 
@@ -45,7 +46,9 @@ GRID = (0.0, 0.0025, 0.005, 0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56
 # differently-worded need probes (rank-1 hits, of 50): ``stated`` (power-aggregated stated
 # needs) +0.004 dev nDCG@10 for 39 → 34; ``lexical`` (BM25) +0.0003 for 39 → 38. Since the
 # coverage signal landed neither helps on dev either (see ``eval.ablation``).
-FITTED = tuple(s for s in Signal if s not in (Signal.STATED, Signal.LEXICAL))
+FITTED = tuple(
+    s for s in Signal if s.task is Task.PARTNERS and s not in (Signal.STATED, Signal.LEXICAL)
+)
 
 
 def ndcg_at_10(records: Sequence[Record], weights: RankWeights) -> float:
@@ -109,35 +112,6 @@ def link_halves(
     return halves
 
 
-def fit_substitute_chain(
-    values: Sequence[float] = (0.0, 0.005, 0.01, 0.02, 0.04),
-) -> tuple[float, dict[str, float]]:
-    """The chain relation's weight for substitutes: one real engine run per value, all
-    find-substitute dev queries, best nDCG@10 wins (ties: the smaller weight)."""
-    from eval.protocol import make_run
-    from eval.runner import EngineScorer
-
-    set_faiss_threads(1)
-    paths = home_paths()
-    encoder = open_encoder(
-        EncoderKind.E5_SMALL, models=paths.models, cache=paths.cache, progress=False
-    )
-    data = load_ashare()
-    qrels = load_gold(default_data_dir() / "gold_substitute_dev.jsonl", GoldTask.SUBSTITUTE)
-    engine = build_engine(data, encoder)
-    shipped = RankWeights.fitted()
-    scores: dict[str, float] = {}
-    for v in values:
-        engine.ranker = ChainAwareRanker(
-            engine.taxonomy, weights=replace(shipped, substitute_chain=v)
-        )
-        run = make_run(EngineScorer(engine), GoldTask.SUBSTITUTE, qrels.evaluated_queries(), data)
-        scores[str(v)] = round(evaluate(qrels, run, ["ndcg@10"])["ndcg@10"], 4)
-        log.info("substitute_chain %s: nDCG@10 %.4f", v, scores[str(v)])
-    best = max(values, key=lambda v: (scores[str(v)], -v))
-    return best, scores
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-queries", type=int, default=None)
@@ -146,27 +120,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--max-weight", type=float, default=0.32, help="largest grid value (cosine units)"
     )
     parser.add_argument("--records", type=Path, help="pickle of recorded parts: reuse or write")
-    parser.add_argument(
-        "--substitutes",
-        action="store_true",
-        help="fit only the substitutes' chain weight, into the existing weights.json",
-    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     target = Path(__file__).resolve().parents[1] / "matcher" / "data" / "weights.json"
-    if args.substitutes:
-        value, scores = fit_substitute_chain()
-        doc = json.loads(target.read_text("utf-8"))
-        doc["weights"]["substitute_chain"] = value
-        doc["fitted"]["substitute_chain"] = {
-            "how": "one engine run per value on all find-substitute dev queries "
-            "(gold_substitute_dev.jsonl), best nDCG@10",
-            "ndcg@10": scores,
-        }
-        if args.write:
-            target.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", "utf-8")
-        log.info("substitute_chain = %s (%s)", value, scores)
-        return
     if args.records is not None and args.records.is_file():
         recs = pickle.loads(args.records.read_bytes())
     else:
@@ -175,8 +131,9 @@ def main(argv: Sequence[str] | None = None) -> None:
             args.records.write_bytes(pickle.dumps(recs))
     grid = tuple(g for g in GRID if g <= args.max_weight)
     previous = json.loads(target.read_text("utf-8"))
-    # the substitutes' chain weight is fitted separately (--substitutes): keep it
-    start = replace(RankWeights(), substitute_chain=RankWeights.fitted().substitute_chain)
+    # find-substitute's weights are fitted by eval.fit_substitutes: keep them
+    shipped = RankWeights.fitted()
+    start = replace(RankWeights(), **{n: getattr(shipped, n) for n in SUBSTITUTE_WEIGHTS})
     weights, score = fit(recs, start, grid=grid)
     pairs = read_jsonl(
         default_data_dir() / "gold_supplier_dev.jsonl",
@@ -200,8 +157,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             "filtered find-supplier ranking, A-share dev split only (gold_supplier_dev.jsonl)",
             "max_weight": args.max_weight,
             **(
-                {"substitute_chain": previous["fitted"]["substitute_chain"]}
-                if "substitute_chain" in previous.get("fitted", {})
+                {"substitutes": previous["fitted"]["substitutes"]}
+                if "substitutes" in previous.get("fitted", {})
                 else {}
             ),
             "queries": len(recs),
