@@ -109,17 +109,19 @@ class EvidenceGate:
         index = self.vectors.indexes.get(Space.OFFERS)
         if index is None or len(index) == 0:
             return dict.fromkeys(needs, 0.0)
-        if len(index) != self._size or len(self._reference) > 100_000:
-            self._reference, self._size = {}, len(index)  # the catalog changed: measure again
-        todo = list(dict.fromkeys(t for t in needs if t not in self._reference))
+        known = self._reference  # this call's memo, even if another thread starts a new one
+        if len(index) != self._size or len(known) > 100_000:
+            known = {}  # the catalog changed (or the memo grew large): measure again
+            self._reference, self._size = known, len(index)
+        todo = list(dict.fromkeys(t for t in needs if t not in known))
         if todo:
             vecs = self.vectors.encode(Space.NEEDS, todo)
             scores, ids = index.search(vecs, min(_REFERENCE_HITS, len(index)), None)
             rows = self.vectors.table.rows_of(ids)
             texts = self.vectors.table.texts
             for text, s_row, r_row in zip(todo, scores, rows, strict=True):
-                self._reference[text] = _distinct_mean(texts, s_row, r_row)
-        return {t: self._reference[t] for t in needs}
+                known[text] = _distinct_mean(texts, s_row, r_row)
+        return {t: known[t] for t in needs}
 
     def judge(self, evidence: Sequence[Evidence]) -> tuple[list[Evidence], list[Evidence]]:
         """(cited, weak): the pairs that are evidence, each with its margin, and the rest;
