@@ -17,7 +17,7 @@ from catalog.models import Organisation
 from catalog.taxonomy import Taxonomy
 from embeddings.base import Encoder, F32Array
 from matcher.base import Matcher
-from matcher.evidence import EvidenceGate, measured_threshold
+from matcher.evidence import EvidenceGate
 from matcher.explain import build_match
 from matcher.index import I64Array, IndexKind, VectorIndex
 from matcher.indexset import StatementIndex
@@ -87,10 +87,7 @@ class MatchEngine(Matcher):
         self.vectors = StatementIndex(
             self.table, encoder, index_kind=index_kind, centering=language_centering
         )
-        # which statement pairs a result may cite (matcher.evidence); None: as measured
-        if evidence_threshold is None:
-            evidence_threshold = measured_threshold(encoder.model_id, language_centering)
-        self.evidence = EvidenceGate(self.vectors, evidence_threshold)
+        self.evidence = EvidenceGate.for_index(self.vectors, evidence_threshold)  # what to cite
 
     # ---------------------------------------------------------------- building
     @property

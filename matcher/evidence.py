@@ -104,6 +104,14 @@ class EvidenceGate:
         self._reference: dict[str, float] = {}
         self._size = -1  # offers indexed when the references were taken
 
+    @classmethod
+    def for_index(cls, vectors: StatementIndex, threshold: float | None = None) -> EvidenceGate:
+        """The gate at ``threshold``; None: at the one measured for the index's encoder and
+        language centering (none, so no gate, for an encoder nobody measured)."""
+        if threshold is None:
+            threshold = measured_threshold(vectors.encoder.model_id, vectors.centering.strength)
+        return cls(vectors, threshold)
+
     def reference(self, needs: Sequence[str]) -> dict[str, float]:
         """Each need's mean cosine to its nearest distinct offers in the catalog."""
         index = self.vectors.indexes.get(Space.OFFERS)
