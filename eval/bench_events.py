@@ -174,7 +174,8 @@ def main(argv: list[str] | None = None) -> None:
         encoder.cache.close()
     console.print(
         f"catalog: {len(orgs)} organisations ({len(orgs) - 357} generated); index {t1 - t0:.1f} s; "
-        f"pair scores for {len(ids)} participants: {len(scores)} pairs in {t2 - t1:.1f} s"
+        f"pair scores for {len(ids)} participants: {len(scores)} pairs in {t2 - t1:.1f} s, "
+        f"{sum(p.exploratory for p in scores)} of them exploratory (no evidence)"
     )
     event = bench_event(ids, scores, args.slots, args.tables, seed=args.seed)
     runs = []
@@ -188,7 +189,9 @@ def main(argv: list[str] | None = None) -> None:
             f"run {r + 1}: {len(result.assignments)} meetings, {len(inst.weights)} candidate "
             f"pairs, {len(event.pairs)} requests; time to schedule {seconds:.2f} s; objective "
             f"{result.objective / 1000:.3f}, bound {result.bound / 1000:.3f}, gap "
-            f"{100 * result.gap:.3f}%; valid {_valid(inst, result)} ({'; '.join(result.steps)})"
+            f"{100 * result.gap:.3f}%; {result.declined} table slot(s) left empty rather than "
+            f"hold a meeting without evidence; valid {_valid(inst, result)} "
+            f"({'; '.join(result.steps)})"
         )
     med = [statistics.median(col) for col in zip(*runs, strict=True)]
     console.print(

@@ -1,7 +1,9 @@
 """The cooperation opportunity map (合作机会图谱): organisations by segment, edges by match.
 
 Each organisation on the map gets its best suppliers *among the organisations on the map*,
-so a chain's map shows who could buy from whom inside that chain, with the evidence.
+so a chain's map shows who could buy from whom inside that chain, with the evidence; an
+edge without a need → offer pair above the evidence threshold is exploratory (探索性) and
+says what it rests on instead.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from catalog.errors import InvalidInputError
 from catalog.models import OrgKind
 from catalog.taxonomy import Stage
 from matcher.engine import MatchEngine
+from matcher.evidence import basis_labels
+from matcher.explain import EXPLORATORY
 from matcher.types import Direction, Filters
 
 __all__ = ["CoopMap", "MapEdge", "MapNode", "cooperation_map", "to_graphml"]
@@ -40,6 +44,8 @@ class MapEdge:
     score: float
     relation: str
     evidence: str
+    exploratory: bool = False  # no cited need → offer pair: ``evidence`` says what it rests on
+    rests_on: tuple[str, ...] = ()  # `matcher.evidence.Basis` values
 
 
 @dataclass(frozen=True)
@@ -108,8 +114,21 @@ def cooperation_map(
         res = engine.find_partners(o.id, direction=Direction.SUPPLIERS, k=per_org, items=ids)
         for m in res.matches:
             top = m.evidence[0] if m.evidence else None
-            why = f"{top.query_text} ← {top.candidate_text}" if top else m.explanation
-            edges.append(MapEdge(m.org_id, o.id, round(m.score, 4), m.relation.value, why))
+            if top is not None:
+                why = f"{top.query_text} ← {top.candidate_text}"
+            else:
+                why = f"{EXPLORATORY}：依据 " + ("、".join(basis_labels(m.rests_on)) or "无 none")
+            edges.append(
+                MapEdge(
+                    m.org_id,
+                    o.id,
+                    round(m.score, 4),
+                    m.relation.value,
+                    why,
+                    m.exploratory,
+                    m.rests_on,
+                )
+            )
     return CoopMap(tuple(nodes), tuple(edges))
 
 
@@ -122,7 +141,13 @@ def to_graphml(cmap: CoopMap) -> str:
         ET.SubElement(root, "key", id=key, attrib={"for": "node", "attr.name": key}).set(
             "attr.type", "string"
         )
-    for key, typ in (("score", "double"), ("relation", "string"), ("evidence", "string")):
+    edge_keys = (
+        ("score", "double"),
+        ("relation", "string"),
+        ("evidence", "string"),
+        ("exploratory", "boolean"),
+    )
+    for key, typ in edge_keys:
         ET.SubElement(root, "key", id=key, attrib={"for": "edge", "attr.name": key}).set(
             "attr.type", typ
         )
@@ -138,5 +163,6 @@ def to_graphml(cmap: CoopMap) -> str:
         ET.SubElement(el, "data", key="score").text = f"{e.score:.4f}"
         ET.SubElement(el, "data", key="relation").text = e.relation
         ET.SubElement(el, "data", key="evidence").text = e.evidence
+        ET.SubElement(el, "data", key="exploratory").text = str(e.exploratory).lower()
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True)

@@ -17,6 +17,7 @@ from catalog.models import Organisation
 from catalog.taxonomy import Taxonomy
 from embeddings.base import Encoder, F32Array
 from matcher.base import Matcher
+from matcher.evidence import EvidenceGate
 from matcher.explain import build_match
 from matcher.index import I64Array, IndexKind, VectorIndex
 from matcher.indexset import StatementIndex
@@ -67,6 +68,7 @@ class MatchEngine(Matcher):
         language_centering: float = 0.5,
         product_graph: ProductGraph | None = None,
         inferred_needs: int = 30,
+        evidence_threshold: float | None = None,
     ) -> None:
         self.orgs = list(orgs)
         self.taxonomy = taxonomy
@@ -87,6 +89,7 @@ class MatchEngine(Matcher):
         self.vectors = StatementIndex(
             self.table, encoder, index_kind=index_kind, centering=language_centering
         )
+        self.evidence = EvidenceGate.for_index(self.vectors, evidence_threshold)  # what to cite
 
     # ---------------------------------------------------------------- building
     @property
@@ -224,6 +227,7 @@ class MatchEngine(Matcher):
                 parts={name: float(v[i]) for name, v in out.parts.items()},
                 relation=out.relations[i],
                 today=self._day(),
+                gate=self.evidence,
             )
             for i in order
         )

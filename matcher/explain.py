@@ -7,11 +7,14 @@ from collections.abc import Mapping, Sequence
 
 from catalog.models import Organisation
 from catalog.taxonomy import ChainRelation, Taxonomy
+from matcher.evidence import RELATION_BASES, EvidenceGate, basis_labels, rests_on
 from matcher.profiles import Space
 from matcher.rank import SearchSide
 from matcher.types import Evidence, Match, Relation, Task
 
-__all__ = ["build_match", "collect_evidence", "explain", "relation_phrase"]
+__all__ = ["EXPLORATORY", "build_match", "collect_evidence", "explain", "relation_phrase"]
+
+EXPLORATORY = "探索性 exploratory"
 
 _EVIDENCE_LABEL = {
     Space.OFFERS: "need→offer",
@@ -83,8 +86,12 @@ def explain(
     evidence: tuple[Evidence, ...],
     relation: Relation,
     today: dt.date,
+    bases: tuple[str, ...] = (),
 ) -> str:
-    """One line of reasons: which statement met which, the chain link, qualifications, place."""
+    """One line of reasons: which statement met which, the chain link, qualifications, place.
+
+    ``evidence`` holds the cited pairs only; without one the line opens with 探索性
+    exploratory and the ``bases`` the result rests on instead."""
     # a second pair is shown only when it is nearly as strong as the first: a weak pair
     # would suggest a reason the ranking did not really rest on
     strong = [e for e in evidence[:2] if evidence and e.score >= evidence[0].score - 0.03]
@@ -92,6 +99,11 @@ def explain(
     chain = relation_phrase(
         taxonomy, relation.kind, relation.candidate_segment, relation.query_segment
     )
+    if not evidence:
+        # the chain relation is spelled out just after, with its segments
+        shown = [b for b in bases if not (chain and b in RELATION_BASES)]
+        basis = "、".join(basis_labels(shown)) if shown else "无 none"
+        bits.append(f"{EXPLORATORY}（无达到阈值的语句证据）：依据 {basis}")
     if chain:
         bits.append(f"产业链：{chain}")
     valid = candidate.valid_qualifications(today)
@@ -129,10 +141,18 @@ def build_match(
     parts: Mapping[str, float],
     relation: Relation,
     today: dt.date,
+    gate: EvidenceGate | None = None,
 ) -> Match:
-    """One result: its score and parts, its three strongest pieces of evidence (all of
-    them feed the explanation), its chain relation. ``col``: the candidate's row."""
-    evidence = tuple(collect_evidence(sides, col, statements, task))
+    """One result: its score and parts, its three strongest pieces of cited evidence (all
+    of them feed the explanation), its chain relation, what it rests on. ``col``: the
+    candidate's row; ``gate``: which pairs may be cited (None: every pair)."""
+    found = collect_evidence(sides, col, statements, task)
+    cited, weak = gate.judge(found) if gate is not None else (found, [])
+    evidence = tuple(cited)
+    margins = [e.margin for e in (*cited, *weak) if e.margin is not None]
+    bases = rests_on(
+        task=task, parts=parts, relation=relation.kind, cited=bool(cited), weak=bool(weak)
+    )
     return Match(
         org_id=candidate.id,
         name=candidate.name,
@@ -149,5 +169,9 @@ def build_match(
             evidence=evidence,
             relation=relation,
             today=today,
+            bases=bases,
         ),
+        exploratory=not cited,
+        rests_on=bases,
+        evidence_margin=max(margins) if margins else None,
     )

@@ -107,7 +107,9 @@ class Evidence:
     query_text: str
     candidate_text: str
     score: float
-    direction: str  # "need→offer" or "offer→need" or "offer≈offer"
+    direction: str  # "need→offer" or "offer→need" or "offer≈offer" or "question→offer"
+    # score − the need's reference in the catalog (`matcher.evidence`); None: not judged
+    margin: float | None = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,10 @@ class Match:
     relation_segments: tuple[str | None, str | None]  # (candidate segment, query segment)
     explanation: str
     extra: dict[str, Any] = field(default_factory=dict)
+    # no statement pair reached the evidence threshold: the match rests on ``rests_on``
+    exploratory: bool = False
+    rests_on: tuple[str, ...] = ()  # `matcher.evidence.Basis` values, strongest kind first
+    evidence_margin: float | None = None  # best margin of its pairs; None: none judged
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -135,10 +141,18 @@ class Match:
                     "candidate": e.candidate_text,
                     "score": round(e.score, 4),
                     "direction": e.direction,
+                    **({} if e.margin is None else {"margin": round(e.margin, 4)}),
                 }
                 for e in self.evidence
             ],
             "explanation": self.explanation,
+            "exploratory": self.exploratory,
+            "rests_on": list(self.rests_on),
+            **(
+                {}
+                if self.evidence_margin is None
+                else {"evidence_margin": round(self.evidence_margin, 4)}
+            ),
         }
 
 

@@ -101,7 +101,8 @@ def _show(cli: CliContext, result: MatchResult, as_json: bool, title: str) -> No
     for rank, m in enumerate(result.matches, 1):
         parts = " | ".join(f"{k} {v:+.3f}" for k, v in m.parts.items())
         head = f"{escape(m.name)}[/bold] ({escape(m.org_id)})  score {m.score:.3f}"
-        out.print(f"  {rank}. [bold]{head}  \\[{parts}]")
+        mark = "  [yellow]探索性 exploratory[/yellow]" if m.exploratory else ""
+        out.print(f"  {rank}. [bold]{head}{mark}  \\[{parts}]")
         out.print(f"     {escape(m.explanation)}", style="dim")
 
 

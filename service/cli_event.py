@@ -127,6 +127,7 @@ def _show_plan(out: Console, plan: Plan) -> None:
         f"objective {plan.objective:.3f} · bound {plan.bound:.3f} · gap {100 * plan.gap:.2f}% "
         f"({plan.status.value}, {plan.solve_seconds:.1f} s, {plan.candidate_pairs} candidate pairs)"
     )
+    out.print(escape(plan.evidence_note()), style="dim")
     if plan.shortlist:
         out.print(f"\n[bold]shortlist[/bold] ({escape(ev.theme.describe())})")
         for e in plan.shortlist:
@@ -137,9 +138,10 @@ def _show_plan(out: Console, plan: Plan) -> None:
         if not rows:
             out.print("  (no meetings)")
         for m in rows:
+            mark = "  [yellow]探索性 exploratory[/yellow]" if m.exploratory else ""
             out.print(
                 f"  table {m.table:>3}  {escape(plan.name(m.a))} × {escape(plan.name(m.b))}"
-                f"  {m.score:.3f}"
+                f"  {m.score:.3f}{mark}"
             )
             out.print(f"             {escape(m.why(plan.names))}", style="dim")
     if ev.id:

@@ -189,6 +189,44 @@ def test_chains_and_map(client: TestClient) -> None:
     assert bad.status_code == 422 and bad.json()["detail"].startswith("unknown chain 'nope'")
 
 
+def test_exploratory_matches_and_edges_say_what_they_rest_on(tmp_path: Path) -> None:
+    with make_client(tmp_path) as c:
+        engine = c.app.state.holder.engine  # type: ignore[attr-defined]
+        assert engine.evidence.threshold is None  # hashing was never measured: gate off
+        engine.evidence.threshold = 10.0  # no pair reaches it: nothing may be cited
+        body = c.post("/match/partners", json={"org_id": "demo-nev-0019", "k": 3}).json()
+        top = body["results"][0]
+        assert (top["org_id"], top["exploratory"], top["evidence"]) == ("demo-ic-0034", True, [])
+        # the demo park states needs, not products: no learned signal adds to its scores
+        assert top["rests_on"] == ["chain_link", "weak_statements"]
+        assert top["explanation"].startswith(
+            "探索性 exploratory（无达到阈值的语句证据）：依据 较弱的语句相似 weak text "
+            "similarity；产业链：集成电路/功率半导体 → 新能源汽车/电驱动系统（上游供应 "
+            "upstream supplier）"
+        )
+        assert top["evidence_margin"] < 10.0
+        assert all(r["exploratory"] and r["evidence"] == [] for r in body["results"])
+        asked = c.post("/ask", json={"text": "失效分析", "k": 2}).json()["results"]
+        assert [(r["exploratory"], r["rests_on"]) for r in asked] == [
+            (True, ["weak_statements"]),
+            (True, ["weak_statements"]),
+        ]
+        cmap = c.get("/map", params={"chain": "nev", "per_org": 1}).json()
+        assert cmap["edges"] and all(e["exploratory"] for e in cmap["edges"])
+        assert all(e["evidence"].startswith("探索性 exploratory：依据 ") for e in cmap["edges"])
+        assert all(e["rests_on"][-1] == "weak_statements" for e in cmap["edges"])
+        xml = c.get("/map.graphml", params={"chain": "nev", "per_org": 1}).text
+        assert xml.count('<data key="exploratory">true</data>') == len(cmap["edges"])
+        # at 0 the gate cites exactly the pairs with a margin from 0 up
+        engine.evidence.threshold = 0.0
+        body = c.post("/match/partners", json={"org_id": "demo-nev-0019", "k": 10}).json()
+        for r in body["results"]:
+            assert r["exploratory"] == (r["evidence_margin"] < 0.0), r["org_id"]
+            assert r["exploratory"] == (r["evidence"] == [])
+            assert all(e["margin"] >= 0.0 for e in r["evidence"])
+        assert {r["exploratory"] for r in body["results"]} == {True, False}
+
+
 def test_openapi_documents_every_route_with_examples(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     paths = spec["paths"]

@@ -124,6 +124,43 @@ def ddl(path: Path) -> dict[str, str]:
     return found
 
 
+def columns(path: Path, table: str) -> list[str]:
+    with sqlite3.connect(path) as conn:
+        found = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+    conn.close()
+    return found
+
+
+OLD_COLUMNS = {  # the event tables' columns in EVENTS_DDL_UNVERSIONED, in order
+    "events": [
+        "id",
+        "name",
+        "date",
+        "definition",
+        "names",
+        "shortlist",
+        "objective",
+        "bound",
+        "gap",
+        "status",
+        "solve_seconds",
+        "candidate_pairs",
+        "created_at",
+    ],
+    "event_meetings": [
+        "event_id",
+        "a",
+        "b",
+        "slot",
+        "table_no",
+        "score",
+        "requested",
+        "relation",
+        "links",
+    ],
+}
+
+
 def test_a_file_written_before_versions_opens_with_its_data(tmp_path: Path) -> None:
     path = old_file(tmp_path / "catalog.sqlite")
     before = ddl(path)
@@ -145,10 +182,26 @@ def test_a_file_written_before_versions_opens_with_its_data(tmp_path: Path) -> N
         assert plan.created_at == dt.datetime(2026, 11, 30, 8, tzinfo=dt.UTC)
         [outcome] = events.outcomes("ev-old")
         assert (outcome.status, outcome.note) == (OutcomeStatus.SIGNED, "签约")
+        # events migration 2: meetings from before it had their reasons, so none is
+        # exploratory, and the plan left no table empty for want of evidence
+        assert (plan.meetings[0].exploratory, plan.meetings[0].rests_on) == (False, ())
+        assert plan.declined_exploratory == 0
         events.save_plan(plan.model_copy(update={"event": plan.event.with_id("ev-new")}))
         assert [p.event.id for p in events.list_plans()] == ["ev-new", "ev-old"]
-    assert ddl(path) == before  # nothing re-created or altered: the layout is the same
-    assert meta(path) == {"schema_version": "1", "schema_version.events": "1"}
+    # nothing re-created: only events migration 2 altered the two event tables, adding
+    # exactly its columns
+    after = ddl(path)
+    altered = {"events", "event_meetings"}
+    assert {k: v for k, v in after.items() if k not in altered} == {
+        k: v for k, v in before.items() if k not in altered
+    }
+    assert columns(path, "events") == [*OLD_COLUMNS["events"], "declined_exploratory"]
+    assert columns(path, "event_meetings") == [
+        *OLD_COLUMNS["event_meetings"],
+        "exploratory",
+        "rests_on",
+    ]
+    assert meta(path) == {"schema_version": "1", "schema_version.events": "2"}
 
 
 def test_an_events_only_file_without_meta_is_adopted(tmp_path: Path) -> None:
@@ -157,20 +210,26 @@ def test_an_events_only_file_without_meta_is_adopted(tmp_path: Path) -> None:
         assert events.outcomes("ev-old")[0].supplier == "b"
     with CatalogStore(path) as catalog:
         assert catalog.count() == 0
-    assert meta(path) == {"schema_version.events": "1", "schema_version": "1"}
+    assert meta(path) == {"schema_version.events": "2", "schema_version": "1"}
 
 
-def test_new_stores_create_exactly_the_old_layout(tmp_path: Path) -> None:
-    """Same tables, columns, constraints and indexes, statement for statement (a later
-    migration changes what a new file holds, and this expectation with it)."""
+def test_new_stores_create_exactly_the_old_layout_upgraded(tmp_path: Path) -> None:
+    """Same tables, columns, constraints and indexes, statement for statement, as the old
+    layout once the stores' migrations ran on it (events migration 2 added columns: a new
+    file is an old one upgraded, never a layout of its own)."""
     old = tmp_path / "old.sqlite"
     with sqlite3.connect(old) as conn:
         conn.executescript(CATALOG_DDL_V1 + EVENTS_DDL_UNVERSIONED)
     conn.close()
+    frozen = ddl(old)
+    CatalogStore(old).close()
+    EventStore(old).close()
     new = tmp_path / "new.sqlite"
     CatalogStore(new).close()
     EventStore(new).close()
     assert ddl(new) == ddl(old)
+    unaltered = {k: v for k, v in frozen.items() if k not in ("events", "event_meetings")}
+    assert {k: v for k, v in ddl(new).items() if k in unaltered} == unaltered
 
 
 class Notes(SQLiteStore):

@@ -191,6 +191,13 @@ def test_map_page_click_partners_substitutes_export(server: str, browser: Browse
     cmap = httpx.get(f"{server}/map", params={"chain": CHAIN}, timeout=30.0).json()
     assert page.get_attribute("#map", "data-nodes") == str(len(cmap["nodes"]))
     assert page.get_attribute("#map", "data-edges") == str(len(cmap["edges"]))
+    exploratory = sum(1 for e in cmap["edges"] if e["exploratory"])
+    assert page.get_attribute("#map", "data-exploratory") == str(exploratory)
+    dashed = page.evaluate(
+        """() => window.chainmatch.chart.getOption().series[0].links
+            .filter(l => l.lineStyle.type === "dashed").length"""
+    )
+    assert dashed == exploratory  # an edge without statement evidence is drawn dashed
 
     org = _busiest_buyer(cmap)
     partners = _post(server, "/match/partners", {"org_id": org, "direction": "suppliers", "k": K})
@@ -213,6 +220,10 @@ def test_map_page_click_partners_substitutes_export(server: str, browser: Browse
     assert plist.locator(".result-score").all_text_contents() == [
         f"{r['score']:.3f}" for r in partners
     ]
+    assert plist.evaluate_all("ls => ls.map(l => l.dataset.exploratory)") == [
+        str(r["exploratory"]).lower() for r in partners
+    ]
+    assert plist.locator(".badge.exploratory").count() == sum(r["exploratory"] for r in partners)
     shown_parts = plist.locator(".result-parts").evaluate_all(
         "ps => ps.map(p => p.querySelectorAll('.part').length)"
     )

@@ -17,6 +17,7 @@ from catalog.events.model import Event, Preference
 __all__ = ["Link", "Meeting", "Plan", "ShortlistEntry", "SolveStatus", "why_for"]
 
 _ARRANGED = "主办方安排 arranged by the organiser"  # a meeting with no stated reason
+EXPLORATORY = "探索性 exploratory"  # a meeting without a need → offer pair as evidence
 
 
 class _Model(BaseModel):
@@ -49,6 +50,10 @@ class Meeting(_Model):
     links: tuple[Link, ...] = ()
     relation: str = ""  # chain link, e.g. "锂电材料 → 电芯（上游供应）"
     requested: Preference | None = None
+    # no need of either side met by an offer of the other above the evidence threshold:
+    # held for a request or a participant's minimum, resting on ``rests_on`` (as printed)
+    exploratory: bool = False
+    rests_on: tuple[str, ...] = ()
 
     def why(self, names: dict[str, str]) -> str:
         """The reason in neutral words, for the organiser."""
@@ -57,7 +62,7 @@ class Meeting(_Model):
             f"{names.get(x.offerer, x.offerer)}供给「{x.offer}」"
             for x in self.links[:2]
         ]
-        return "；".join(bits + _tail(self)) or _ARRANGED
+        return "；".join(_basis(self) + bits + _tail(self)) or _ARRANGED
 
     def supplier(self) -> str | None:
         """Who supplies whom, by the strongest link: the offerer."""
@@ -72,7 +77,14 @@ def why_for(meeting: Meeting, viewer: str) -> str:
             bits.append(f"您的需求「{x.need}」← 对方供给「{x.offer}」")
         else:
             bits.append(f"您的供给「{x.offer}」→ 对方需求「{x.need}」")
-    return "；".join(bits + _tail(meeting)) or _ARRANGED
+    return "；".join(_basis(meeting) + bits + _tail(meeting)) or _ARRANGED
+
+
+def _basis(meeting: Meeting) -> list[str]:
+    if not meeting.exploratory:
+        return []
+    basis = "，依据 " + "、".join(meeting.rests_on) if meeting.rests_on else ""
+    return [f"{EXPLORATORY}：无达到阈值的需求→供给证据{basis}"]
 
 
 def _tail(meeting: Meeting) -> list[str]:
@@ -109,6 +121,8 @@ class Plan(_Model):
     candidate_pairs: int = 0
     shortlist: tuple[ShortlistEntry, ...] = ()
     created_at: dt.datetime | None = None
+    # table slots left empty where only a meeting without evidence could have been held
+    declined_exploratory: int = 0
 
     def name(self, org_id: str) -> str:
         return self.names.get(org_id, org_id)
@@ -119,6 +133,32 @@ class Plan(_Model):
     def meeting(self, a: str, b: str) -> Meeting | None:
         lo, hi = sorted((a, b))
         return next((m for m in self.meetings if (m.a, m.b) == (lo, hi)), None)
+
+    def evidence_counts(self) -> dict[str, int]:
+        """Exploratory meetings (and how many of them a request or a minimum forced),
+        empty table slots, and those left empty rather than hold a meeting without
+        evidence."""
+        explore = [m for m in self.meetings if m.exploratory]
+        return {
+            "exploratory_meetings": len(explore),
+            "exploratory_requested": sum(m.requested is not None for m in explore),
+            "empty_table_slots": max(
+                0, len(self.event.slots) * self.event.tables - len(self.meetings)
+            ),
+            "declined_exploratory": self.declined_exploratory,
+        }
+
+    def evidence_note(self) -> str:
+        """One sentence on the meetings without evidence, for the planner's output."""
+        c = self.evidence_counts()
+        forced = c["exploratory_meetings"] - c["exploratory_requested"]
+        return (
+            f"{c['exploratory_meetings']} exploratory (探索性) meeting(s) without a need → offer "
+            f"pair above the evidence threshold ({c['exploratory_requested']} requested, "
+            f"{forced} held only because a participant's minimum needs them); "
+            f"{c['empty_table_slots']} table slot(s) empty, {c['declined_exploratory']} of them "
+            "left empty rather than filled with a meeting that has no evidence"
+        )
 
     def to_json(self) -> dict[str, Any]:
         """The `event plan --json` document: meetings, objective, the solver's bound, the gap."""
@@ -134,10 +174,14 @@ class Plan(_Model):
                     "b": m.b,
                     "score": round(m.score, 4),
                     "why": m.why(self.names),
+                    "exploratory": m.exploratory,
+                    "rests_on": list(m.rests_on),
                 }
                 for m in sorted(self.meetings, key=lambda m: (m.slot, m.table))
             ],
             "objective": round(self.objective, 4),
             "bound": round(self.bound, 4),
             "gap": round(self.gap, 6),
+            **self.evidence_counts(),
+            "evidence_note": self.evidence_note(),
         }

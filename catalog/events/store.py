@@ -50,8 +50,15 @@ _CREATE = (
             ON DELETE CASCADE)""",
     "CREATE INDEX IF NOT EXISTS events_date ON events (date)",
 )
+# 2: meetings without evidence (exploratory, what they rest on) and the table slots a plan
+# left empty rather than hold one
+_EXPLORATORY = (
+    "ALTER TABLE event_meetings ADD COLUMN exploratory INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE event_meetings ADD COLUMN rests_on TEXT NOT NULL DEFAULT '[]'",
+    "ALTER TABLE events ADD COLUMN declined_exploratory INTEGER NOT NULL DEFAULT 0",
+)
 # The event tables' family. Append a migration (never edit a shipped one) to change them.
-EVENTS = Family("events", "schema_version.events", migrations=(_CREATE,))
+EVENTS = Family("events", "schema_version.events", migrations=(_CREATE, _EXPLORATORY))
 
 
 class EventStore(SQLiteStore):
@@ -86,7 +93,7 @@ class EventStore(SQLiteStore):
                     )
                 conn.execute("DELETE FROM events WHERE id = ?", (event_id,))
             conn.execute(
-                "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     event_id,
                     event.name,
@@ -101,10 +108,11 @@ class EventStore(SQLiteStore):
                     plan.solve_seconds,
                     plan.candidate_pairs,
                     (plan.created_at or dt.datetime.now(dt.UTC)).isoformat(),
+                    plan.declined_exploratory,
                 ),
             )
             conn.executemany(
-                "INSERT INTO event_meetings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO event_meetings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         event_id,
@@ -116,6 +124,8 @@ class EventStore(SQLiteStore):
                         None if m.requested is None else m.requested.value,
                         m.relation,
                         json.dumps([x.model_dump() for x in m.links], ensure_ascii=False),
+                        int(m.exploratory),
+                        json.dumps(list(m.rests_on), ensure_ascii=False),
                     )
                     for m in plan.meetings
                 ],
@@ -137,7 +147,8 @@ class EventStore(SQLiteStore):
             if row is None:
                 raise NotFoundError("event", event_id)
             meetings = self._conn.execute(
-                "SELECT slot, table_no, a, b, score, requested, relation, links "
+                "SELECT slot, table_no, a, b, score, requested, relation, links, exploratory, "
+                "rests_on "
                 "FROM event_meetings WHERE event_id = ? ORDER BY slot, table_no",
                 (event_id,),
             ).fetchall()
@@ -223,7 +234,8 @@ class EventStore(SQLiteStore):
 
 
 def _plan(row: sqlite3.Row | tuple[Any, ...], meetings: list[tuple[Any, ...]]) -> Plan:
-    (_, _, _, definition, names, shortlist, objective, bound, gap, status, secs, cands, at) = row
+    head, declined = row[:13], row[13]  # migration 2 appended the declined count
+    (_, _, _, definition, names, shortlist, objective, bound, gap, status, secs, cands, at) = head
     return Plan(
         event=Event.model_validate_json(definition, context=STORED_CONTEXT),
         names=json.loads(names),
@@ -237,8 +249,10 @@ def _plan(row: sqlite3.Row | tuple[Any, ...], meetings: list[tuple[Any, ...]]) -
                 requested=None if requested is None else Preference(requested),
                 relation=relation,
                 links=tuple(Link.model_validate(x) for x in json.loads(links)),
+                exploratory=bool(explore),
+                rests_on=tuple(json.loads(rests_on)),
             )
-            for slot, table, a, b, score, requested, relation, links in meetings
+            for slot, table, a, b, score, requested, relation, links, explore, rests_on in meetings
         ),
         objective=objective,
         bound=bound,
@@ -248,4 +262,5 @@ def _plan(row: sqlite3.Row | tuple[Any, ...], meetings: list[tuple[Any, ...]]) -
         candidate_pairs=cands,
         shortlist=tuple(ShortlistEntry.model_validate(x) for x in json.loads(shortlist)),
         created_at=dt.datetime.fromisoformat(at),
+        declined_exploratory=int(declined),
     )

@@ -23,6 +23,7 @@ from catalog.events.model import pair_key
 from catalog.events.results import Link
 from catalog.models import Organisation
 from matcher.engine import MatchEngine
+from matcher.evidence import RELATION_BASES, Basis
 from matcher.explain import relation_phrase
 from matcher.types import Direction, Match
 
@@ -42,6 +43,9 @@ class PairScore:
     backward: float  # b's score of a
     links: tuple[Link, ...]
     relation: str
+    # neither side's needs are met by the other's offers above the evidence threshold
+    exploratory: bool = False
+    rests_on: tuple[str, ...] = ()  # what an exploratory pair rests on (`Basis` values)
 
 
 class PairScores:
@@ -153,6 +157,14 @@ def _pick(links: list[Link], n: int = 3) -> tuple[Link, ...]:
     return tuple(sorted(picked[:n], key=lambda lk: -lk.score))
 
 
+def _rests_on(m: Match, back: Match | None) -> tuple[str, ...]:
+    """What both one-way matches rest on, the chain relation left out (the pair's relation
+    phrase says it)."""
+    skip = {Basis.STATEMENTS, *RELATION_BASES}
+    both = [*m.rests_on, *(() if back is None else back.rests_on)]
+    return tuple(dict.fromkeys(b for b in both if b not in skip))
+
+
 def score_pairs(
     engine: MatchEngine,
     org_ids: Sequence[str],
@@ -188,6 +200,8 @@ def score_pairs(
         score = 2 * fwd * bwd / (fwd + bwd) if fwd > 0 and bwd > 0 else 0.0
         links = _pick(_links(x, m) + ([] if back is None else _links(y, back)))
         phrase = relation_phrase(engine.taxonomy, m.relation, *m.relation_segments)
-        pairs.append(PairScore(x, y, score, fwd, bwd, links, phrase))
+        explore = m.exploratory and (back is None or back.exploratory)
+        bases = _rests_on(m, back) if explore else ()
+        pairs.append(PairScore(x, y, score, fwd, bwd, links, phrase, explore, bases))
     log.debug("scored %d pairs among %d organisations", len(pairs), len(ids))
     return PairScores(pairs, {i: orgs[i].name for i in ids})

@@ -21,6 +21,7 @@ from matcher.events.pairs import PairScores, score_pairs
 from matcher.events.problem import SCALE, build_instance
 from matcher.events.scheduler import Schedule, Strategy, schedule
 from matcher.events.shortlist import shortlist
+from matcher.evidence import basis_labels
 
 __all__ = ["plan_event", "plan_from_scores"]
 
@@ -127,8 +128,11 @@ def _plan(
                 links=() if pair is None else pair.links,
                 relation="" if pair is None else pair.relation,
                 requested=prefs.get((x, y)),
+                exploratory=pair is None or pair.exploratory,
+                rests_on=() if pair is None else tuple(basis_labels(pair.rests_on)),
             )
         )
+    explore = sum(m.exploratory for m in meetings)
     log.info(
         "planned %d meetings for %d participants: objective %.3f, bound %.3f, gap %.2f%% (%s)",
         len(meetings),
@@ -138,6 +142,13 @@ def _plan(
         100 * result.gap,
         "; ".join(result.steps),
     )
+    if explore or result.declined:
+        log.info(
+            "%d exploratory meeting(s) held for a request or a minimum; %d table slot(s) left "
+            "empty rather than hold a meeting without evidence",
+            explore,
+            result.declined,
+        )
     return Plan(
         event=event,
         names={i: scores.names.get(i, i) for i in ids},
@@ -150,4 +161,5 @@ def _plan(
         candidate_pairs=candidates,
         shortlist=entries,
         created_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+        declined_exploratory=result.declined,
     )

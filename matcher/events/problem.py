@@ -4,6 +4,10 @@ The solver never sees org ids or floats. Scores become integer weights (score ×
 only *candidate* pairs become variables: each participant's ``top_k`` best partners plus
 every requested pair. 500 participants × 12 slots would otherwise be 1.5 million variables
 for pairs that nobody would choose; the bound the solver reports is over the candidates.
+
+A pair without evidence (`PairScore.exploratory`: no need of either side met by an offer of
+the other above the evidence threshold) weighs 0 whatever its score, so a table stays empty
+rather than hold it — unless a request or a participant's minimum needs it.
 """
 
 from __future__ import annotations
@@ -31,6 +35,9 @@ class Instance:
     weights: dict[tuple[int, int], int]  # candidate pair (i < j) → weight
     must: frozenset[tuple[int, int]] = frozenset()
     eligible: tuple[tuple[int, ...], ...] = ()  # per participant: who it may meet at all
+    # exploratory pairs among each participant's ``top_k`` by score → their score weight:
+    # the meetings a plan that ignored evidence would have filled free tables with
+    exploratory: dict[tuple[int, int], int] = field(default_factory=dict)
     _common: dict[tuple[int, int], tuple[int, ...]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -85,35 +92,41 @@ def build_instance(
     prefs = event.preferences()
     weight: dict[tuple[int, int], int] = {}
     must: set[tuple[int, int]] = set()
-    eligible: list[list[tuple[int, int]]] = [[] for _ in ids]  # (weight, partner)
+    eligible: list[list[tuple[int, int, int]]] = [[] for _ in ids]  # (weight, value, partner)
     for i, a in enumerate(ids):
         for j in range(i + 1, len(ids)):
             pref = prefs.get(pair_key(a, ids[j]))
             if pref is Preference.NO_THANKS or not (available[i] & available[j]):
                 continue
-            w = round(max(0.0, scores.score(a, ids[j])) * SCALE)
+            w, value = _weight(scores, a, ids[j])
             if pref is Preference.MEET:
                 w += round(wish_bonus * SCALE)
             if pref is not None:
                 weight[(i, j)] = w
                 if pref is Preference.MUST_MEET:
                     must.add((i, j))
-            eligible[i].append((w, j))
-            eligible[j].append((w, i))
+            eligible[i].append((w, value, j))
+            eligible[j].append((w, value, i))
     # must-meet pairs the participants cannot share a slot for stay visible to the checks
     for r in event.pairs:
         if r.preference is Preference.MUST_MEET and r.a in index and r.b in index:
             i, j = sorted((index[r.a], index[r.b]))
             must.add((i, j))
-            weight.setdefault((i, j), round(max(0.0, scores.score(r.a, r.b)) * SCALE))
+            weight.setdefault((i, j), _weight(scores, r.a, r.b)[0])
+    exploratory: dict[tuple[int, int], int] = {}
     for i, options in enumerate(eligible):
-        options.sort(key=lambda wj: (-wj[0], ids[wj[1]]))
-        valued = [j for w, j in options if w > 0][:k]
-        # worthless pairs only for those with a minimum, in case the valued ones clash
-        filler = [j for w, j in options if w <= 0][:k] if event.participants[i].min_meetings else []
-        value = {j: w for w, j in options}
+        options.sort(key=lambda o: (-o[0], -o[1], ids[o[2]]))
+        valued = [j for w, _, j in options if w > 0][:k]
+        # worthless pairs only for those with a minimum, in case the valued ones clash;
+        # of those, the best scored (exploratory) first
+        filler = (
+            [j for w, _, j in options if w <= 0][:k] if event.participants[i].min_meetings else []
+        )
+        by_partner = {j: w for w, _, j in options}
         for j in valued + filler:
-            weight.setdefault((min(i, j), max(i, j)), value[j])
+            weight.setdefault((min(i, j), max(i, j)), by_partner[j])
+        for _, value, j in [o for o in options if o[0] <= 0 < o[1]][:k]:
+            exploratory.setdefault((min(i, j), max(i, j)), value)
     return Instance(
         ids=ids,
         n_slots=n_slots,
@@ -125,5 +138,13 @@ def build_instance(
         ),
         weights=weight,
         must=frozenset(must),
-        eligible=tuple(tuple(sorted(j for _, j in options)) for options in eligible),
+        eligible=tuple(tuple(sorted(j for _, _, j in options)) for options in eligible),
+        exploratory=exploratory,
     )
+
+
+def _weight(scores: PairScores, a: str, b: str) -> tuple[int, int]:
+    """(weight in the plan, score weight) of a pair: an exploratory pair weighs 0."""
+    value = round(max(0.0, scores.score(a, b)) * SCALE)
+    pair = scores.get(a, b)
+    return (0 if pair is not None and pair.exploratory else value), value

@@ -12,8 +12,10 @@ so it proves optimality in seconds where alone it stalled at a 0.5 % gap. A gree
 placement then puts the selected meetings into slots (equitable edge colouring almost
 always succeeds: each slot's meetings are a matching). Only when that fails does CP-SAT
 place them with the time-indexed model, and only when *that* fails does it solve the full
-time-indexed model over all candidates. Free places are finally filled greedily. Strategy
-``full`` solves the time-indexed model directly (exact, slower beyond ~100 participants).
+time-indexed model over all candidates. Free places are finally filled greedily — never
+with a meeting that weighs nothing, such as one without evidence (the plan counts the
+table slots it left empty that way). Strategy ``full`` solves the time-indexed model
+directly (exact, slower beyond ~100 participants).
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ class Schedule:
     optimal: bool
     seconds: float
     steps: list[str] = field(default_factory=list)
+    declined: int = 0  # free table slots an exploratory meeting could have filled
 
     @property
     def gap(self) -> float:
@@ -103,7 +106,8 @@ def schedule(
     steps: list[str] = []
     pairs = sorted(p for p in inst.weights if inst.common(*p))
     if not pairs:
-        return Schedule((), 0, 0, True, time.monotonic() - start, ["no candidate pairs"])
+        seconds = time.monotonic() - start
+        return Schedule((), 0, 0, True, seconds, ["no candidate pairs"], _declined(inst, {}))
 
     def left() -> float:
         return max(0.05, deadline - time.monotonic())
@@ -151,7 +155,8 @@ def schedule(
     seconds = time.monotonic() - start
     log.debug("scheduled %d meetings in %.2fs: %s", len(placed), seconds, "; ".join(steps))
     optimal = proven or objective >= bound
-    return Schedule(_tables(inst, placed), objective, bound, optimal, seconds, steps)
+    tables = _tables(inst, placed)
+    return Schedule(tables, objective, bound, optimal, seconds, steps, _declined(inst, placed))
 
 
 def _place(
@@ -238,8 +243,13 @@ def _kempe_move(
     return False
 
 
-def _fill(inst: Instance, pairs: list[Pair], placed: Placed) -> Placed:
-    """Add the best unscheduled candidates wherever a table and both sides are free."""
+def _fill(
+    inst: Instance, pairs: list[Pair], placed: Placed, weights: dict[Pair, int] | None = None
+) -> Placed:
+    """Add the best unscheduled candidates wherever a table and both sides are free;
+    ``weights`` (default the instance's) say which are worth a table (> 0) and in what
+    order."""
+    weights = inst.weights if weights is None else weights
     out = dict(placed)
     busy: dict[int, set[int]] = defaultdict(set)
     load = [0] * inst.n_slots
@@ -247,8 +257,8 @@ def _fill(inst: Instance, pairs: list[Pair], placed: Placed) -> Placed:
         busy[i].add(s)
         busy[j].add(s)
         load[s] += 1
-    for i, j in sorted(pairs, key=lambda p: (-inst.weights[p], p)):
-        if (i, j) in out or inst.weights[(i, j)] <= 0:
+    for i, j in sorted(pairs, key=lambda p: (-weights[p], p)):
+        if (i, j) in out or weights[(i, j)] <= 0:
             continue
         if len(busy[i]) >= inst.max_meetings[i] or len(busy[j]) >= inst.max_meetings[j]:
             continue
@@ -264,6 +274,11 @@ def _fill(inst: Instance, pairs: list[Pair], placed: Placed) -> Placed:
             busy[j].add(s)
             load[s] += 1
     return out
+
+
+def _declined(inst: Instance, placed: Placed) -> int:
+    """Free table slots that exploratory meetings would fill if evidence did not count."""
+    return len(_fill(inst, sorted(inst.exploratory), placed, inst.exploratory)) - len(placed)
 
 
 def _drop_worthless(inst: Instance, placed: Placed) -> Placed:

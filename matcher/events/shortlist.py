@@ -4,7 +4,8 @@ A company is worth inviting only if its good partners come too, so the shortlist
 greedily: each step adds the organisation with the most strong reciprocal scores towards
 those already invited (its overall strength breaks ties, and picks the first one). A pair
 is *strong* when its reciprocal score is in the top ``strong_share`` of the pool's pairs —
-relative, because the hashing encoder and e5 score on different scales.
+relative, because the hashing encoder and e5 score on different scales — and it has
+evidence (an exploratory pair never is).
 
 Example usage::
 
@@ -91,10 +92,11 @@ def shortlist(
     if len(pool) < n:
         log.warning("theme '%s' admits only %d organisations", theme.describe(), len(pool))
     scores = score_pairs(engine, pool, progress=progress)
-    positive = [p.score for p in scores if p.score > 0]
+    positive = [p.score for p in scores if p.score > 0 and not p.exploratory]
     threshold = float(np.quantile(positive, 1 - strong_share)) if positive else 1.0
     strong: dict[str, list[PairScore]] = {
-        i: [p for p in scores.partners(i) if p.score >= threshold] for i in pool
+        i: [p for p in scores.partners(i) if p.score >= threshold and not p.exploratory]
+        for i in pool
     }
     overall = {i: sum(p.score for p in strong[i]) for i in pool}
     gain = dict.fromkeys(pool, 0.0)
@@ -122,14 +124,15 @@ def shortlist(
 def _entry(scores: PairScores, org_id: str, chosen: list[str], threshold: float) -> ShortlistEntry:
     inside = set(chosen) - {org_id}
     mine = [p for p in scores.partners(org_id) if (p.b if p.a == org_id else p.a) in inside]
-    good = [p for p in mine if p.score >= threshold]
+    good = [p for p in mine if p.score >= threshold and not p.exploratory]
     names = scores.names
     shown = [f"{names[p.b if p.a == org_id else p.a]} ({p.score:.2f})" for p in (good or mine)[:3]]
     reason = (
         f"{len(good)} strong mutual match(es) among the invited: " if good else "best matches: "
     ) + "、".join(shown)
-    if mine and mine[0].links:
-        x = mine[0].links[0]
+    example = next((p for p in mine if p.links), None)
+    if example is not None:
+        x = example.links[0]
         needer, offerer = names.get(x.needer, x.needer), names.get(x.offerer, x.offerer)
         reason += f"；例：{needer}需求「{x.need}」← {offerer}供给「{x.offer}」"
     return ShortlistEntry(

@@ -174,6 +174,12 @@ class MeetingOut(BaseModel):
     why: str
     relation: str
     requested: Preference | None
+    exploratory: bool = Field(
+        default=False, description="探索性: no need → offer pair above the evidence threshold"
+    )
+    rests_on: list[str] = Field(
+        default_factory=list, description="what an exploratory meeting rests on, as printed"
+    )
 
 
 class PlanOut(BaseModel):
@@ -193,6 +199,16 @@ class PlanOut(BaseModel):
     shortlist: list[ShortlistEntry]
     event: Event
     created_at: dt.datetime | None
+    exploratory_meetings: int = Field(default=0, description="meetings without evidence")
+    exploratory_requested: int = Field(
+        default=0, description="of them, requested (must-meet or meet); the rest a minimum forced"
+    )
+    empty_table_slots: int = Field(default=0, description="slots × tables not used")
+    declined_exploratory: int = Field(
+        default=0,
+        description="empty table slots a meeting without evidence could have filled",
+    )
+    evidence_note: str = ""
 
     @classmethod
     def from_plan(cls, plan: Plan, *, saved: bool) -> PlanOut:
@@ -226,6 +242,8 @@ class PlanOut(BaseModel):
             shortlist=list(plan.shortlist),
             event=ev,
             created_at=plan.created_at,
+            **plan.evidence_counts(),
+            evidence_note=plan.evidence_note(),
         )
 
 
@@ -268,6 +286,7 @@ class AgendaItemOut(BaseModel):
     counterpart_name: str
     score: float
     why: str = Field(description="the reason from this company's side")
+    exploratory: bool = Field(default=False, description="探索性: a meeting without evidence")
 
     @classmethod
     def from_item(cls, item: AgendaItem) -> AgendaItemOut:
@@ -280,6 +299,7 @@ class AgendaItemOut(BaseModel):
             counterpart_name=item.counterpart_name,
             score=item.score,
             why=item.why,
+            exploratory=item.exploratory,
         )
 
 

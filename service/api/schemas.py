@@ -156,6 +156,11 @@ class EvidenceOut(BaseModel):
     candidate: str
     score: float
     direction: str
+    margin: float | None = Field(
+        default=None,
+        description="score minus the need's reference in the catalog; cited from the "
+        "evidence threshold up (absent where the pair is not judged)",
+    )
 
 
 class MatchOut(BaseModel):
@@ -164,8 +169,20 @@ class MatchOut(BaseModel):
     score: float
     parts: dict[str, float]
     relation: str
-    evidence: list[EvidenceOut]
+    evidence: list[EvidenceOut] = Field(description="the cited statement pairs only")
     explanation: str
+    exploratory: bool = Field(
+        default=False,
+        description="探索性: no statement pair reached the evidence threshold; see rests_on",
+    )
+    rests_on: list[str] = Field(
+        default_factory=list,
+        description="what the match rests on: statements, chain_link, same_segment, "
+        "inferred_needs, peer_suppliers, … (strongest kind first)",
+    )
+    evidence_margin: float | None = Field(
+        default=None, description="the best margin of its judged pairs"
+    )
 
 
 class MatchList(BaseModel):

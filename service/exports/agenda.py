@@ -26,6 +26,7 @@ class AgendaItem:
     counterpart_name: str
     score: float
     why: str
+    exploratory: bool = False  # no need → offer evidence: held for a request or a minimum
 
 
 def agendas(plan: Plan) -> dict[str, list[AgendaItem]]:
@@ -43,20 +44,23 @@ def agendas(plan: Plan) -> dict[str, list[AgendaItem]]:
                     counterpart_name=plan.name(other),
                     score=m.score,
                     why=why_for(m, me),
+                    exploratory=m.exploratory,
                 )
             )
     return out
 
 
 def grid(plan: Plan) -> list[list[str]]:
-    """Slots × tables: a header row, then one row per slot; empty cells are free tables."""
+    """Slots × tables: a header row, then one row per slot; empty cells are free tables,
+    exploratory meetings are marked (探索性)."""
     tables = max([plan.event.tables, *(m.table for m in plan.meetings)], default=0)
     rows = [["slot", "time", *(f"table {t}" for t in range(1, tables + 1))]]
     for s in range(1, len(plan.event.slots) + 1):
         cells = [""] * tables
         for m in plan.meetings:
             if m.slot == s:
-                cells[m.table - 1] = f"{plan.name(m.a)} × {plan.name(m.b)}"
+                mark = "（探索性）" if m.exploratory else ""
+                cells[m.table - 1] = f"{plan.name(m.a)} × {plan.name(m.b)}{mark}"
         span = f"{plan.event.slot_start(s):%H:%M}–{plan.event.slot_end(s):%H:%M}"
         rows.append([str(s), span, *cells])
     return rows
@@ -74,6 +78,7 @@ MEETING_COLUMNS = (
     "score",
     "requested",
     "why",
+    "exploratory",
 )
 
 
@@ -94,6 +99,7 @@ def meeting_rows(plan: Plan) -> list[list[str | int | float]]:
                 round(m.score, 4),
                 "" if m.requested is None else m.requested.value,
                 m.why(plan.names),
+                "yes" if m.exploratory else "",
             ]
         )
     return rows

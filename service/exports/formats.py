@@ -53,6 +53,7 @@ def _agenda_rows(plan: Plan) -> list[list[Cell]]:
             "counterpart",
             "counterpart_name",
             "why",
+            "exploratory",
         ]
     ]
     for org_id, items in agendas(plan).items():
@@ -68,6 +69,7 @@ def _agenda_rows(plan: Plan) -> list[list[Cell]]:
                     it.counterpart,
                     it.counterpart_name,
                     it.why,
+                    "yes" if it.exploratory else "",
                 ]
             )
     return rows
@@ -75,6 +77,7 @@ def _agenda_rows(plan: Plan) -> list[list[Cell]]:
 
 def _summary_rows(plan: Plan, outcomes: Sequence[Outcome]) -> list[list[Cell]]:
     ev, stats = plan.event, event_stats(plan, outcomes)
+    evidence: list[list[Cell]] = [[k, v] for k, v in plan.evidence_counts().items()]
     return [
         ["field", "value"],
         ["event", ev.id or ""],
@@ -89,6 +92,7 @@ def _summary_rows(plan: Plan, outcomes: Sequence[Outcome]) -> list[list[Cell]]:
         ["bound", round(plan.bound, 4)],
         ["gap", round(plan.gap, 6)],
         ["status", plan.status.value],
+        *evidence,
         ["held", stats.held],
         ["no_show", stats.no_show],
         ["signed", stats.signed],
@@ -268,6 +272,7 @@ def render_html(plan: Plan) -> str:
         f"{ev.tables} tables</p>",
         "<h2>对接安排总表 Organiser grid</h2>",
         _table(grid(plan)),
+        f'<p class="meta">{e(plan.evidence_note())}</p>',
     ]
     for org_id, items in agendas(plan).items():
         parts.append('<section class="company">')

@@ -7,9 +7,12 @@
  * Stable DOM contract (used by tests/test_web_page.py):
  *   #chain-select #region-select #kind-select #per-org #map #panel #export-png
  *   #partners-list li.result  (.result-name .result-score .result-parts .result-explanation)
+ *     li.result[data-exploratory=true] with .badge.exploratory: no statement pair above the
+ *     evidence threshold (探索性); its explanation says what it rests on instead
  *   #substitutes-list li.result (same classes)
  *   body[data-map-state=loading|ready|error]
- *   #map[data-state][data-chain][data-nodes][data-edges][data-rendered=true|false]
+ *   #map[data-state][data-chain][data-nodes][data-edges][data-exploratory][data-rendered=true|false]
+ *     (data-exploratory: how many edges are exploratory; they are drawn dashed)
  *   #panel[data-org][data-state=loading|ready|error]
  * and window.chainmatch = {chart, selectOrg(id), nodePosition(id), exportPng(), state}.
  *
@@ -45,6 +48,7 @@
     none: { label: "语义匹配 Semantic only", group: "none" },
   };
   var EDGE_COLORS = { chain: "#4f6d9a", support: "#0f9488", peer: "#d97706", none: "#9ca3af" };
+  var EXPLORATORY = "探索性 Exploratory";
   var EDGE_IN = "#ea580c"; // a supplier of the selected organisation
   var EDGE_OUT = "#7c3aed"; // a buyer the selected organisation supplies
 
@@ -488,12 +492,14 @@
         else if (e.source === sel) style = { width: 1.5 + 3 * t, opacity: 0.95, color: EDGE_OUT };
         else style.opacity = 0.04;
       }
+      if (e.exploratory) style.type = "dashed"; // no statement pair above the evidence threshold
       return {
         source: e.source,
         target: e.target,
         value: e.score,
         relation: e.relation,
         evidence: e.evidence,
+        exploratory: !!e.exploratory,
         lineStyle: style,
       };
     });
@@ -514,8 +520,12 @@
         el("div", { className: "tt-line" }, [
           el("b", { text: "匹配分 Score " + fmt(d.value) }),
           " · " + relationLabel(d.relation),
+          d.exploratory ? el("span", { className: "badge exploratory", text: EXPLORATORY }) : null,
         ]),
-        el("div", { className: "tt-evidence", text: "证据 Evidence: " + d.evidence }),
+        el("div", {
+          className: "tt-evidence",
+          text: (d.exploratory ? "" : "证据 Evidence: ") + d.evidence,
+        }),
       ]);
     }
     if (params.dataType === "node" && !params.data.header) {
@@ -690,6 +700,11 @@
         dom.dataset.chain = state.filters.chain || "all";
         dom.dataset.nodes = String(data.nodes.length);
         dom.dataset.edges = String(data.edges.length);
+        dom.dataset.exploratory = String(
+          data.edges.filter(function (e) {
+            return e.exploratory;
+          }).length
+        );
         setMapState("ready");
         if (state.selected) updateOnMapNote();
       })
@@ -776,12 +791,13 @@
     var rel = RELATIONS[r.relation] || RELATIONS.none;
     var tags = el("div", { className: "result-tags" }, [
       el("span", { className: "badge rel-" + rel.group, text: relationLabel(r.relation) }),
+      r.exploratory ? el("span", { className: "badge exploratory", text: EXPLORATORY }) : null,
       onMap ? el("span", { className: "badge onmap", text: "图中 on map" }) : null,
       el("span", { className: "result-id", text: r.org_id }),
     ]);
     var li = el(
       "li",
-      { className: "result", dataset: { orgId: r.org_id } },
+      { className: "result", dataset: { orgId: r.org_id, exploratory: String(!!r.exploratory) } },
       [
         el("div", { className: "result-head" }, [
           el("span", { className: "result-rank", text: String(i + 1) }),
