@@ -5,6 +5,8 @@ from __future__ import annotations
 from catalog.errors import (
     ChainMatchError,
     ConflictError,
+    FileTooLargeError,
+    ImportConflictError,
     ImportValidationError,
     InvalidInputError,
     NotFoundError,
@@ -28,7 +30,7 @@ from catalog.models import (
     Region,
     StatementRole,
 )
-from catalog.store import CatalogStore, StoreStats
+from catalog.store import CatalogStore, OnConflict, StoreStats
 from catalog.taxonomy import (
     Chain,
     ChainRelation,
@@ -47,10 +49,13 @@ __all__ = [
     "ChainRelation",
     "ConflictError",
     "Contact",
+    "FileTooLargeError",
+    "ImportConflictError",
     "ImportReport",
     "ImportValidationError",
     "InvalidInputError",
     "NotFoundError",
+    "OnConflict",
     "OrgKind",
     "OrgSize",
     "Organisation",

@@ -5,8 +5,10 @@ Hierarchy::
     ChainMatchError
     ├── NotFoundError            an organisation / segment id that does not exist  (HTTP 404)
     ├── ConflictError            an id that already exists where a new one was expected (409)
+    │   └── ImportConflictError    rows of an import whose id already exists
     └── InvalidInputError        a bad argument or query, also a ValueError         (422)
-        └── ImportValidationError  rows of an import file that failed validation
+        ├── ImportValidationError  rows of an import file that failed validation
+        └── FileTooLargeError      a file past a size limit (an XLSX that would inflate) (413)
 
 The embedding model's error lives with the model (`embeddings.errors`); `service.errors`
 holds the whole tree and the one mapping to exit codes and HTTP statuses.
@@ -14,11 +16,14 @@ holds the whole tree and the one mapping to exit codes and HTTP statuses.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 __all__ = [
     "ChainMatchError",
     "ConflictError",
+    "FileTooLargeError",
+    "ImportConflictError",
     "ImportValidationError",
     "InvalidInputError",
     "NotFoundError",
@@ -41,11 +46,19 @@ class NotFoundError(ChainMatchError, KeyError):
 
 
 class ConflictError(ChainMatchError):
-    pass
+    """``ids`` names the organisations that already exist, when the conflict is about ids."""
+
+    def __init__(self, message: str, ids: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.ids = tuple(ids)
 
 
 class InvalidInputError(ChainMatchError, ValueError):
     pass
+
+
+class FileTooLargeError(InvalidInputError):
+    """A file (or what it would expand to) past a size limit; the message names the limit."""
 
 
 @dataclass(frozen=True)
@@ -67,3 +80,21 @@ class ImportValidationError(InvalidInputError):
         super().__init__("\n".join([head, *(f"  {e}" for e in errors)]))
         self.errors = errors
         self.rows = rows
+
+
+class ImportConflictError(ConflictError):
+    """Rows of an import whose id is already in the catalog (``on_conflict`` fail).
+
+    ``errors`` has one RowError per such row, on the ``id`` field; nothing was written.
+    """
+
+    def __init__(self, conflicts: Sequence[tuple[int, str]], source: str = "input") -> None:
+        errors = [RowError(row, "id", f"{org_id!r} already exists") for row, org_id in conflicts]
+        head = (
+            f"{source}: {len(errors)} organisation(s) already exist, nothing was written; "
+            "import with on-conflict update to overwrite them or skip to keep them"
+        )
+        lines = [head, *(f"  {e}" for e in errors)]
+        super().__init__("\n".join(lines), ids=[org_id for _, org_id in conflicts])
+        self.errors = errors
+        self.rows = sorted({e.row for e in errors})

@@ -3,11 +3,15 @@
 Import is the front door for park staff, so it validates every row and reports every
 problem at once — row as the spreadsheet shows it, column, and what was expected in plain
 words — instead of stopping at the first. A file with errors writes nothing unless the
-caller asks to skip the bad rows.
+caller asks to skip the bad rows, and a file naming ids already in the catalog writes
+nothing unless the caller says to update or skip them. Cells a spreadsheet would run as
+formulas are imported as text, with a warning (`catalog.formulas`); workbooks are read
+within `catalog.xlsx`'s limits.
 
 Example usage::
 
     report = import_organisations(store, "park.xlsx", taxonomy=load_default_taxonomy())
+    report = import_organisations(store, "park.csv", on_conflict=OnConflict.UPDATE)
     write_organisations(store.all(), "backup.json")
 """
 
@@ -18,14 +22,20 @@ import json
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from pydantic_core import ErrorDetails
 
-from catalog.errors import ImportValidationError, InvalidInputError, RowError
+from catalog.errors import (
+    ConflictError,
+    ImportConflictError,
+    ImportValidationError,
+    InvalidInputError,
+    RowError,
+)
+from catalog.formulas import formula_start, restore
 from catalog.io_flat import (
     FLAT_COLUMNS,
     REQUIRED_COLUMNS,
@@ -36,9 +46,10 @@ from catalog.io_flat import (
     read_header,
     write_table,
 )
-from catalog.models import Organisation, OrgKind, OrgSize
-from catalog.store import CatalogStore
+from catalog.models import Organisation
+from catalog.store import CatalogStore, OnConflict
 from catalog.taxonomy import Taxonomy
+from catalog.wording import describe_error, describe_value
 
 __all__ = [
     "FORMATS",
@@ -60,13 +71,15 @@ class ReadResult:
     """The valid organisations of a file, the row each came from, and every problem found.
 
     ``file_errors`` (also in ``errors``) concern the file as a whole — missing or unknown
-    columns — and cannot be skipped row by row.
+    columns — and cannot be skipped row by row. ``warnings`` never stop an import: cells of
+    a CSV or XLSX file that a spreadsheet would run as formulas (imported as text).
     """
 
     organisations: list[Organisation]
     rows: list[int]
     errors: list[RowError]
     file_errors: list[RowError]
+    warnings: list[RowError] = field(default_factory=list)
 
     @property
     def invalid_rows(self) -> list[int]:
@@ -75,16 +88,24 @@ class ReadResult:
 
 @dataclass(frozen=True)
 class ImportReport:
+    """What an import did: ``imported`` = ``created`` + ``updated`` organisations written;
+    ``skipped`` existing ids left as they were (on-conflict skip); ``skipped_rows`` invalid
+    rows left out (skip-invalid), with their ``errors``; ``warnings`` about formula cells."""
+
     imported: int
     skipped_rows: list[int]
     errors: list[RowError]
+    created: int = 0
+    updated: int = 0
+    skipped: int = 0
+    warnings: list[RowError] = field(default_factory=list)
 
 
-def _format_of(path: Path) -> str:
+def _format_of(path: Path, label: str) -> str:
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise InvalidInputError(
-            f"{path}: unsupported file type {suffix or '(none)'!r}; "
+            f"{label}: unsupported file type {suffix or '(none)'!r}; "
             f"expected one of {', '.join(FORMATS)}"
         )
     return suffix
@@ -94,41 +115,57 @@ def _format_of(path: Path) -> str:
 
 
 def read_organisations(
-    path: str | os.PathLike[str], *, taxonomy: Taxonomy | None = None
+    path: str | os.PathLike[str], *, taxonomy: Taxonomy | None = None, source: str | None = None
 ) -> ReadResult:
-    """Parse and validate every row of a CSV, XLSX or JSON file; never stops at the first error."""
-    source = Path(path)
-    fmt = _format_of(source)
-    if not source.is_file():
-        raise InvalidInputError(f"{source}: no such file")
+    """Parse and validate every row of a CSV, XLSX or JSON file; never stops at the first error.
+
+    Messages name the file as ``source`` (an upload's own name), by default its path.
+    """
+    file = Path(path)
+    label = str(file) if source is None else source
+    fmt = _format_of(file, label)
+    if not file.is_file():
+        raise InvalidInputError(f"{label}: no such file")
     if fmt == ".json":
-        return _validate_json(_load_json(source), taxonomy)
-    return _validate_flat(source, load_table(source), taxonomy)
+        return _validate_json(_load_json(file, label), taxonomy)
+    return _validate_flat(label, load_table(file, label), taxonomy, quoted=fmt == ".csv")
 
 
-def _load_json(path: Path) -> list[Any]:
+def _load_json(path: Path, label: str) -> list[Any]:
     try:
         doc = json.loads(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise InvalidInputError(f"{path}: not UTF-8 text ({exc.reason})") from exc
+        raise InvalidInputError(f"{label}: not UTF-8 text ({exc.reason})") from exc
     except json.JSONDecodeError as exc:
         raise InvalidInputError(
-            f"{path}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+            f"{label}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
         ) from exc
     items = doc.get("organisations") if isinstance(doc, dict) else doc
     if not isinstance(items, list):
-        got = f"keys {', '.join(map(repr, doc))}" if isinstance(doc, dict) else _got(doc)
+        got = f"keys {', '.join(map(repr, doc))}" if isinstance(doc, dict) else describe_value(doc)
         raise InvalidInputError(
-            f"{path}: expected a list of organisations or an object "
+            f"{label}: expected a list of organisations or an object "
             f'{{"organisations": [...]}}; got {got}'
         )
     return items
 
 
-def _validate_flat(path: Path, table: list[list[str]], taxonomy: Taxonomy | None) -> ReadResult:
+def _formula_warning(row: int, column: str, start: str) -> RowError:
+    return RowError(
+        row,
+        column,
+        f"starts with {start!r}, which a spreadsheet runs as a formula; imported as text "
+        "(CSV export writes it after a quote ')",
+    )
+
+
+def _validate_flat(
+    label: str, table: list[list[str]], taxonomy: Taxonomy | None, *, quoted: bool
+) -> ReadResult:
+    """``quoted``: the table is CSV, whose cells may carry `catalog.formulas`' quote."""
     if not table:
         raise InvalidInputError(
-            f"{path}: the file is empty; expected a header row with columns "
+            f"{label}: the file is empty; expected a header row with columns "
             f"{', '.join(FLAT_COLUMNS)}"
         )
     header, file_errors = read_header(table[0], table[1:])
@@ -136,10 +173,16 @@ def _validate_flat(path: Path, table: list[list[str]], taxonomy: Taxonomy | None
     missing = set(REQUIRED_COLUMNS) - set(header.values())
     checked: list[tuple[int, Organisation | None, list[RowError]]] = []
     ids: list[tuple[int, str]] = []
+    warnings: list[RowError] = []
     for row, raw in enumerate(table[1:], start=2):
         if not any(raw):
             continue  # an empty spreadsheet row is not an organisation
         cells = {name: raw[j] if j < len(raw) else "" for j, name in header.items()}
+        for name, cell in cells.items():
+            if (start := formula_start(cell)) is not None:
+                warnings.append(_formula_warning(row, name, start))
+        if quoted:
+            cells = {name: restore(cell) for name, cell in cells.items()}
         if cells.get("id"):
             ids.append((row, cells["id"]))
         data, cell_errors = parse_row(cells)
@@ -152,7 +195,8 @@ def _validate_flat(path: Path, table: list[list[str]], taxonomy: Taxonomy | None
         errors.extend(e for e in more if e.field not in missing)
         errors.sort(key=lambda e: FLAT_COLUMNS.index(e.field) if e.field in FLAT_COLUMNS else 99)
         checked.append((row, None if errors else org, errors))
-    return _collect(checked, ids, file_errors)
+    result = _collect(checked, ids, file_errors)
+    return replace(result, warnings=warnings)
 
 
 def _validate_json(items: list[Any], taxonomy: Taxonomy | None) -> ReadResult:
@@ -247,66 +291,6 @@ def _taxonomy_problem(taxonomy: Taxonomy, chain: str, segment: str) -> tuple[str
     return None
 
 
-_ENUMS: dict[str, type[OrgKind] | type[OrgSize]] = {"kind": OrgKind, "size": OrgSize}
-_PATTERNS = {
-    "id": "an id of letters, digits, '_', '.' or '-' (at most 64, starting with a letter or digit)",
-    "phone": "a phone number of digits, spaces and + - ( ) (3 to 32 characters)",
-    "email": "an e-mail address like name@example.com",
-}
-
-
-def _got(value: Any) -> str:
-    if isinstance(value, str):
-        return repr(value if len(value) <= 60 else value[:57] + "...")
-    if isinstance(value, dict | list):
-        return "an object" if isinstance(value, dict) else "a list"
-    return repr(value)
-
-
-def describe_error(err: ErrorDetails) -> str:
-    """A pydantic error in the plain words a spreadsheet user understands."""
-    kind, value, ctx = err["type"], err.get("input"), err.get("ctx", {})
-    name = next((str(p) for p in reversed(err["loc"]) if isinstance(p, str)), "")
-    got = _got(value)
-    if kind == "missing":
-        return "required but missing"
-    if kind == "extra_forbidden":
-        return "unknown field"
-    if kind == "value_error":
-        return str(ctx.get("error", err["msg"]))
-    if name in _ENUMS and kind == "enum":
-        return f"expected one of {', '.join(m.value for m in _ENUMS[name])}; got {got}"
-    if isinstance(value, str) and not value.strip() and kind.startswith("string_"):
-        return "must not be empty"
-    if kind == "string_too_long":
-        return f"expected at most {ctx.get('max_length')} characters; got {len(value or '')}"
-    if kind == "string_too_short":
-        return f"expected at least {ctx.get('min_length')} characters; got {got}"
-    if kind == "string_pattern_mismatch":
-        return (
-            f"expected {_PATTERNS.get(name, 'text matching ' + str(ctx.get('pattern')))}; got {got}"
-        )
-    if name == "share":
-        return f"expected a share between 0 and 1; got {got}"
-    if kind.startswith(("datetime_", "timezone_")):
-        return f"expected a date-time like 2024-05-01T09:30:00+08:00; got {got}"
-    if kind.startswith("date_"):
-        return f"expected a date YYYY-MM-DD; got {got}"
-    simple = {
-        "string_type": "text",
-        "float_parsing": "a number",
-        "float_type": "a number",
-        "tuple_type": "a list",
-        "list_type": "a list",
-        "model_type": "an object",
-        "dict_type": "an object",
-        "enum": f"one of {ctx.get('expected')}",
-    }
-    if kind in simple:
-        return f"expected {simple[kind]}; got {got}"
-    return f"{err['msg']}; got {got}"
-
-
 # -- importing and writing ---------------------------------------------------------------
 
 
@@ -316,18 +300,39 @@ def import_organisations(
     *,
     taxonomy: Taxonomy | None = None,
     skip_invalid: bool = False,
+    on_conflict: OnConflict = OnConflict.FAIL,
+    source: str | None = None,
 ) -> ImportReport:
-    """Validate a file and upsert its organisations in one transaction.
+    """Validate a file and write its organisations in one transaction.
 
     Any error raises ImportValidationError and writes nothing, unless ``skip_invalid``:
     then the valid rows are written and the invalid ones reported. Errors in the header
-    (missing or unknown columns) always raise.
+    (missing or unknown columns) always raise. An id already in the catalog is updated,
+    skipped or — ``OnConflict.FAIL``, the default — refused with ImportConflictError naming
+    each such id and its row, and nothing is written. ``source`` names the file in messages.
     """
-    result = read_organisations(path, taxonomy=taxonomy)
+    label = str(path) if source is None else source
+    result = read_organisations(path, taxonomy=taxonomy, source=label)
     if result.errors and (result.file_errors or not skip_invalid):
-        raise ImportValidationError(result.errors, source=str(path))
-    imported = store.upsert(result.organisations)
-    return ImportReport(imported=imported, skipped_rows=result.invalid_rows, errors=result.errors)
+        raise ImportValidationError(result.errors, source=label)
+    try:
+        done = store.put(result.organisations, on_conflict=on_conflict)
+    except ConflictError as exc:
+        if not exc.ids:
+            raise
+        row_of = {org.id: row for org, row in zip(result.organisations, result.rows, strict=True)}
+        taken = set(exc.ids)
+        conflicts = [(row_of[o.id], o.id) for o in result.organisations if o.id in taken]
+        raise ImportConflictError(conflicts, source=label) from None
+    return ImportReport(
+        imported=len(done.created) + len(done.updated),
+        skipped_rows=result.invalid_rows,
+        errors=result.errors,
+        created=len(done.created),
+        updated=len(done.updated),
+        skipped=len(done.skipped),
+        warnings=result.warnings,
+    )
 
 
 def write_organisations(orgs: Iterable[Organisation], path: str | os.PathLike[str]) -> int:
@@ -337,7 +342,7 @@ def write_organisations(orgs: Iterable[Organisation], path: str | os.PathLike[st
     written losslessly in the flat CSV/XLSX cell format.
     """
     target = Path(path)
-    fmt = _format_of(target)
+    fmt = _format_of(target, str(target))
     batch = list(orgs)
     if fmt == ".json":
         doc = {"organisations": [o.model_dump(mode="json") for o in batch]}

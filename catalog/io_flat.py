@@ -19,13 +19,14 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from catalog.errors import InvalidInputError, RowError
+from catalog.formulas import neutralise
 from catalog.models import Organisation
+from catalog.xlsx import read_xlsx_table
 
 __all__ = [
     "FLAT_COLUMNS",
@@ -291,39 +292,34 @@ def format_row(org: Organisation) -> dict[str, str]:
 # -- files -----------------------------------------------------------------------------
 
 
-def load_table(path: Path) -> list[list[str]]:
+def load_table(path: Path, label: str | None = None) -> list[list[str]]:
     """Every row of a CSV or XLSX file as stripped strings, the header included.
 
     Every cell is read as text, so ids like "000123" keep their zeros; blank lines are
-    kept so that list index + 1 is the row number a spreadsheet shows.
+    kept so that list index + 1 is the row number a spreadsheet shows. Errors name the
+    file as ``label`` (default: the path). A workbook is read within `catalog.xlsx`'s
+    limits; CSV cells come back as written (see `catalog.formulas` for the quote).
     """
+    name = str(path) if label is None else label
+    if path.suffix.lower() != ".csv":
+        return read_xlsx_table(path, label=name, sheet=SHEET)
     import pandas as pd  # heavy (~0.4 s): imported only when a table is actually read
 
     try:
-        if path.suffix.lower() == ".csv":
-            frame = pd.read_csv(
-                path,
-                header=None,
-                dtype=str,
-                keep_default_na=False,
-                skip_blank_lines=False,
-                encoding="utf-8-sig",
-            )
-        else:
-            sheets = pd.read_excel(
-                path, sheet_name=None, header=None, dtype=str, keep_default_na=False
-            )
-            if not sheets:
-                return []
-            frame = sheets.get(SHEET, next(iter(sheets.values())))
+        frame = pd.read_csv(
+            path,
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            encoding="utf-8-sig",
+        )
     except pd.errors.EmptyDataError:
         return []
     except UnicodeDecodeError as exc:
-        raise InvalidInputError(f"{path}: not UTF-8 text ({exc.reason})") from exc
+        raise InvalidInputError(f"{name}: not UTF-8 text ({exc.reason})") from exc
     except pd.errors.ParserError as exc:
-        raise InvalidInputError(f"{path}: not a readable CSV file: {exc}") from exc
-    except (zipfile.BadZipFile, ValueError, KeyError) as exc:
-        raise InvalidInputError(f"{path}: not a readable XLSX workbook: {exc}") from exc
+        raise InvalidInputError(f"{name}: not a readable CSV file: {exc}") from exc
     return [
         [c.strip() if isinstance(c, str) else "" for c in row]
         for row in frame.to_numpy(dtype=object).tolist()
@@ -361,13 +357,20 @@ def read_header(names: list[str], body: list[list[str]]) -> tuple[dict[int, str]
 
 
 def write_table(orgs: Iterable[Organisation], path: Path) -> None:
-    """Write CSV (plain UTF-8) or XLSX (one sheet) to ``path``, which is overwritten."""
+    """Write CSV (plain UTF-8) or XLSX (one sheet) to ``path``, which is overwritten.
+
+    No cell becomes a formula: CSV cells that start like one get a leading quote
+    (`catalog.formulas`), XLSX cells that do are stored as text.
+    """
     import pandas as pd  # heavy: imported only when a table is actually written
 
-    frame = pd.DataFrame([format_row(o) for o in orgs], columns=list(FLAT_COLUMNS), dtype=object)
+    rows = [format_row(o) for o in orgs]
     if path.suffix.lower() == ".csv":
+        safe = [{k: neutralise(v) for k, v in row.items()} for row in rows]
+        frame = pd.DataFrame(safe, columns=list(FLAT_COLUMNS), dtype=object)
         frame.to_csv(path, index=False, encoding="utf-8")
         return
+    frame = pd.DataFrame(rows, columns=list(FLAT_COLUMNS), dtype=object)
     try:
         with pd.ExcelWriter(path, engine="openpyxl") as writer:
             frame.to_excel(writer, sheet_name=SHEET, index=False)

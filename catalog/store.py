@@ -18,11 +18,13 @@ constraint) propagate unchanged after the transaction has been rolled back.
 from __future__ import annotations
 
 import builtins
+import enum
 import json
 import os
 import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypedDict
 
 from catalog.db import SQLiteStore
@@ -39,7 +41,7 @@ from catalog.rows import (
     org_row,
 )
 
-__all__ = ["SCHEMA_VERSION", "CatalogStore", "StoreStats"]
+__all__ = ["SCHEMA_VERSION", "CatalogStore", "OnConflict", "PutResult", "StoreStats"]
 
 _MAX_INT = 2**63 - 1  # SQLite integers are 64-bit: larger paging values cannot bind
 
@@ -51,6 +53,23 @@ class StoreStats(TypedDict):
     needs: int
     products: int
     qualifications: int
+
+
+class OnConflict(enum.StrEnum):
+    """What a write does with an organisation whose id is already in the catalog."""
+
+    UPDATE = "update"  # replace it (and all its child rows)
+    SKIP = "skip"  # keep the stored one
+    FAIL = "fail"  # refuse the whole write (ConflictError naming the ids)
+
+
+@dataclass(frozen=True)
+class PutResult:
+    """The ids a `CatalogStore.put` created, updated and skipped, in the order given."""
+
+    created: list[str]
+    updated: list[str]
+    skipped: list[str]
 
 
 def _id_list(ids: Iterable[str]) -> list[str]:
@@ -81,11 +100,32 @@ class CatalogStore(SQLiteStore):
 
     def upsert(self, orgs: Iterable[Organisation]) -> int:
         """Insert or replace organisations (and all their child rows) in one transaction."""
-        return self._put(orgs, replace=True)
+        done = self.put(orgs, on_conflict=OnConflict.UPDATE)
+        return len(done.created) + len(done.updated)
 
     def insert(self, orgs: Iterable[Organisation]) -> int:
         """Like :meth:`upsert`, but refuse (writing nothing) if any id already exists."""
-        return self._put(orgs, replace=False)
+        return len(self.put(orgs, on_conflict=OnConflict.FAIL).created)
+
+    def put(self, orgs: Iterable[Organisation], *, on_conflict: OnConflict) -> PutResult:
+        """Write organisations in one transaction; an existing id is updated, skipped or,
+        with ``FAIL``, refused: ConflictError (with ``ids``) and nothing is written."""
+        batch = self._checked(orgs)
+        mode = OnConflict(on_conflict)
+        with self._transaction() as conn:
+            existing = self._existing(conn, [o.id for o in batch])
+            if existing and mode is OnConflict.FAIL:
+                found = sorted(existing)
+                raise ConflictError(f"organisation(s) already exist: {', '.join(found)}", found)
+            for org in batch:
+                if org.id not in existing or mode is OnConflict.UPDATE:
+                    self._write(conn, org)
+        old = [o.id for o in batch if o.id in existing]
+        return PutResult(
+            created=[o.id for o in batch if o.id not in existing],
+            updated=old if mode is OnConflict.UPDATE else [],
+            skipped=old if mode is OnConflict.SKIP else [],
+        )
 
     def delete(self, ids: Iterable[str]) -> int:
         """Delete organisations by id; an unknown id raises NotFoundError and deletes nothing."""
@@ -109,22 +149,16 @@ class CatalogStore(SQLiteStore):
                 (key, value),
             )
 
-    def _put(self, orgs: Iterable[Organisation], *, replace: bool) -> int:
+    @staticmethod
+    def _checked(orgs: Iterable[Organisation]) -> builtins.list[Organisation]:
         batch = list(orgs)
         for org in batch:
             if not isinstance(org, Organisation):
                 raise InvalidInputError(f"expected Organisation objects; got {type(org).__name__}")
-        ids = [o.id for o in batch]
-        dupes = [i for i, n in Counter(ids).items() if n > 1]
+        dupes = [i for i, n in Counter(o.id for o in batch).items() if n > 1]
         if dupes:
             raise InvalidInputError(f"the same id appears twice in one write: {', '.join(dupes)}")
-        with self._transaction() as conn:
-            existing = set() if replace else self._existing(conn, ids)
-            if existing:
-                raise ConflictError(f"organisation(s) already exist: {', '.join(sorted(existing))}")
-            for org in batch:
-                self._write(conn, org)
-        return len(batch)
+        return batch
 
     @staticmethod
     def _existing(conn: sqlite3.Connection, ids: Sequence[str]) -> set[str]:

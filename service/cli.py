@@ -22,6 +22,7 @@ from catalog.demo import demo_document
 from catalog.errors import InvalidInputError
 from catalog.importer import import_organisations, write_organisations
 from catalog.models import OrgKind
+from catalog.store import OnConflict
 from embeddings.choice import EncoderKind
 from matcher.types import Direction, Filters, MatchResult
 from service.cli_ask import read_questions
@@ -150,6 +151,13 @@ def import_(
     skip_invalid: Annotated[
         bool, typer.Option(help="Import the valid rows and report the bad ones.")
     ] = False,
+    on_conflict: Annotated[
+        OnConflict,
+        typer.Option(
+            help="An id already in the catalog: update it, skip the row, or fail "
+            "(write nothing, naming each such id and row)."
+        ),
+    ] = OnConflict.FAIL,
 ) -> None:
     """Import organisations; any bad row rejects the whole file unless --skip-invalid."""
     cli = cli_context(ctx)
@@ -157,11 +165,21 @@ def import_(
     def go() -> None:
         with cli.workspace() as ws:
             report = import_organisations(
-                ws.store, file, taxonomy=ws.taxonomy, skip_invalid=skip_invalid
+                ws.store,
+                file,
+                taxonomy=ws.taxonomy,
+                skip_invalid=skip_invalid,
+                on_conflict=on_conflict,
             )
             for e in report.errors:
                 cli.err.print(escape(f"skipped row {e.row}, field {e.field!r}: {e.message}"))
-            cli.out.print(f"imported {report.imported} organisation(s) from {escape(str(file))}")
+            for w in report.warnings:
+                cli.err.print(escape(f"warning: {w}"))
+            cli.out.print(
+                f"imported {report.imported} organisation(s) from {escape(str(file))}: "
+                f"{report.created} created, {report.updated} updated, "
+                f"{report.skipped} skipped (already there)"
+            )
 
     cli.run(go)
 

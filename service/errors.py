@@ -6,8 +6,10 @@ Every error ChainMatch raises on purpose, with where it lives, its exit code and
     ├── ChainMatchError  catalog.errors                              exit 1, HTTP 500
     │   ├── NotFoundError  catalog.errors                                 3, 404
     │   ├── ConflictError  catalog.errors                                 4, 409
+    │   │   └── ImportConflictError  catalog.errors                       4, 409  (rows listed)
     │   ├── InvalidInputError  catalog.errors (also a ValueError)         2, 422
     │   │   ├── ImportValidationError  catalog.errors                     2, 422  (rows listed)
+    │   │   ├── FileTooLargeError  catalog.errors                         2, 413
     │   │   └── InfeasibleScheduleError  matcher.events.infeasible        2, 422  (problems listed)
     │   └── ScheduleTimeoutError  matcher.events.scheduler                1, 422  (allow more time)
     └── ModelUnavailableError  embeddings.errors                          5, 503
@@ -23,6 +25,8 @@ from __future__ import annotations
 from catalog.errors import (
     ChainMatchError,
     ConflictError,
+    FileTooLargeError,
+    ImportConflictError,
     ImportValidationError,
     InvalidInputError,
     NotFoundError,
@@ -42,8 +46,10 @@ MAPPED: tuple[type[ChainMatchError], type[ModelUnavailableError]] = (
 _TABLE: list[tuple[type[Exception], int, int]] = [
     # (error, CLI exit code, HTTP status): the first row the error is an instance of wins
     (NotFoundError, 3, 404),
+    (ImportConflictError, 4, 409),
     (ConflictError, 4, 409),
     (ImportValidationError, 2, 422),
+    (FileTooLargeError, 2, 413),  # like an upload over the size cap
     (InfeasibleScheduleError, 2, 422),
     (InvalidInputError, 2, 422),
     (ScheduleTimeoutError, 1, 422),  # no schedule in the request's time limit: allow more

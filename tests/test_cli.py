@@ -82,7 +82,9 @@ def test_export_import_round_trip_through_every_format(run: Run, tmp_path: Path)
         assert (
             run("export", str(target)).stdout.strip() == f"exported 5 organisation(s) to {target}"
         )
-        assert "imported 5" in run("import", str(target)).stdout
+        # re-importing the export over the same ids is meant to overwrite them
+        res = run("import", str(target), "--on-conflict", "update")
+        assert "imported 5 organisation(s)" in res.stdout and ": 0 created, 5 updated" in res.stdout
     body = json.loads((tmp_path / "out.json").read_text("utf-8"))
     assert [o["id"] for o in body["organisations"]] == [f"t-{i:03d}" for i in range(5)]
 

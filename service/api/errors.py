@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from catalog.errors import ImportValidationError
+from catalog.errors import ImportConflictError, ImportValidationError
 from matcher.events.infeasible import InfeasibleScheduleError, Problem
 from service.api.schemas import ErrorBody, ErrorItem
 from service.errors import MAPPED, http_status
@@ -45,7 +45,7 @@ def _body(exc: Exception) -> ErrorBody:
     if isinstance(exc, InfeasibleScheduleError):
         items = [ErrorItem(field=p.constraint, message=_explained(p)) for p in exc.problems]
         return ErrorBody(detail=str(exc), errors=items)
-    if isinstance(exc, ImportValidationError):
+    if isinstance(exc, ImportValidationError | ImportConflictError):
         items = [ErrorItem(field=e.field, message=e.message, row=e.row) for e in exc.errors]
         return ErrorBody(detail=str(exc).splitlines()[0], errors=items)
     return ErrorBody(detail=str(exc))

@@ -191,9 +191,15 @@ class MatchList(BaseModel):
 
 
 class ImportResult(BaseModel):
-    imported: int
-    skipped_rows: list[int]
-    errors: list[ErrorItem]
+    imported: int = Field(description="organisations written: created + updated")
+    created: int = Field(description="new ids")
+    updated: int = Field(description="existing ids overwritten (on_conflict=update)")
+    skipped: int = Field(description="existing ids left as they were (on_conflict=skip)")
+    skipped_rows: list[int] = Field(description="invalid rows left out (skip_invalid)")
+    errors: list[ErrorItem] = Field(description="the problems of the skipped rows")
+    warnings: list[ErrorItem] = Field(
+        description="cells a spreadsheet would run as formulas, imported as text"
+    )
 
 
 class Health(BaseModel):

@@ -11,9 +11,10 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from catalog.errors import RowError
 from catalog.importer import import_organisations
 from catalog.models import Organisation, OrgKind
-from catalog.store import CatalogStore
+from catalog.store import CatalogStore, OnConflict
 from service.api.deps import Authorised, HolderDep, SettingsDep, WriterDep
 from service.api.schemas import (
     ErrorBody,
@@ -106,10 +107,20 @@ def delete_org(org_id: str, holder: HolderDep) -> Response:
     return Response(status_code=204)
 
 
+def _upload_name(filename: str | None) -> str:
+    """The uploaded file's own name (no client folders), as error messages show it."""
+    name = Path((filename or "").replace("\\", "/")).name.strip()
+    return name[:200] or "upload"
+
+
 @router.post(
     "/import",
     response_model=ImportResult,
-    responses={**ERRORS, 413: {"model": ErrorBody, "description": "file too large"}},
+    responses={
+        **ERRORS,
+        409: {"model": ErrorBody, "description": "ids already exist (on_conflict=fail)"},
+        413: {"model": ErrorBody, "description": "file too large, or an XLSX inflating too far"},
+    },
     dependencies=[WriterDep],
 )
 async def import_orgs(
@@ -118,12 +129,20 @@ async def import_orgs(
     holder: HolderDep,
     settings: SettingsDep,
     skip_invalid: bool = False,
+    on_conflict: Annotated[
+        OnConflict, Query(description="an id already in the catalog: update, skip or fail")
+    ] = OnConflict.FAIL,
 ) -> ImportResult:
-    """Bulk import a CSV, XLSX or JSON file; any bad row rejects the file unless skip_invalid."""
+    """Bulk import a CSV, XLSX or JSON file; any bad row rejects the file unless skip_invalid.
+
+    Errors name the file as uploaded. An existing id fails the import (409, naming each id
+    and row) unless ``on_conflict`` is ``update`` or ``skip``.
+    """
     size = int(request.headers.get("content-length") or 0)
     if size > settings.max_upload_bytes:
         raise HTTPException(413, f"upload of {size} bytes exceeds {settings.max_upload_bytes}")
-    suffix = Path(file.filename or "").suffix.lower()
+    name = _upload_name(file.filename)
+    suffix = Path(name).suffix.lower()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"upload{suffix}"
         written = 0
@@ -136,13 +155,26 @@ async def import_orgs(
         tax = holder.workspace.taxonomy
 
         def run(store: CatalogStore) -> ImportResult:
-            report = import_organisations(store, path, taxonomy=tax, skip_invalid=skip_invalid)
+            report = import_organisations(
+                store,
+                path,
+                taxonomy=tax,
+                skip_invalid=skip_invalid,
+                on_conflict=on_conflict,
+                source=name,
+            )
             return ImportResult(
                 imported=report.imported,
+                created=report.created,
+                updated=report.updated,
+                skipped=report.skipped,
                 skipped_rows=report.skipped_rows,
-                errors=[
-                    ErrorItem(field=e.field, message=e.message, row=e.row) for e in report.errors
-                ],
+                errors=[_item(e) for e in report.errors],
+                warnings=[_item(w) for w in report.warnings],
             )
 
         return await run_in_threadpool(holder.write, run)
+
+
+def _item(error: RowError) -> ErrorItem:
+    return ErrorItem(field=error.field, message=error.message, row=error.row)
