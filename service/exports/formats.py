@@ -17,6 +17,7 @@ from pathlib import Path
 
 from catalog.events.outcomes import Outcome, event_stats, gold_lines, write_gold
 from catalog.events.results import Plan
+from catalog.formulas import neutralise
 from service.exports.agenda import agendas, grid, meeting_rows
 
 __all__ = [
@@ -146,9 +147,7 @@ def write_xlsx(plan: Plan, path: Path, outcomes: Sequence[Outcome] = ()) -> Path
 
 
 def _csv_safe(value: Cell) -> Cell:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    return neutralise(value) if isinstance(value, str) else value
 
 
 def write_csv(plan: Plan, folder: Path) -> list[Path]:
