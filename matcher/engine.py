@@ -15,9 +15,10 @@ import numpy as np
 from catalog.errors import InvalidInputError, NotFoundError
 from catalog.models import Organisation
 from catalog.taxonomy import Taxonomy
-from embeddings.base import Encoder, F32Array
+from embeddings.base import Encoder, F32Array, SparseTextEncoder
 from matcher.base import Matcher
 from matcher.explain import build_match
+from matcher.hybrid import AskEvidence, name_evidence
 from matcher.index import I64Array, IndexKind, VectorIndex
 from matcher.indexset import StatementIndex
 from matcher.inference import ProductGraph
@@ -66,6 +67,7 @@ class MatchEngine(Matcher):
         language_centering: float = 0.5,
         product_graph: ProductGraph | None = None,
         inferred_needs: int = 30,
+        sparse_encoder: SparseTextEncoder | None = None,
     ) -> None:
         self.orgs = list(orgs)
         self.taxonomy = taxonomy
@@ -83,8 +85,13 @@ class MatchEngine(Matcher):
         self._row = {o.id: i for i, o in enumerate(self.orgs)}
         self.table = StatementTable.from_orgs(self.orgs)
         self.vectors = StatementIndex(
-            self.table, encoder, index_kind=index_kind, centering=language_centering
+            self.table,
+            encoder,
+            index_kind=index_kind,
+            centering=language_centering,
+            sparse_encoder=sparse_encoder,
         )
+        self.hybrid = AskEvidence(self.vectors, self.orgs)  # ask: dense + sparse + BM25
 
     # ---------------------------------------------------------------- building
     @property
@@ -347,9 +354,11 @@ class MatchEngine(Matcher):
         if len(text) < 2:
             raise InvalidInputError("the question is empty; describe what you are looking for")
         allowed = self._allowed_rows(filters or Filters(), None, None, None)
-        S, best = self._search(Space.OFFERS, self.vectors.encode(Space.NEEDS, [text]), allowed)
-        side = SearchSide(Space.OFFERS, S, best, (text,))
-        matches = self._rank(Question(Task.ASK, None, None, (side,), {}, allowed), k)
+        q = self.vectors.encode(Space.NEEDS, [text])
+        side = SearchSide(Space.OFFERS, *self._search(Space.OFFERS, q, allowed), (text,))
+        split = self.hybrid.side(text, q, side, allowed)  # None: dense evidence alone
+        question = Question(Task.ASK, None, None, (split.side if split else side,), {}, allowed)
+        matches = name_evidence(self._rank(question, k), split, self._row)  # names the kinds
         return MatchResult(Task.ASK, {"text": text, "k": k}, matches)
 
     # implicit's two verbs, for contract tests and the evaluation

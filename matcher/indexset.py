@@ -1,4 +1,5 @@
-"""All statement vectors of a catalog: one vector index per `Space`, kept in sync.
+"""All statement vectors of a catalog: one vector index per `Space`, kept in sync, and,
+with a sparse encoder, the offers' sparse vectors beside them (`matcher.sparseset`).
 
 Separate from the engine so that building, syncing and persisting vectors is one concern
 and ranking another.
@@ -14,10 +15,11 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from embeddings.base import Encoder, F32Array
+from embeddings.base import Encoder, F32Array, SparseTextEncoder
 from matcher.index import IndexKind, VectorIndex, make_index, open_index, write_json_atomic
 from matcher.language import LanguageCentering
 from matcher.profiles import Space, StatementTable, encode_for
+from matcher.sparseset import SparseStatements
 
 __all__ = ["StatementIndex"]
 
@@ -39,11 +41,13 @@ class StatementIndex:
         *,
         index_kind: IndexKind = IndexKind.FAISS_FLAT,
         centering: float = 0.5,
+        sparse_encoder: SparseTextEncoder | None = None,
     ) -> None:
         self.table = table
         self.encoder = encoder
         self.index_kind = index_kind
         self.centering = LanguageCentering(centering)
+        self.sparse = SparseStatements(table, sparse_encoder) if sparse_encoder else None
         self.indexes: dict[Space, VectorIndex] = {}
         self._ids_cache: dict[Space, npt.NDArray[np.int64]] = {}
 
@@ -75,6 +79,8 @@ class StatementIndex:
                 )
             self.indexes[space] = index
             log.info("indexed %d %s statements", len(rows), space.value)
+        if self.sparse is not None:
+            self.sparse.build()
 
     def sync(self) -> dict[str, int]:
         """Bring loaded indexes in line with the table: encode only what is new.
@@ -93,6 +99,8 @@ class StatementIndex:
                 index.upsert(self.table.ids[new_rows], self.encode(space, self._texts(new_rows)))
                 added += len(new_rows)
             self.indexes[space] = index
+        if self.sparse is not None:
+            self.sparse.sync()
         return {"added": added, "removed": removed}
 
     def search(
@@ -123,6 +131,8 @@ class StatementIndex:
         for space, index in self.indexes.items():
             index.save(folder / f"{space.value}.index")
         self.centering.save(folder / _CENTERING)
+        if self.sparse is not None:
+            self.sparse.save(folder)
         write_json_atomic(
             folder / _MANIFEST,
             {
@@ -156,7 +166,8 @@ class StatementIndex:
             self.indexes.clear()
             self.build()
             return {"added": len(self.table), "removed": 0}
-        return self.sync()
+        encoded = self.sparse.load(folder)["added"] if self.sparse is not None else 0
+        return {**self.sync(), "sparse_encoded": encoded}  # sync syncs the sparse rows too
 
 
 def _search_excluding(
