@@ -186,7 +186,7 @@ class MatchEngine(Matcher):
     def _score(self, q: Question) -> tuple[I64Array, RankOutput] | None:
         """Admit the candidates, then score them: their rows and the ranker's output."""
         how = self.substitute_aggregation if q.task is Task.SUBSTITUTES else self.aggregation
-        sems = [aggregate(side.scores, how) for side in q.sides]
+        sems = list(q.semantic or (aggregate(side.scores, how) for side in q.sides))
         rows = admit_candidates(sems, q.signals, q.allowed, len(self.orgs), SIGNAL_CANDIDATES)
         if len(rows) == 0:
             return None
@@ -354,11 +354,11 @@ class MatchEngine(Matcher):
         if len(text) < 2:
             raise InvalidInputError("the question is empty; describe what you are looking for")
         allowed = self._allowed_rows(filters or Filters(), None, None, None)
-        q = self.vectors.encode(Space.NEEDS, [text])
-        side = SearchSide(Space.OFFERS, *self._search(Space.OFFERS, q, allowed), (text,))
-        split = self.hybrid.side(text, q, side, allowed)  # None: dense evidence alone
-        question = Question(Task.ASK, None, None, (split.side if split else side,), {}, allowed)
-        matches = name_evidence(self._rank(question, k), split, self._row)  # names the kinds
+        if not self.vectors:
+            raise InvalidInputError("the engine has no index yet; call build() or load() first")
+        ev = self.hybrid.evidence(text, allowed)  # dense, sparse, BM25: fused (matcher.hybrid)
+        question = Question(Task.ASK, None, None, (ev.side,), {}, allowed, (ev.fused,))
+        matches = name_evidence(self._rank(question, k), ev, self._row)  # names the kinds
         return MatchResult(Task.ASK, {"text": text, "k": k}, matches)
 
     # implicit's two verbs, for contract tests and the evaluation

@@ -1,17 +1,30 @@
 """Hybrid evidence for a free question: dense (e5), sparse (the SAE head) and BM25 (jieba).
 
-The dense search reaches the organisations of the question's nearest statements; the sparse
-head and BM25 score every allowed organisation, and each adds its own best ``pool``
-organisations to the candidates. Every candidate then gets all three scores exactly (dense
-by a search restricted to the candidates' statements), `matcher.fusion.fuse` weighs them,
-and the fused score becomes the question's search side, so the ranker and the explanation
-see one side as before. `name_evidence` writes each kind's part into the match.
+The recipe (`AskRecipe`; each step measured on the A-share ask-by-product-class dev set,
+`eval.ask_ablation`; figures in `ASK_RECIPE`):
+
+1. **Plain cosine, no language centering.** The question and the offers are compared
+   uncentered (`StatementIndex.plain_`): centering helped need → offer search but cost
+   free questions a third of their MRR on an independent probe (issue 11).
+2. **Query translation by the model's own neighbours.** The question's ``feedback``
+   nearest offers are added to it (Rocchio: q + α · their mean, renormalised), so it is
+   asked again in the words the catalog uses — an English question in the Chinese of its
+   nearest offers.
+3. **Candidates**: the organisations of the expanded question's nearest statements, plus
+   the sparse head's and BM25's best ``pool`` each (both score every organisation).
+4. **Breadth.** Each kind scores an organisation by its best statement plus ``breadth`` ×
+   its second best: a maker of two products near the question is likelier to answer it.
+5. **Fusion** of the kinds' z-scores (`matcher.fusion.fuse`), in the dense kind's units.
+
+The side handed to the ranker shows, per candidate, its best statement and that
+statement's plain cosine to the question as asked (what an explanation cites); the fused
+score ranks. `name_evidence` writes each kind's part into the match.
 
 Example usage::
 
-    hybrid = AskEvidence(statement_index, orgs)          # weights: `ASK_FUSION`
-    split = hybrid.side(text, query_vector, dense_side, allowed)
-    matches = name_evidence(rank(split.side), split, row_of_org)
+    hybrid = AskEvidence(statement_index, orgs)          # recipe: `ASK_RECIPE`
+    ev = hybrid.evidence("需要PCB可靠性测试", allowed=None)
+    ev.fused, ev.parts[EvidenceKind.SPARSE]
 """
 
 from __future__ import annotations
@@ -22,23 +35,80 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from catalog.models import Organisation
-from embeddings.base import F32Array
-from matcher.fusion import ASK_FUSION, EvidenceKind, FusionWeights, fuse
+from embeddings.base import F32Array, l2_normalise
+from matcher.fusion import EvidenceKind, FusionWeights, fuse
 from matcher.index import I64Array
 from matcher.indexset import StatementIndex
 from matcher.lexical import LexicalIndex
 from matcher.profiles import Space, profile_texts
 from matcher.rank import SearchSide
-from matcher.scoring import best_per_org
 from matcher.types import Match
 
-__all__ = ["AskEvidence", "EvidenceSplit", "name_evidence", "pool_candidates"]
-
-# Organisations each of the sparse head and BM25 may add to the dense search's candidates
-# (the engine's `SIGNAL_CANDIDATES` for learned signals is the same size).
-POOL = 200
+__all__ = [
+    "ASK_RECIPE",
+    "AskEvidence",
+    "AskRecipe",
+    "QuestionEvidence",
+    "breadth_scores",
+    "name_evidence",
+    "pool_candidates",
+    "top_two_per_org",
+]
 
 _LABEL = {EvidenceKind.DENSE: "语义", EvidenceKind.SPARSE: "稀疏词项", EvidenceKind.BM25: "字面"}
+
+
+@dataclass(frozen=True)
+class AskRecipe:
+    """How `ask` gathers and weighs its evidence (see the module text)."""
+
+    weights: FusionWeights = FusionWeights()
+    feedback: int = 0  # nearest offers added to the question (0: none)
+    feedback_weight: float = 1.0  # α of q + α · mean(neighbours)
+    breadth: float = 0.0  # weight of an organisation's second-best statement
+    plain: bool = True  # compare uncentered vectors (else the index's centered ones)
+    pool: int = 200  # statements the dense search returns; organisations per other kind
+
+
+# Chosen on the A-share ask-by-product-class dev set (359 questions, nDCG@10; embedding_max
+# = plain cosine of the best product 0.470, BM25 0.295), each step on a plateau of its grid:
+# feedback 10 offers at α 1.0 (5/0.6 … 20/1.5 within 0.004); breadth 0.25 (0.35: −0.002,
+# 0.5: −0.005); sparse 0.5 (0.25: −0.002, 0.75: +0.001); BM25 weighs 0 — every weight tried
+# (0.05 … 0.5) lost (−0.004 to −0.06). Centered vectors (strength 0.5) read +0.01 more on
+# this all-Chinese set and are not used (step 1). Engine figures: README, `eval.ask_ablation`.
+ASK_RECIPE = AskRecipe(
+    weights=FusionWeights(dense=1.0, sparse=0.5, bm25=0.0),
+    feedback=10,
+    feedback_weight=1.0,
+    breadth=0.25,
+)
+
+
+def top_two_per_org(
+    scores: F32Array, owner: I64Array, rows: I64Array, n_orgs: int
+) -> tuple[F32Array, F32Array, I64Array]:
+    """Per organisation: its best score, its second best (−inf: fewer than two) and the
+    row of the best (ties: lowest row), from one score per statement (``owner``: the
+    statement's organisation, ``rows``: its table row)."""
+    best = np.full(n_orgs, -np.inf, dtype=np.float32)
+    second = np.full(n_orgs, -np.inf, dtype=np.float32)
+    best_row = np.full(n_orgs, -1, dtype=np.int64)
+    if len(scores):
+        order = np.lexsort((rows, -scores, owner))  # by organisation, best first
+        o, s = owner[order], scores[order]
+        first = np.r_[True, o[1:] != o[:-1]]
+        best[o[first]], best_row[o[first]] = s[first], rows[order][first]
+        nxt = np.flatnonzero(~first)
+        nxt = nxt[first[nxt - 1]]  # the entry right after each organisation's first
+        second[o[nxt]] = s[nxt]
+    return best, second, best_row
+
+
+def breadth_scores(best: F32Array, second: F32Array, breadth: float) -> F32Array:
+    """best + breadth × second best (an organisation with one statement: its best)."""
+    extra = np.where(np.isfinite(second), second, 0.0)  # one statement: no breadth
+    out: F32Array = (best + np.float32(breadth) * extra).astype(np.float32)
+    return out
 
 
 def pool_candidates(
@@ -59,12 +129,13 @@ def pool_candidates(
 
 
 @dataclass(frozen=True)
-class EvidenceSplit:
-    """The fused search side of one question and each kind's part of it per candidate."""
+class QuestionEvidence:
+    """One question's evidence over the candidates (organisation rows, ascending)."""
 
-    side: SearchSide
-    rows: I64Array  # the candidates' organisation rows, ascending
-    parts: Mapping[EvidenceKind, F32Array]
+    side: SearchSide  # best statement and its plain cosine per candidate (−inf elsewhere)
+    fused: F32Array  # fused score per organisation (−inf: not a candidate): what ranks
+    rows: I64Array
+    parts: Mapping[EvidenceKind, F32Array]  # each kind's part of the fused score
     sparse_rows: I64Array  # each candidate's best statement by the sparse head (−1: none)
     statements: Sequence[str]  # the statement table's texts, by row
 
@@ -74,28 +145,21 @@ class EvidenceSplit:
 
 
 class AskEvidence:
-    """Sparse and BM25 evidence over one catalog, fused with the engine's dense search.
-
-    ``weights`` default to `ASK_FUSION`; the sparse kind needs the statement index's
-    sparse vectors (an engine built with a sparse encoder), BM25 nothing more."""
+    """Dense, sparse and BM25 evidence of free questions over one catalog. The sparse
+    kind needs the statement index's sparse vectors (an engine given a sparse encoder)."""
 
     def __init__(
-        self,
-        vectors: StatementIndex,
-        orgs: Sequence[Organisation],
-        weights: FusionWeights = ASK_FUSION,
-        pool: int = POOL,
+        self, vectors: StatementIndex, orgs: Sequence[Organisation], recipe: AskRecipe = ASK_RECIPE
     ) -> None:
         self.vectors = vectors
         self.n_orgs = len(orgs)
         self.documents = [" ".join(profile_texts(o, Space.OFFERS)) for o in orgs]
-        self.weights = weights
-        self.pool = pool
+        self.recipe = recipe
         self._lexical: LexicalIndex | None = None
 
     def kinds(self) -> tuple[EvidenceKind, ...]:
         """The kinds weighed that this catalog can give."""
-        kinds = self.weights.kinds()
+        kinds = self.recipe.weights.kinds()
         return tuple(k for k in kinds if k is not EvidenceKind.SPARSE or self.vectors.sparse)
 
     def lexical(self) -> LexicalIndex:
@@ -104,49 +168,82 @@ class AskEvidence:
             self._lexical = LexicalIndex.fit(self.documents)
         return self._lexical
 
-    def side(
-        self, text: str, query: F32Array, dense: SearchSide, allowed: I64Array | None
-    ) -> EvidenceSplit | None:
-        """Question ``text`` (dense vector ``query``, dense search side ``dense``) with
-        every weighed kind of evidence fused; None when dense evidence is all there is."""
-        kinds = self.kinds()
-        if set(kinds) <= {EvidenceKind.DENSE}:
-            return None
+    def _encode(self, space: Space, texts: Sequence[str]) -> F32Array:
+        if self.recipe.plain:
+            return self.vectors.encode_plain(space, texts)
+        return self.vectors.encode(space, texts)
+
+    def _search(self, q: F32Array, k: int, ids: I64Array | None) -> tuple[F32Array, I64Array]:
+        return self.vectors.search(Space.OFFERS, q, k, ids, plain=self.recipe.plain)
+
+    def _query(self, text: str) -> F32Array:
+        """The question's vector, translated by its nearest offers (step 2)."""
+        q = self._encode(Space.NEEDS, [text])
+        r = self.recipe
+        if r.feedback <= 0:
+            return q
+        _, hit = self._search(q, r.feedback, None)
+        texts = [self.vectors.table.texts[int(i)] for i in hit[0] if i >= 0]
+        if not texts:
+            return q
+        near = self._encode(Space.OFFERS, texts).mean(axis=0, keepdims=True)
+        return l2_normalise(q + np.float32(r.feedback_weight) * near)
+
+    def evidence(self, text: str, allowed: I64Array | None) -> QuestionEvidence:
+        """Question ``text``'s candidates among organisation rows ``allowed`` (None: all),
+        each kind's score for each, and their fusion."""
+        table, r, kinds = self.vectors.table, self.recipe, self.kinds()
+        offer_rows = np.flatnonzero(table.mask(Space.OFFERS)).astype(np.int64)
+        if allowed is not None:
+            offer_rows = table.rows_for_orgs(allowed, Space.OFFERS)
+        q = self._query(text)
+        _, hit = self._search(q, r.pool, table.ids[offer_rows] if allowed is not None else None)
+        reached = np.full(self.n_orgs, -np.inf, dtype=np.float32)
+        reached[table.org[hit[hit >= 0]]] = 0.0
         others: dict[EvidenceKind, F32Array] = {}
         sparse_best = np.full(self.n_orgs, -1, dtype=np.int64)
         sparse = self.vectors.sparse
         if EvidenceKind.SPARSE in kinds and sparse is not None:
-            others[EvidenceKind.SPARSE], sparse_best = sparse.best_per_org(
-                Space.OFFERS, sparse.encode([text]), self.n_orgs, allowed
-            )
+            cos = sparse.scores(Space.OFFERS, sparse.encode([text]))[:, 0]
+            s_rows = sparse.rows_[Space.OFFERS]
+            if allowed is not None:
+                keep = np.isin(s_rows, offer_rows)
+                s_rows, cos = s_rows[keep], cos[keep]
+            owner = table.org[s_rows].astype(np.int64)
+            best, second, sparse_best = top_two_per_org(cos, owner, s_rows, self.n_orgs)
+            others[EvidenceKind.SPARSE] = breadth_scores(best, second, r.breadth)
         if EvidenceKind.BM25 in kinds:
             others[EvidenceKind.BM25] = self.lexical().scores([text])
-        d_scores, d_best = dense.scores[0].copy(), dense.best_rows[0].copy()
-        rows = pool_candidates(d_scores, list(others.values()), allowed, self.pool)
-        missing = rows[~np.isfinite(d_scores[rows])]
-        if len(missing):
-            d_scores[missing], d_best[missing] = self._exact(query, missing)
-        evidence = {EvidenceKind.DENSE: _finite(d_scores[rows])}
+        rows = pool_candidates(reached, list(others.values()), allowed, r.pool)
+        # every statement of every candidate, exactly: the expanded and the asked question
+        stmts = table.rows_for_orgs(rows, Space.OFFERS)
+        asked = self._encode(Space.NEEDS, [text])
+        both = np.concatenate([q, asked]) if r.feedback > 0 else q
+        sc, hr = self._search(both, max(1, len(stmts)), table.ids[stmts])
+        valid = hr[0] >= 0
+        owner = table.org[hr[0][valid]].astype(np.int64)
+        best, second, best_row = top_two_per_org(sc[0][valid], owner, hr[0][valid], self.n_orgs)
+        dense = breadth_scores(best, second, r.breadth)
+        evidence = {EvidenceKind.DENSE: _finite(dense[rows])}
         evidence.update({k: _finite(v[rows]) for k, v in others.items()})
-        fused = fuse(evidence, self.weights)
-        scores = np.full((1, self.n_orgs), -np.inf, dtype=np.float32)
-        scores[0, rows] = fused.total
-        best = np.full((1, self.n_orgs), -1, dtype=np.int64)
-        best[0, rows] = np.where(d_best[rows] >= 0, d_best[rows], sparse_best[rows])
-        side = SearchSide(dense.space, scores, best, dense.texts)
-        texts = self.vectors.table.texts
-        return EvidenceSplit(side, rows, fused.parts, sparse_best[rows], texts)
+        fused = fuse(evidence, r.weights)
+        cited = _cosines(sc[-1], hr[-1], best_row[rows])  # the asked question's, not q's
+        side_scores = np.full((1, self.n_orgs), -np.inf, dtype=np.float32)
+        side_scores[0, rows] = cited
+        side_rows = np.full((1, self.n_orgs), -1, dtype=np.int64)
+        side_rows[0, rows] = best_row[rows]
+        total = np.full(self.n_orgs, -np.inf, dtype=np.float32)
+        total[rows] = fused.total
+        side = SearchSide(Space.OFFERS, side_scores, side_rows, (text,))
+        return QuestionEvidence(
+            side, total, rows, fused.parts, sparse_best[rows], self.vectors.table.texts
+        )
 
-    def _exact(self, query: F32Array, rows: I64Array) -> tuple[F32Array, I64Array]:
-        """Best offer cosine and statement row of organisations ``rows`` (a search
-        restricted to their statements: exact, whatever the dense search reached)."""
-        table = self.vectors.table
-        ids = table.ids[table.rows_for_orgs(rows, Space.OFFERS)]
-        if len(ids) == 0:
-            return np.full(len(rows), -np.inf, np.float32), np.full(len(rows), -1, np.int64)
-        scores, hit = self.vectors.search(Space.OFFERS, query, len(ids), ids)
-        S, best = best_per_org(scores, hit, table.org, self.n_orgs)
-        return S[0, rows], best[0, rows]
+
+def _cosines(scores: F32Array, hit_rows: I64Array, rows: I64Array) -> F32Array:
+    """The score of each of ``rows`` among one query's hits (−inf: not a hit)."""
+    lookup = dict(zip(hit_rows.tolist(), scores.tolist(), strict=True))
+    return np.asarray([lookup.get(int(r), -np.inf) for r in rows], dtype=np.float32)
 
 
 def _finite(values: F32Array) -> F32Array:
@@ -158,22 +255,20 @@ def _finite(values: F32Array) -> F32Array:
 
 
 def name_evidence(
-    matches: tuple[Match, ...], split: EvidenceSplit | None, row_of: Mapping[str, int]
+    matches: tuple[Match, ...], ev: QuestionEvidence, row_of: Mapping[str, int]
 ) -> tuple[Match, ...]:
-    """The matches with their semantic part split by evidence kind — ``semantic`` keeps the
-    dense part, ``sparse`` and ``bm25`` are added; together they are the old ``semantic`` —
-    and an explanation naming the kinds (the sparse head's best offer too, when it is not
-    the one already cited). Unchanged without a split (dense evidence alone)."""
-    if split is None:
-        return matches
-    return tuple(_named(m, split, row_of[m.org_id]) for m in matches)
+    """The matches with their fused ``semantic`` part split by evidence kind — ``semantic``
+    keeps the dense part, ``sparse`` and ``bm25`` (when weighed) are added; together they
+    are the fused score — and an explanation naming the kinds (and the sparse head's best
+    offer, when it is not the one already cited)."""
+    return tuple(_named(m, ev, row_of[m.org_id]) for m in matches)
 
 
-def _named(match: Match, split: EvidenceSplit, row: int) -> Match:
-    i = split.at(row)
+def _named(match: Match, ev: QuestionEvidence, row: int) -> Match:
+    i = ev.at(row)
     if i is None:
         return match
-    parts = {k: float(v[i]) for k, v in split.parts.items()}
+    parts = {k: float(v[i]) for k, v in ev.parts.items()}
     new_parts = dict(match.parts)
     new_parts["semantic"] = parts.pop(EvidenceKind.DENSE, 0.0)
     new_parts.update({k.value: v for k, v in parts.items()})
@@ -182,9 +277,9 @@ def _named(match: Match, split: EvidenceSplit, row: int) -> Match:
         [f"dense {new_parts['semantic']:.2f}", *(f"{k.value} {v:+.2f}" for k, v in parts.items())]
     )
     phrase = f"依据 evidence（{words}）：{values}"
-    sparse_row = int(split.sparse_rows[i])
-    statements = split.statements
-    if sparse_row >= 0 and statements[sparse_row] not in {e.candidate_text for e in match.evidence}:
-        phrase += f"；稀疏词项 sparse ← 供给「{statements[sparse_row]}」"
+    sparse_row = int(ev.sparse_rows[i])
+    cited = {e.candidate_text for e in match.evidence}
+    if sparse_row >= 0 and ev.statements[sparse_row] not in cited:
+        phrase += f"；稀疏词项 sparse ← 供给「{ev.statements[sparse_row]}」"
     explanation = f"{match.explanation}；{phrase}" if match.explanation else phrase
     return replace(match, parts=new_parts, explanation=explanation)

@@ -5,6 +5,7 @@ hashing sparse encoder, and the engine's answers naming the evidence behind them
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,14 @@ from embeddings.fake import FakeEncoder
 from embeddings.hashing import HashingEncoder, HashingSparseEncoder
 from matcher import MatchEngine
 from matcher.fusion import EvidenceKind, FusionWeights, fuse, standardise
-from matcher.hybrid import pool_candidates
+from matcher.hybrid import (
+    ASK_RECIPE,
+    AskEvidence,
+    AskRecipe,
+    breadth_scores,
+    pool_candidates,
+    top_two_per_org,
+)
 from matcher.profiles import Space, StatementTable
 from matcher.sparseset import SparseStatements
 
@@ -96,6 +104,25 @@ def test_pool_candidates_is_dense_hits_plus_each_kinds_top_allowed() -> None:
     assert list(got) == sorted(want)
     everyone = pool_candidates(dense, [sparse], None, pool=n)
     assert set(everyone) == {i for i in range(n) if np.isfinite(dense[i]) or sparse[i] > 0}
+
+
+def test_top_two_per_org_and_breadth_match_a_loop() -> None:
+    rng = np.random.default_rng(7)
+    n, n_orgs = 60, 12
+    scores = rng.choice([0.1, 0.5, 0.7, 0.9], n).astype(np.float32)  # ties on purpose
+    owner = rng.integers(0, n_orgs - 2, n).astype(np.int64)  # the last two own nothing
+    rows = rng.permutation(1000)[:n].astype(np.int64)
+    best, second, best_row = top_two_per_org(scores, owner, rows, n_orgs)
+    for org in range(n_orgs):
+        mine = sorted((-float(scores[i]), int(rows[i])) for i in range(n) if owner[i] == org)
+        if not mine:
+            assert best[org] == -np.inf and second[org] == -np.inf and best_row[org] == -1
+            continue
+        assert (best[org], best_row[org]) == (pytest.approx(-mine[0][0]), mine[0][1])
+        assert second[org] == (pytest.approx(-mine[1][0]) if len(mine) > 1 else -np.inf)
+    got = breadth_scores(best, second, 0.25)
+    want = [b + 0.25 * s if np.isfinite(s) else b for b, s in zip(best, second, strict=True)]
+    np.testing.assert_allclose(got, want)
 
 
 def _table() -> StatementTable:
@@ -177,23 +204,47 @@ def hybrid_engine() -> MatchEngine:
 def test_ask_names_the_evidence_behind_each_answer(hybrid_engine: MatchEngine) -> None:
     res = hybrid_engine.ask("碳化硅功率模块", k=5)
     assert len(res.matches) == 5
-    for m in res.matches:
+    for m in res.matches:  # the shipped recipe: dense and sparse (BM25 weighs 0)
+        assert {"semantic", "sparse"} <= set(m.parts) and "bm25" not in m.parts
+        assert m.score == pytest.approx(sum(m.parts.values()), abs=1e-4)
+        assert "依据 evidence（语义、稀疏词项）" in m.explanation
+        assert "dense" in m.explanation and "sparse" in m.explanation
+    assert res.to_dict()["results"][0].keys() >= {"org_id", "score", "parts", "explanation"}
+    engine = MatchEngine(hybrid_engine.orgs, hybrid_engine.taxonomy, hybrid_engine.encoder)
+    engine.vectors = hybrid_engine.vectors
+    weights = FusionWeights(sparse=0.5, bm25=0.2)
+    engine.hybrid = AskEvidence(engine.vectors, engine.orgs, replace(ASK_RECIPE, weights=weights))
+    for m in engine.ask("碳化硅功率模块", k=5).matches:
         assert {"semantic", "sparse", "bm25"} <= set(m.parts)
         assert m.score == pytest.approx(sum(m.parts.values()), abs=1e-4)
-        assert "依据 evidence" in m.explanation and "dense" in m.explanation
-        assert "sparse" in m.explanation and "bm25" in m.explanation
-    assert res.to_dict()["results"][0].keys() >= {"org_id", "score", "parts", "explanation"}
+        assert "字面" in m.explanation and "bm25" in m.explanation
 
 
-def test_ask_with_dense_evidence_alone_is_unchanged(hybrid_engine: MatchEngine) -> None:
-    from matcher.hybrid import AskEvidence
+def test_ask_with_plain_dense_evidence_alone_is_best_statement_cosine(
+    hybrid_engine: MatchEngine,
+) -> None:
+    """No feedback, no breadth, no other kind: the answer is plain cosine of the best offer,
+    brute force over every statement."""
+    from embeddings.base import l2_normalise
+    from matcher.profiles import encode_for, profile_texts
 
     plain = MatchEngine(hybrid_engine.orgs, hybrid_engine.taxonomy, hybrid_engine.encoder)
     plain.vectors = hybrid_engine.vectors
-    plain.hybrid = AskEvidence(hybrid_engine.vectors, plain.orgs, FusionWeights())
-    res = plain.ask("碳化硅功率模块", k=5)
+    plain.hybrid = AskEvidence(hybrid_engine.vectors, plain.orgs, AskRecipe())
+    text = "碳化硅功率模块"
+    res = plain.ask(text, k=8)
     assert all(set(m.parts) == {"semantic", "qualification"} for m in res.matches)
-    assert all("依据 evidence" not in m.explanation for m in res.matches)
+    q = l2_normalise(encode_for(plain.encoder, Space.NEEDS, [text]))[0]
+    best = {}
+    for o in plain.orgs:
+        texts = profile_texts(o, Space.OFFERS)
+        if texts:
+            best[o.id] = float((encode_for(plain.encoder, Space.OFFERS, texts) @ q).max())
+    for m in res.matches:
+        assert m.parts["semantic"] == pytest.approx(best[m.org_id], abs=1e-5)
+        assert m.evidence[0].score == pytest.approx(best[m.org_id], abs=1e-5)
+    top = sorted(best.values(), reverse=True)[:8]
+    assert [m.parts["semantic"] for m in res.matches] == pytest.approx(top, abs=1e-5)
 
 
 def test_sparse_encoder_for_pairs_model_free_encoders_with_hashing() -> None:
