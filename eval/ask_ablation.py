@@ -67,7 +67,11 @@ VARIANTS: dict[str, AskRecipe] = {
     "shipped − feedback": replace(ASK_RECIPE, feedback=0),
     "shipped − breadth": replace(ASK_RECIPE, breadth=0.0),
     "shipped − sparse": replace(ASK_RECIPE, weights=ASK_RECIPE.weights.without(_K.SPARSE)),
-    "shipped + bm25 0.1": replace(ASK_RECIPE, weights=replace(ASK_RECIPE.weights, bm25=0.1)),
+    **{
+        f"shipped, bm25 {w}": replace(ASK_RECIPE, weights=replace(ASK_RECIPE.weights, bm25=w))
+        for w in (0.0, 0.1, 0.25, 0.5, 1.0)
+        if w != ASK_RECIPE.weights.bm25
+    },
     "shipped, centered": replace(ASK_RECIPE, plain=False),
 }
 

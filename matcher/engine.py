@@ -18,7 +18,7 @@ from catalog.taxonomy import Taxonomy
 from embeddings.base import Encoder, F32Array, SparseTextEncoder
 from matcher.base import Matcher
 from matcher.explain import build_match
-from matcher.hybrid import AskEvidence, name_evidence
+from matcher.hybrid import AskEvidence, name_evidence, too_short
 from matcher.index import I64Array, IndexKind, VectorIndex
 from matcher.indexset import StatementIndex
 from matcher.inference import ProductGraph
@@ -351,7 +351,7 @@ class MatchEngine(Matcher):
         """A free question in Chinese or English, answered by who offers it."""
         _check_k(k)
         text = text.strip()
-        if len(text) < 2:
+        if too_short(text):
             raise InvalidInputError("the question is empty; describe what you are looking for")
         allowed = self._allowed_rows(filters or Filters(), None, None, None)
         if not self.vectors:

@@ -42,9 +42,8 @@ class EvidenceKind(enum.StrEnum):
 
 @dataclass(frozen=True)
 class FusionWeights:
-    """Weight of each kind's z-score; dense is the reference (1).
-
-    The shipped values and the measurement they come from are in `ASK_FUSION`."""
+    """Weight of each kind's z-score; dense is the reference (1). The shipped values of
+    `ask`, and the measurement they come from, are in `matcher.hybrid.ASK_RECIPE`."""
 
     dense: float = 1.0
     sparse: float = 0.0
@@ -63,11 +62,6 @@ class FusionWeights:
 
     def without(self, kind: EvidenceKind) -> FusionWeights:
         return replace(self, **{kind.value: 0.0})
-
-
-# Chosen on the A-share ask-by-product-class dev set (359 questions, `eval.ask_ablation`);
-# the figures are written beside the value in README.md and in that module.
-ASK_FUSION = FusionWeights(dense=1.0, sparse=0.5, bm25=0.1)
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ from embeddings.base import F32Array, l2_normalise
 from matcher.fusion import EvidenceKind, FusionWeights, fuse
 from matcher.index import I64Array
 from matcher.indexset import StatementIndex
+from matcher.language import language_of
 from matcher.lexical import LexicalIndex
 from matcher.profiles import Space, profile_texts
 from matcher.rank import SearchSide
@@ -52,6 +53,7 @@ __all__ = [
     "breadth_scores",
     "name_evidence",
     "pool_candidates",
+    "too_short",
     "top_two_per_org",
 ]
 
@@ -67,21 +69,31 @@ class AskRecipe:
     feedback_weight: float = 1.0  # α of q + α · mean(neighbours)
     breadth: float = 0.0  # weight of an organisation's second-best statement
     plain: bool = True  # compare uncentered vectors (else the index's centered ones)
-    pool: int = 200  # statements the dense search returns; organisations per other kind
+    depth: int = 200  # statements the dense search returns (1000: −0.005 nDCG@10 on dev)
+    pool: int = 200  # organisations each other kind adds
 
 
-# Chosen on the A-share ask-by-product-class dev set (359 questions, nDCG@10; embedding_max
-# = plain cosine of the best product 0.470, BM25 0.295), each step on a plateau of its grid:
-# feedback 10 offers at α 1.0 (5/0.6 … 20/1.5 within 0.004); breadth 0.25 (0.35: −0.002,
-# 0.5: −0.005); sparse 0.5 (0.25: −0.002, 0.75: +0.001); BM25 weighs 0 — every weight tried
-# (0.05 … 0.5) lost (−0.004 to −0.06). Centered vectors (strength 0.5) read +0.01 more on
-# this all-Chinese set and are not used (step 1). Engine figures: README, `eval.ask_ablation`.
+# Chosen on the A-share ask-by-product-class dev set (359 questions; nDCG@10 through the
+# engine, `python -m eval.ask_ablation`): plain cosine of the best offer (= embedding_max)
+# 0.470, BM25 0.295; each step on a plateau of its grid. Feedback: 10 offers at α 1.0
+# (0.470 → 0.493; 5/0.6 … 20/1.5 within 0.004 in the exploration). Breadth 0.25 (→ 0.517;
+# 0.35: −0.002, 0.5: −0.005). Sparse 0.5 (→ 0.529; 0.25: −0.002, 0.75: +0.001). BM25 0.1:
+# the best weight tried on dev (0: 0.5285, 0.1: 0.5287, 0.25: 0.515, 0.5: 0.494; MRR 0.601,
+# 0.606, 0.587, 0.563). Centered vectors (strength 0.5) read 0.541 on dev and are not used
+# (step 1). Checked on the Shenwan-industry ask set and the demo probes: README.
 ASK_RECIPE = AskRecipe(
-    weights=FusionWeights(dense=1.0, sparse=0.5, bm25=0.0),
+    weights=FusionWeights(dense=1.0, sparse=0.5, bm25=0.1),
     feedback=10,
     feedback_weight=1.0,
     breadth=0.25,
 )
+
+
+def too_short(text: str) -> bool:
+    """Whether a (stripped) question is too short to ask: empty, or one character that is
+    not Chinese — one Chinese character can be a whole product (钨, 钴, 钼 are questions
+    of the A-share industry set)."""
+    return len(text) < (1 if language_of(text) == 0 else 2)
 
 
 def top_two_per_org(
@@ -197,7 +209,7 @@ class AskEvidence:
         if allowed is not None:
             offer_rows = table.rows_for_orgs(allowed, Space.OFFERS)
         q = self._query(text)
-        _, hit = self._search(q, r.pool, table.ids[offer_rows] if allowed is not None else None)
+        _, hit = self._search(q, r.depth, table.ids[offer_rows] if allowed is not None else None)
         reached = np.full(self.n_orgs, -np.inf, dtype=np.float32)
         reached[table.org[hit[hit >= 0]]] = 0.0
         others: dict[EvidenceKind, F32Array] = {}
