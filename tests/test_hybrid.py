@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from catalog.demo import load_demo_organisations
+from catalog.errors import InvalidInputError
 from catalog.taxonomy import load_default_taxonomy
 from embeddings.cache import CachedSparseEncoder, EmbeddingCache
 from embeddings.choice import sparse_encoder_for
@@ -204,20 +205,26 @@ def hybrid_engine() -> MatchEngine:
 def test_ask_names_the_evidence_behind_each_answer(hybrid_engine: MatchEngine) -> None:
     res = hybrid_engine.ask("碳化硅功率模块", k=5)
     assert len(res.matches) == 5
-    for m in res.matches:  # the shipped recipe: dense and sparse (BM25 weighs 0)
-        assert {"semantic", "sparse"} <= set(m.parts) and "bm25" not in m.parts
+    for m in res.matches:  # the shipped recipe weighs all three kinds
+        assert {"semantic", "sparse", "bm25"} <= set(m.parts)
         assert m.score == pytest.approx(sum(m.parts.values()), abs=1e-4)
-        assert "依据 evidence（语义、稀疏词项）" in m.explanation
-        assert "dense" in m.explanation and "sparse" in m.explanation
+        assert "依据 evidence（语义、稀疏词项、字面）" in m.explanation
+        assert all(f"{kind} " in m.explanation for kind in ("dense", "sparse", "bm25"))
     assert res.to_dict()["results"][0].keys() >= {"org_id", "score", "parts", "explanation"}
     engine = MatchEngine(hybrid_engine.orgs, hybrid_engine.taxonomy, hybrid_engine.encoder)
     engine.vectors = hybrid_engine.vectors
-    weights = FusionWeights(sparse=0.5, bm25=0.2)
+    weights = FusionWeights(sparse=0.5, bm25=0.0)  # a kind at weight 0 is neither used nor named
     engine.hybrid = AskEvidence(engine.vectors, engine.orgs, replace(ASK_RECIPE, weights=weights))
     for m in engine.ask("碳化硅功率模块", k=5).matches:
-        assert {"semantic", "sparse", "bm25"} <= set(m.parts)
+        assert {"semantic", "sparse"} <= set(m.parts) and "bm25" not in m.parts
         assert m.score == pytest.approx(sum(m.parts.values()), abs=1e-4)
-        assert "字面" in m.explanation and "bm25" in m.explanation
+        assert "（语义、稀疏词项）" in m.explanation and "bm25" not in m.explanation
+
+
+def test_one_chinese_character_is_a_question(hybrid_engine: MatchEngine) -> None:
+    assert hybrid_engine.ask("钨", k=3).matches
+    with pytest.raises(InvalidInputError, match="question is empty"):
+        hybrid_engine.ask("x")
 
 
 def test_ask_with_plain_dense_evidence_alone_is_best_statement_cosine(
