@@ -6,11 +6,13 @@ The recipe (`AskRecipe`; each step measured on the A-share ask-by-product-class 
 1. **Plain cosine, no language centering.** The question and the offers are compared
    uncentered (`StatementIndex.plain_`): centering helped need → offer search but cost
    free questions a third of their MRR on an independent probe (issue 11).
-2. **Query translation by the model's own neighbours.** The question's ``feedback``
-   nearest offers are added to it (Rocchio: q + α · their mean, renormalised), so it is
-   asked again in the words the catalog uses — an English question in the Chinese of its
-   nearest offers.
-3. **Candidates**: the organisations of the expanded question's nearest statements, plus
+2. **Query translation by the model's own neighbours.** For each language of the offers
+   (Chinese, other), the question's ``feedback`` nearest offers *in that language* are
+   added to it (Rocchio: q + α · their mean, renormalised), and each offer is compared
+   with the question as rephrased in its own language — an English question meets the
+   Chinese offers through its Chinese neighbours, not through the language it shares with
+   the English ones. In a one-language catalog this is plain pseudo-relevance feedback.
+3. **Candidates**: the organisations of each rephrasing's nearest statements, plus
    the sparse head's and BM25's best ``pool`` each (both score every organisation).
 4. **Breadth.** Each kind scores an organisation by its best statement plus ``breadth`` ×
    its second best: a maker of two products near the question is likelier to answer it.
@@ -33,6 +35,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
+import numpy.typing as npt
 
 from catalog.models import Organisation
 from embeddings.base import F32Array, l2_normalise
@@ -168,6 +171,7 @@ class AskEvidence:
         self.documents = [" ".join(profile_texts(o, Space.OFFERS)) for o in orgs]
         self.recipe = recipe
         self._lexical: LexicalIndex | None = None
+        self._langs: npt.NDArray[np.int64] | None = None
 
     def kinds(self) -> tuple[EvidenceKind, ...]:
         """The kinds weighed that this catalog can give."""
@@ -188,18 +192,31 @@ class AskEvidence:
     def _search(self, q: F32Array, k: int, ids: I64Array | None) -> tuple[F32Array, I64Array]:
         return self.vectors.search(Space.OFFERS, q, k, ids, plain=self.recipe.plain)
 
-    def _query(self, text: str) -> F32Array:
-        """The question's vector, translated by its nearest offers (step 2)."""
-        q = self._encode(Space.NEEDS, [text])
-        r = self.recipe
-        if r.feedback <= 0:
-            return q
-        _, hit = self._search(q, r.feedback, None)
-        texts = [self.vectors.table.texts[int(i)] for i in hit[0] if i >= 0]
-        if not texts:
-            return q
-        near = self._encode(Space.OFFERS, texts).mean(axis=0, keepdims=True)
-        return l2_normalise(q + np.float32(r.feedback_weight) * near)
+    def _languages(self) -> npt.NDArray[np.int64]:
+        """`language_of` each statement of the table (computed once)."""
+        if self._langs is None:
+            texts = self.vectors.table.texts
+            self._langs = np.asarray([language_of(t) for t in texts], dtype=np.int64)
+        return self._langs
+
+    def _queries(self, text: str, offers: I64Array) -> tuple[F32Array, dict[int, F32Array]]:
+        """The question as asked, and as rephrased in each language of ``offers`` (table
+        rows) by its nearest offers in that language (step 2): each offer is compared with
+        the question in its own language, so an English question meets Chinese offers
+        through their Chinese neighbours, not through the language they share."""
+        asked = self._encode(Space.NEEDS, [text])
+        langs, r = self._languages(), self.recipe
+        out: dict[int, F32Array] = {}
+        for lang in np.unique(langs[offers]).tolist():
+            out[lang] = asked
+            if r.feedback > 0:
+                ids = self.vectors.table.ids[offers[langs[offers] == lang]]
+                _, hit = self._search(asked, r.feedback, ids)
+                texts = [self.vectors.table.texts[int(i)] for i in hit[0] if i >= 0]
+                if texts:
+                    near = self._encode(Space.OFFERS, texts).mean(axis=0, keepdims=True)
+                    out[lang] = l2_normalise(asked + np.float32(r.feedback_weight) * near)
+        return asked, out
 
     def evidence(self, text: str, allowed: I64Array | None) -> QuestionEvidence:
         """Question ``text``'s candidates among organisation rows ``allowed`` (None: all),
@@ -208,10 +225,13 @@ class AskEvidence:
         offer_rows = np.flatnonzero(table.mask(Space.OFFERS)).astype(np.int64)
         if allowed is not None:
             offer_rows = table.rows_for_orgs(allowed, Space.OFFERS)
-        q = self._query(text)
-        _, hit = self._search(q, r.depth, table.ids[offer_rows] if allowed is not None else None)
+        langs = self._languages()
+        asked, per_lang = self._queries(text, offer_rows)
         reached = np.full(self.n_orgs, -np.inf, dtype=np.float32)
-        reached[table.org[hit[hit >= 0]]] = 0.0
+        for lang, q in per_lang.items():
+            ids = table.ids[offer_rows[langs[offer_rows] == lang]]
+            _, hit = self._search(q, r.depth, ids)
+            reached[table.org[hit[hit >= 0]]] = 0.0
         others: dict[EvidenceKind, F32Array] = {}
         sparse_best = np.full(self.n_orgs, -1, dtype=np.int64)
         sparse = self.vectors.sparse
@@ -227,19 +247,24 @@ class AskEvidence:
         if EvidenceKind.BM25 in kinds:
             others[EvidenceKind.BM25] = self.lexical().scores([text])
         rows = pool_candidates(reached, list(others.values()), allowed, r.pool)
-        # every statement of every candidate, exactly: the expanded and the asked question
+        # every statement of every candidate, exactly: by the question rephrased in the
+        # statement's language (ranks) and by the question as asked (cited)
         stmts = table.rows_for_orgs(rows, Space.OFFERS)
-        asked = self._encode(Space.NEEDS, [text])
-        both = np.concatenate([q, asked]) if r.feedback > 0 else q
-        sc, hr = self._search(both, max(1, len(stmts)), table.ids[stmts])
-        valid = hr[0] >= 0
-        owner = table.org[hr[0][valid]].astype(np.int64)
-        best, second, best_row = top_two_per_org(sc[0][valid], owner, hr[0][valid], self.n_orgs)
+        order = list(per_lang)
+        queries = np.concatenate([per_lang[lang] for lang in order] + [asked])
+        sc, hr = self._search(queries, max(1, len(stmts)), table.ids[stmts])
+        by_row = np.full((len(queries), len(table)), -np.inf, dtype=np.float32)
+        for j in range(len(queries)):
+            ok = hr[j] >= 0
+            by_row[j, hr[j][ok]] = sc[j][ok]
+        which = np.asarray([order.index(int(x)) for x in langs[stmts]], dtype=np.int64)
+        owner = table.org[stmts].astype(np.int64)
+        best, second, best_row = top_two_per_org(by_row[which, stmts], owner, stmts, self.n_orgs)
         dense = breadth_scores(best, second, r.breadth)
         evidence = {EvidenceKind.DENSE: _finite(dense[rows])}
         evidence.update({k: _finite(v[rows]) for k, v in others.items()})
         fused = fuse(evidence, r.weights)
-        cited = _cosines(sc[-1], hr[-1], best_row[rows])  # the asked question's, not q's
+        cited = np.where(best_row[rows] >= 0, by_row[-1][best_row[rows]], -np.inf)  # as asked
         side_scores = np.full((1, self.n_orgs), -np.inf, dtype=np.float32)
         side_scores[0, rows] = cited
         side_rows = np.full((1, self.n_orgs), -1, dtype=np.int64)
@@ -250,12 +275,6 @@ class AskEvidence:
         return QuestionEvidence(
             side, total, rows, fused.parts, sparse_best[rows], self.vectors.table.texts
         )
-
-
-def _cosines(scores: F32Array, hit_rows: I64Array, rows: I64Array) -> F32Array:
-    """The score of each of ``rows`` among one query's hits (−inf: not a hit)."""
-    lookup = dict(zip(hit_rows.tolist(), scores.tolist(), strict=True))
-    return np.asarray([lookup.get(int(r), -np.inf) for r in rows], dtype=np.float32)
 
 
 def _finite(values: F32Array) -> F32Array:
