@@ -71,6 +71,7 @@ class AskRecipe:
     feedback: int = 0  # nearest offers added to the question (0: none)
     feedback_weight: float = 1.0  # α of q + α · mean(neighbours)
     breadth: float = 0.0  # weight of an organisation's second-best statement
+    min_language_share: float = 0.05  # smaller language groups are asked in the main one
     plain: bool = True  # compare uncentered vectors (else the index's centered ones)
     depth: int = 200  # statements the dense search returns (1000: −0.005 nDCG@10 on dev)
     pool: int = 200  # organisations each other kind adds
@@ -193,10 +194,20 @@ class AskEvidence:
         return self.vectors.search(Space.OFFERS, q, k, ids, plain=self.recipe.plain)
 
     def _languages(self) -> npt.NDArray[np.int64]:
-        """`language_of` each statement of the table (computed once)."""
+        """The language each statement is asked in (computed once): `language_of` it, but
+        a language holding less than ``min_language_share`` of the offers is asked in the
+        offers' main language (the A-share catalog's 301 acronyms — LED, PVC, OEM — are not
+        a language of their own)."""
         if self._langs is None:
-            texts = self.vectors.table.texts
-            self._langs = np.asarray([language_of(t) for t in texts], dtype=np.int64)
+            table = self.vectors.table
+            langs = np.asarray([language_of(t) for t in table.texts], dtype=np.int64)
+            offers = langs[table.mask(Space.OFFERS)]
+            if len(offers):
+                share = np.bincount(offers, minlength=2) / len(offers)
+                main = int(np.argmax(share))
+                small = np.flatnonzero(share < self.recipe.min_language_share)
+                langs[np.isin(langs, small)] = main
+            self._langs = langs
         return self._langs
 
     def _queries(self, text: str, offers: I64Array) -> tuple[F32Array, dict[int, F32Array]]:
