@@ -28,7 +28,9 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +46,14 @@ __all__ = ["SparseStatements"]
 log = logging.getLogger(__name__)
 
 _MANIFEST = "sparse_manifest.json"
+
+
+def _atomic(path: Path, write: Callable[[Any], None]) -> None:
+    """Write through a temporary file and rename, as the dense indexes are written."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "wb") as fh:
+        write(fh)
+    os.replace(tmp, path)
 
 
 class SparseStatements:
@@ -114,8 +124,9 @@ class SparseStatements:
 
         folder.mkdir(parents=True, exist_ok=True)
         for space, matrix in self.matrices_.items():
-            save_npz(folder / f"{space.value}.sparse.npz", matrix)
-            np.save(folder / f"{space.value}.sparse_ids.npy", self.table.ids[self.rows_[space]])
+            ids = self.table.ids[self.rows_[space]]
+            _atomic(folder / f"{space.value}.sparse.npz", partial(save_npz, matrix=matrix))
+            _atomic(folder / f"{space.value}.sparse_ids.npy", partial(np.save, arr=ids))
         write_json_atomic(
             folder / _MANIFEST,
             {"model_id": self.encoder.model_id, "dim": self.encoder.dim},
