@@ -265,3 +265,24 @@ def _cached(enc: HashingEncoder):  # type: ignore[no-untyped-def]
     from embeddings.cache import CachedEncoder
 
     return CachedEncoder(enc, EmbeddingCache(":memory:"))
+
+
+def test_saved_engine_reloads_plain_and_sparse_vectors_without_encoding(tmp_path: Path) -> None:
+    orgs = load_demo_organisations()[:80]
+    enc, sparse = FakeEncoder(["碳化硅|SiC"], dim=64), HashingSparseEncoder()
+    tax = load_default_taxonomy()
+    built = MatchEngine(orgs, tax, enc, sparse_encoder=sparse).build()
+    built.save(tmp_path)
+    assert (tmp_path / "offers.plain.index").is_file()
+    assert (tmp_path / "offers.sparse.npz").is_file()
+    want = built.ask("碳化硅功率模块", k=5).to_dict()
+    dense_before, sparse_before = enc.texts_encoded, sparse.texts_encoded
+    again = MatchEngine(orgs, tax, enc, sparse_encoder=sparse)
+    delta = again.load(tmp_path)
+    assert delta == {"added": 0, "removed": 0, "sparse_encoded": 0}
+    assert (enc.texts_encoded, sparse.texts_encoded) == (dense_before, sparse_before)
+    got = again.ask("碳化硅功率模块", k=5).to_dict()
+    assert [r["org_id"] for r in got["results"]] == [r["org_id"] for r in want["results"]]
+    assert [r["score"] for r in got["results"]] == pytest.approx(
+        [r["score"] for r in want["results"]], abs=1e-5
+    )
