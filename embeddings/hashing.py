@@ -2,6 +2,8 @@
 
 `chainmatch --encoder hashing` uses it to try the pages and the CLI without the model; it
 matches strings, not meanings, so it is never used to judge match quality.
+`HashingSparseEncoder` is its sparse counterpart (hashed characters and bigrams as latent
+terms), the stand-in for the SAE head in tests and with ``--encoder hashing``.
 """
 
 from __future__ import annotations
@@ -11,9 +13,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from embeddings.base import F32Array, l2_normalise
+from embeddings.base import F32Array, SparseEntries, l2_normalise
 
-__all__ = ["HashingEncoder"]
+__all__ = ["HashingEncoder", "HashingSparseEncoder"]
+
+
+def _bucket(gram: str, size: int) -> int:
+    return int.from_bytes(hashlib.blake2b(gram.encode(), digest_size=4).digest(), "big") % size
 
 
 class HashingEncoder:
@@ -57,3 +63,33 @@ class HashingEncoder:
 
     def encode_passages(self, texts: Sequence[str]) -> F32Array:
         return self._encode(texts)
+
+
+class HashingSparseEncoder:
+    """Hashed characters and character bigrams as ``dim`` latent terms, weight = count:
+    deterministic and model-free, the same recipe for questions and statements."""
+
+    def __init__(self, dim: int = 4096) -> None:
+        self._dim = dim
+        self.texts_encoded = 0
+
+    @property
+    def model_id(self) -> str:
+        return f"hashing-sparse-{self._dim}"
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    def encode_entries(self, texts: Sequence[str]) -> list[SparseEntries]:
+        self.texts_encoded += len(texts)
+        out: list[SparseEntries] = []
+        for text in texts:
+            low = "".join(text.lower().split())
+            counts: dict[int, float] = {}
+            for gram in [*low, *(a + b for a, b in zip(low, low[1:], strict=False))]:
+                j = _bucket(gram, self._dim)
+                counts[j] = counts.get(j, 0.0) + 1.0
+            ids = np.asarray(sorted(counts, key=lambda j: (-counts[j], j)), dtype=np.int32)
+            out.append((ids, np.asarray([counts[int(j)] for j in ids], dtype=np.float32)))
+        return out

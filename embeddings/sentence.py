@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -21,6 +21,9 @@ from embeddings.rebuild import (
 __all__ = ["SentenceTransformerEncoder", "default_model_card", "load_default_encoder"]
 
 log = logging.getLogger(__name__)
+
+if TYPE_CHECKING:
+    from embeddings.sparse import TokenStates
 
 
 class SentenceTransformerEncoder(PrefixedEncoder):
@@ -55,9 +58,16 @@ class SentenceTransformerEncoder(PrefixedEncoder):
         if dim is None:
             raise ModelUnavailableError(f"model at {path} does not report its dimension")
         super().__init__(model_id=model_id, dim=int(dim))
+        self.model_dir = Path(path)
         self.batch_size = batch_size
         self.progress = progress
         self.progress_min = progress_min
+
+    def token_states(self) -> TokenStates:
+        """This encoder's transformer as the sparse head's `TokenStates` (weights held once)."""
+        from embeddings.sparse import TorchTokenStates
+
+        return TorchTokenStates(model=self._model[0].auto_model)
 
     def _embed(self, texts: Sequence[str]) -> F32Array:
         vecs = self._model.encode(

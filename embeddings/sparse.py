@@ -148,19 +148,25 @@ class TokenStates(Protocol):
 
 
 class TorchTokenStates:
-    """The rebuilt model's transformer on torch, float32 (the reference backend)."""
+    """The rebuilt model's transformer on torch, float32 (the reference backend).
+
+    ``model``: a transformer already loaded (the dense encoder's, so the weights are held
+    once); otherwise it is loaded from ``model_dir``."""
 
     name = "torch"
 
-    def __init__(self, model_dir: Path | str) -> None:
+    def __init__(self, model_dir: Path | str | None = None, *, model: Any = None) -> None:
         import torch
         from transformers import AutoModel
 
         self._torch: Any = torch
-        try:
-            self._model: Any = AutoModel.from_pretrained(str(model_dir), local_files_only=True)
-        except OSError as exc:
-            raise ModelUnavailableError(f"cannot load the model from {model_dir}: {exc}") from exc
+        if model is None:
+            try:
+                model = AutoModel.from_pretrained(str(model_dir), local_files_only=True)
+            except OSError as exc:
+                msg = f"cannot load the model from {model_dir}: {exc}"
+                raise ModelUnavailableError(msg) from exc
+        self._model: Any = model
         self._model.eval()
 
     def __call__(self, input_ids: I64Array, attention_mask: I64Array) -> F32Array:

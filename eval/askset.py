@@ -24,7 +24,7 @@ from typing import Protocol
 from eval.ashare import AshareData
 from eval.metrics import Qrels, Run
 
-__all__ = ["AskSet", "Asker", "build_ask_set", "make_ask_run"]
+__all__ = ["AskSet", "Asker", "build_ask_set", "build_industry_ask_set", "make_ask_run"]
 
 MIN_GOLD, MAX_GOLD = 2, 50
 
@@ -72,6 +72,28 @@ def build_ask_set(
             gold[term] = dict.fromkeys(sorted(makers), 1)
             drop[term] = set(own)
     return AskSet(questions, Qrels(gold), drop)
+
+
+def build_industry_ask_set(
+    data: AshareData, *, min_gold: int = MIN_GOLD, max_gold: int = MAX_GOLD
+) -> AskSet:
+    """A second real ask set, for checks: each Shenwan L3 industry name (its trailing Ⅱ/Ⅲ
+    dropped) is a question, its gold the companies of that industry; names that say no
+    product (其他…, 综合…) are left out, and an industry is kept with 2–50 companies.
+    Nothing is dropped from the ranking. The industry names come from the data, not from
+    the subclass taxonomy, so this set shares no construction with `build_ask_set`."""
+    members: dict[str, set[str]] = defaultdict(set)
+    for code, row in data.companies.items():
+        name = str(row.get("sw_l3") or "").rstrip("ⅠⅡⅢ").strip()
+        if name and not name.startswith(("其他", "综合")):
+            members[name].add(code)
+    questions: dict[str, str] = {}
+    gold: dict[str, dict[str, int]] = {}
+    for name in sorted(members):
+        if min_gold <= len(members[name]) <= max_gold:
+            questions[name] = name
+            gold[name] = dict.fromkeys(sorted(members[name]), 1)
+    return AskSet(questions, Qrels(gold), {q: set() for q in questions})
 
 
 def _children(subclasses: list[tuple[str, str]]) -> dict[str, set[str]]:

@@ -18,10 +18,10 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from catalog.errors import InvalidInputError
-from embeddings.base import Encoder
+from embeddings.base import Encoder, SparseTextEncoder
 from eval.ashare import (
     AshareData,
     build_organisations,
@@ -93,26 +93,22 @@ def build_engine(
     weights: RankWeights | None = None,
     *,
     language_centering: float | None = None,
+    sparse_encoder: SparseTextEncoder | None = None,
 ) -> MatchEngine:
     """The A-share catalog in the product's engine (statements encoded, cache permitting);
-    ``language_centering`` overrides the engine's default (a measurement, not a setting)."""
+    ``language_centering`` overrides the engine's default (a measurement, not a setting);
+    ``sparse_encoder`` gives `ask` its sparse evidence (the service always has it; find-
+    supplier and find-substitute do not read it, so `run_ashare` leaves it out)."""
     from matcher.engine import MatchEngine  # FAISS: loaded by a run, not by `eval --help`
 
     orgs = build_organisations(data)
     taxonomy = build_taxonomy(data)
     ranker = ChainAwareRanker(taxonomy, weights=weights)
     graph = build_product_graph(data)
-    if language_centering is None:  # the engine's own default
-        engine = MatchEngine(orgs, taxonomy, encoder, ranker=ranker, product_graph=graph)
-    else:
-        engine = MatchEngine(
-            orgs,
-            taxonomy,
-            encoder,
-            ranker=ranker,
-            product_graph=graph,
-            language_centering=language_centering,
-        )
+    extra: dict[str, Any] = {"sparse_encoder": sparse_encoder}
+    if language_centering is not None:  # else the engine's own default
+        extra["language_centering"] = language_centering
+    engine = MatchEngine(orgs, taxonomy, encoder, ranker=ranker, product_graph=graph, **extra)
     return engine.build()
 
 

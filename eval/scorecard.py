@@ -8,8 +8,9 @@ are built once and shared by every set:
 - ``substitute``: find-substitute on shared products, unfiltered;
 - ``competitor``: competitor pairs from news and filings (``gold_competitor_dev.jsonl``)
   through the substitute verb and protocol, unfiltered;
-- ``ask``: ask by product class (`eval.askset`), through `MatchEngine.ask`, BM25 of the
-  question and plain cosine (a company's mean vector, and its best product).
+- ``ask``: ask by product class (`eval.askset`), through `MatchEngine.ask` (dense, sparse
+  and BM25 evidence, `matcher.hybrid`), BM25 of the question and plain cosine (a company's
+  mean vector, and its best product). Per evidence kind: ``python -m eval.ask_ablation``.
 
 Example usage::
 
@@ -26,6 +27,7 @@ from pathlib import Path
 
 from catalog.errors import InvalidInputError
 from embeddings.base import Encoder
+from embeddings.choice import sparse_encoder_for
 from eval.ashare import AshareData, build_organisations, load_ashare, read_jsonl
 from eval.askset import Asker, AskSet, build_ask_set, make_ask_run
 from eval.baselines import BM25Baseline, EmbeddingBaseline, EmbeddingMaxBaseline
@@ -93,7 +95,10 @@ def run_scorecard(
         timer.stage("bm25 index", t)
         emb, emb_max = EmbeddingBaseline(orgs, encoder), EmbeddingMaxBaseline(orgs, encoder)
         t = time.perf_counter()
-        engine = build_engine(data, encoder, language_centering=language_centering)
+        sparse = sparse_encoder_for(encoder)  # ask's sparse evidence: the SAE head, cached
+        engine = build_engine(
+            data, encoder, language_centering=language_centering, sparse_encoder=sparse
+        )
         timer.stage("chainmatch build (encode + index)", t)
         t = time.perf_counter()
         engine.learned()
@@ -131,6 +136,7 @@ def run_scorecard(
         "language_centering": "engine default"
         if language_centering is None
         else language_centering,
+        "ask_recipe": repr(engine.hybrid.recipe),
     }
     return result
 

@@ -15,10 +15,11 @@ import numpy as np
 from catalog.errors import InvalidInputError, NotFoundError
 from catalog.models import Organisation
 from catalog.taxonomy import Taxonomy
-from embeddings.base import Encoder, F32Array
+from embeddings.base import Encoder, F32Array, SparseTextEncoder
 from matcher.base import Matcher
 from matcher.evidence import EvidenceGate
 from matcher.explain import build_match
+from matcher.hybrid import AskEvidence, name_evidence, too_short
 from matcher.index import I64Array, IndexKind, VectorIndex
 from matcher.indexset import StatementIndex
 from matcher.inference import ProductGraph
@@ -69,6 +70,7 @@ class MatchEngine(Matcher):
         product_graph: ProductGraph | None = None,
         inferred_needs: int = 30,
         evidence_threshold: float | None = None,
+        sparse_encoder: SparseTextEncoder | None = None,
     ) -> None:
         self.orgs = list(orgs)
         self.taxonomy = taxonomy
@@ -87,9 +89,14 @@ class MatchEngine(Matcher):
         self._row = {o.id: i for i, o in enumerate(self.orgs)}
         self.table = StatementTable.from_orgs(self.orgs)
         self.vectors = StatementIndex(
-            self.table, encoder, index_kind=index_kind, centering=language_centering
+            self.table,
+            encoder,
+            index_kind=index_kind,
+            centering=language_centering,
+            sparse_encoder=sparse_encoder,
         )
         self.evidence = EvidenceGate.for_index(self.vectors, evidence_threshold)  # what to cite
+        self.hybrid = AskEvidence(self.vectors, self.orgs)  # ask: dense + sparse + BM25
 
     # ---------------------------------------------------------------- building
     @property
@@ -184,7 +191,7 @@ class MatchEngine(Matcher):
     def _score(self, q: Question) -> tuple[I64Array, RankOutput] | None:
         """Admit the candidates, then score them: their rows and the ranker's output."""
         how = self.substitute_aggregation if q.task is Task.SUBSTITUTES else self.aggregation
-        sems = [aggregate(side.scores, how) for side in q.sides]
+        sems = list(q.semantic or (aggregate(side.scores, how) for side in q.sides))
         rows = admit_candidates(sems, q.signals, q.allowed, len(self.orgs), SIGNAL_CANDIDATES)
         if len(rows) == 0:
             return None
@@ -377,12 +384,14 @@ class MatchEngine(Matcher):
         """A free question in Chinese or English, answered by who offers it."""
         _check_k(k)
         text = text.strip()
-        if len(text) < 2:
+        if too_short(text):
             raise InvalidInputError("the question is empty; describe what you are looking for")
         allowed = self._allowed_rows(filters or Filters(), None, None, None)
-        S, best = self._search(Space.OFFERS, self.vectors.encode(Space.NEEDS, [text]), allowed)
-        side = SearchSide(Space.OFFERS, S, best, (text,))
-        matches = self._rank(Question(Task.ASK, None, None, (side,), {}, allowed), k)
+        if not self.vectors:
+            raise InvalidInputError("the engine has no index yet; call build() or load() first")
+        ev = self.hybrid.evidence(text, allowed)  # dense, sparse, BM25: fused (matcher.hybrid)
+        question = Question(Task.ASK, None, None, (ev.side,), {}, allowed, (ev.fused,))
+        matches = name_evidence(self._rank(question, k), ev, self._row)  # names the kinds
         return MatchResult(Task.ASK, {"text": text, "k": k}, matches)
 
     # implicit's two verbs, for contract tests and the evaluation

@@ -1,4 +1,10 @@
-"""All statement vectors of a catalog: one vector index per `Space`, kept in sync.
+"""All statement vectors of a catalog: one vector index per `Space`, kept in sync, and,
+with a sparse encoder, the offers' sparse vectors beside them (`matcher.sparseset`).
+
+With language centering on, the offers are also kept *plain* (uncentered, one more index
+of the same size): `ask` compares a question with offers by plain e5 cosine, since the
+centering that helps need → offer search cost free questions a third of their MRR on an
+independent probe (issue 11; see `matcher.hybrid`).
 
 Separate from the engine so that building, syncing and persisting vectors is one concern
 and ranking another.
@@ -14,10 +20,11 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from embeddings.base import Encoder, F32Array
+from embeddings.base import Encoder, F32Array, SparseTextEncoder
 from matcher.index import IndexKind, VectorIndex, make_index, open_index, write_json_atomic
 from matcher.language import LanguageCentering
 from matcher.profiles import Space, StatementTable, encode_for
+from matcher.sparseset import SparseStatements
 
 __all__ = ["StatementIndex"]
 
@@ -27,6 +34,7 @@ _MANIFEST = "manifest.json"
 _OVERFETCH = 256  # up to this many excluded statements: search all, drop them afterwards
 
 _CENTERING = "language_means.npz"
+_PLAIN = "offers.plain.index"  # uncentered offer vectors (only while centering is on)
 
 
 class StatementIndex:
@@ -39,12 +47,15 @@ class StatementIndex:
         *,
         index_kind: IndexKind = IndexKind.FAISS_FLAT,
         centering: float = 0.5,
+        sparse_encoder: SparseTextEncoder | None = None,
     ) -> None:
         self.table = table
         self.encoder = encoder
         self.index_kind = index_kind
         self.centering = LanguageCentering(centering)
+        self.sparse = SparseStatements(table, sparse_encoder) if sparse_encoder else None
         self.indexes: dict[Space, VectorIndex] = {}
+        self.plain_: VectorIndex | None = None  # uncentered offers; None: centering is off
         self._ids_cache: dict[Space, npt.NDArray[np.int64]] = {}
 
     def __bool__(self) -> bool:
@@ -56,6 +67,10 @@ class StatementIndex:
     def encode(self, space: Space, texts: Sequence[str]) -> F32Array:
         """Vectors for texts as statements of ``space`` are encoded: prefix, then centering."""
         return self.centering.transform(space.value, texts, encode_for(self.encoder, space, texts))
+
+    def encode_plain(self, space: Space, texts: Sequence[str]) -> F32Array:
+        """Vectors for texts as statements of ``space`` are encoded, without centering."""
+        return encode_for(self.encoder, space, texts)
 
     def _texts(self, rows: npt.NDArray[np.int64]) -> list[str]:
         return [self.table.texts[int(r)] for r in rows]
@@ -74,7 +89,13 @@ class StatementIndex:
                     self.table.ids[rows], self.centering.transform(space.value, texts, raw)
                 )
             self.indexes[space] = index
+            if space is Space.OFFERS and self.centering.strength:
+                self.plain_ = make_index(self.index_kind, self.encoder.dim)
+                if len(rows):
+                    self.plain_.upsert(self.table.ids[rows], raw)
             log.info("indexed %d %s statements", len(rows), space.value)
+        if self.sparse is not None:
+            self.sparse.build()
 
     def sync(self) -> dict[str, int]:
         """Bring loaded indexes in line with the table: encode only what is new.
@@ -89,19 +110,40 @@ class StatementIndex:
             stale = np.setdiff1d(have, self.table.ids[rows])
             removed += index.delete(stale) if len(stale) else 0
             new_rows = rows[~np.isin(self.table.ids[rows], have)]
-            if len(new_rows):
-                index.upsert(self.table.ids[new_rows], self.encode(space, self._texts(new_rows)))
+            texts = self._texts(new_rows)
+            raw = encode_for(self.encoder, space, texts) if len(new_rows) else None
+            if raw is not None:
+                index.upsert(
+                    self.table.ids[new_rows], self.centering.transform(space.value, texts, raw)
+                )
                 added += len(new_rows)
             self.indexes[space] = index
+            if space is Space.OFFERS and self.centering.strength:
+                if self.plain_ is None:
+                    self.plain_ = make_index(self.index_kind, self.encoder.dim)
+                self.plain_.delete(np.setdiff1d(self.plain_.ids(), self.table.ids[rows]))
+                if raw is not None:
+                    self.plain_.upsert(self.table.ids[new_rows], raw)
+        if self.sparse is not None:
+            self.sparse.sync()
         return {"added": added, "removed": removed}
 
     def search(
-        self, space: Space, queries: F32Array, k: int, allowed: npt.NDArray[np.int64] | None
+        self,
+        space: Space,
+        queries: F32Array,
+        k: int,
+        allowed: npt.NDArray[np.int64] | None,
+        *,
+        plain: bool = False,
     ) -> tuple[F32Array, npt.NDArray[np.int64]]:
-        """(scores, statement rows), each (n, k); rows −1 where nothing was found."""
+        """(scores, statement rows), each (n, k); rows −1 where nothing was found.
+        ``plain``: the uncentered offers (queries from `encode_plain`)."""
         if not self.indexes:
             raise RuntimeError("the statement index is empty; build() or load() it first")
         index = self.indexes[space]
+        if plain and space is Space.OFFERS and self.plain_ is not None:
+            index = self.plain_
         k = max(1, min(k, len(index)))
         if allowed is not None:
             excluded = np.setdiff1d(self._space_ids(space), allowed, assume_unique=True)
@@ -123,6 +165,10 @@ class StatementIndex:
         for space, index in self.indexes.items():
             index.save(folder / f"{space.value}.index")
         self.centering.save(folder / _CENTERING)
+        if self.plain_ is not None:
+            self.plain_.save(folder / _PLAIN)
+        if self.sparse is not None:
+            self.sparse.save(folder)
         write_json_atomic(
             folder / _MANIFEST,
             {
@@ -146,6 +192,8 @@ class StatementIndex:
             )
             if fits:
                 self.centering = LanguageCentering.load(folder / _CENTERING)
+                if self.centering.strength:
+                    self.plain_ = open_index(self.index_kind, folder / _PLAIN)
                 for space in Space:
                     path = folder / f"{space.value}.index"
                     self.indexes[space] = open_index(self.index_kind, path)
@@ -156,7 +204,10 @@ class StatementIndex:
             self.indexes.clear()
             self.build()
             return {"added": len(self.table), "removed": 0}
-        return self.sync()
+        if self.sparse is None:
+            return self.sync()
+        encoded = self.sparse.load(folder)["added"]
+        return {**self.sync(), "sparse_encoded": encoded}  # sync syncs the sparse rows too
 
 
 def _search_excluding(

@@ -62,7 +62,9 @@ class SearchSide:
 class Question:
     """What one of the engine's verbs asks the ranking steps: who asks, which sides were
     searched, the learned signals over every organisation, the rows a result may come
-    from (None: all)."""
+    from (None: all). ``semantic``: one score per organisation per side (−inf: not a
+    candidate) that ranks in place of the sides' own aggregated scores — a question's
+    fused evidence (`matcher.hybrid`), while the sides still show which statements met."""
 
     task: Task
     direction: Direction | None
@@ -70,6 +72,7 @@ class Question:
     sides: tuple[SearchSide, ...]
     signals: Mapping[Signal, F32Array]
     allowed: I64Array | None
+    semantic: tuple[F32Array, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from catalog.paths import Paths
 from catalog.store import CatalogStore
 from catalog.taxonomy import Taxonomy, load_default_taxonomy
 from embeddings.cache import CachedEncoder, EmbeddingCache
-from embeddings.choice import EncoderKind, model_card, open_encoder
+from embeddings.choice import EncoderKind, model_card, open_encoder, sparse_encoder_for
 from matcher.engine import MatchEngine
 from matcher.index import IndexKind
 
@@ -70,20 +70,23 @@ class Workspace:
         return self._encoder
 
     def engine(self, *, rebuild: bool = False) -> MatchEngine:
-        """An engine over the whole catalog; the saved index is synced, not rebuilt."""
+        """An engine over the whole catalog; the saved index is synced, not rebuilt. Its
+        sparse vectors (the SAE head, for `ask`) share the encoder's model and cache."""
+        encoder = self.encoder()
         engine = MatchEngine(
             self.store.all(),
             self.taxonomy,
-            self.encoder(),
+            encoder,
             index_kind=self.index_kind,
             today=self.today,
+            sparse_encoder=sparse_encoder_for(encoder),
         )
         if rebuild:
             engine.build()
             changed = True
         else:
             delta = engine.load(self.paths.index)
-            changed = bool(delta["added"] or delta["removed"])
+            changed = bool(delta["added"] or delta["removed"] or delta.get("sparse_encoded"))
         if changed:
             engine.save(self.paths.index)
         return engine

@@ -1,0 +1,331 @@
+"""Hybrid evidence for a free question: dense (e5), sparse (the SAE head) and BM25 (jieba).
+
+The recipe (`AskRecipe`; each step measured on the A-share ask-by-product-class dev set,
+`eval.ask_ablation`; figures in `ASK_RECIPE`):
+
+1. **Plain cosine, no language centering.** The question and the offers are compared
+   uncentered (`StatementIndex.plain_`): centering helped need → offer search but cost
+   free questions a third of their MRR on an independent probe (issue 11).
+2. **Query translation by the model's own neighbours.** For each language of the offers
+   (Chinese, other), the question's ``feedback`` nearest offers *in that language* are
+   added to it (Rocchio: q + α · their mean, renormalised), and each offer is compared
+   with the question as rephrased in its own language — an English question meets the
+   Chinese offers through its Chinese neighbours, not through the language it shares with
+   the English ones. In a one-language catalog this is plain pseudo-relevance feedback.
+3. **Candidates**: the organisations of each rephrasing's nearest statements, plus
+   the sparse head's and BM25's best ``pool`` each (both score every organisation).
+4. **Breadth.** Each kind scores an organisation by its best statement plus ``breadth`` ×
+   its second best: a maker of two products near the question is likelier to answer it.
+5. **Fusion** of the kinds' z-scores (`matcher.fusion.fuse`), in the dense kind's units.
+
+The side handed to the ranker shows, per candidate, its best statement and that
+statement's plain cosine to the question as asked (what an explanation cites); the fused
+score ranks. `name_evidence` writes each kind's part into the match.
+
+Example usage::
+
+    hybrid = AskEvidence(statement_index, orgs)          # recipe: `ASK_RECIPE`
+    ev = hybrid.evidence("需要PCB可靠性测试", allowed=None)
+    ev.fused, ev.parts[EvidenceKind.SPARSE]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import numpy.typing as npt
+
+from catalog.models import Organisation
+from embeddings.base import F32Array, l2_normalise
+from matcher.fusion import EvidenceKind, FusionWeights, fuse
+from matcher.index import I64Array
+from matcher.indexset import StatementIndex
+from matcher.language import language_of
+from matcher.lexical import LexicalIndex
+from matcher.profiles import Space, profile_texts
+from matcher.rank import SearchSide
+from matcher.types import Match
+
+__all__ = [
+    "ASK_RECIPE",
+    "AskEvidence",
+    "AskRecipe",
+    "QuestionEvidence",
+    "breadth_scores",
+    "name_evidence",
+    "pool_candidates",
+    "too_short",
+    "top_two_per_org",
+]
+
+_LABEL = {EvidenceKind.DENSE: "语义", EvidenceKind.SPARSE: "稀疏词项", EvidenceKind.BM25: "字面"}
+
+
+@dataclass(frozen=True)
+class AskRecipe:
+    """How `ask` gathers and weighs its evidence (see the module text)."""
+
+    weights: FusionWeights = FusionWeights()
+    feedback: int = 0  # nearest offers added to the question (0: none)
+    feedback_weight: float = 1.0  # α of q + α · mean(neighbours)
+    breadth: float = 0.0  # weight of an organisation's second-best statement
+    # a language under this share of the offers is asked in the main one: A-share's 301
+    # acronyms (0.8 %) rephrased on their own cost dev 0.006 nDCG@10 (0.523 against 0.529);
+    # the demo park's English offers (15 %) keep their own rephrasing
+    min_language_share: float = 0.05
+    plain: bool = True  # compare uncentered vectors (else the index's centered ones)
+    depth: int = 200  # statements the dense search returns (1000: −0.005 nDCG@10 on dev)
+    pool: int = 200  # organisations each other kind adds
+
+
+# Chosen on the A-share ask-by-product-class dev set (359 questions; nDCG@10 through the
+# engine, `python -m eval.ask_ablation`): plain cosine of the best offer (= embedding_max)
+# 0.470, BM25 0.295; each step on a plateau of its grid. Feedback: 10 offers at α 1.0
+# (0.470 → 0.493; 5/0.6 … 20/1.5 within 0.004 in the exploration). Breadth 0.25 (→ 0.517;
+# 0.35: −0.002, 0.5: −0.005). Sparse 0.5 (→ 0.529; 0.25: −0.002, 0.75: +0.001). BM25 0.1:
+# the best weight tried on dev (0: 0.5285, 0.1: 0.5287, 0.25: 0.515, 0.5: 0.494; MRR 0.601,
+# 0.606, 0.587, 0.563). Centered vectors (strength 0.5) read 0.535 on dev and are not used
+# (step 1). Checked on the Shenwan-industry ask set (shipped 0.256, plain cosine 0.214,
+# BM25 0.295) and the demo probes (0.723, 0.699, 0.262): README.
+ASK_RECIPE = AskRecipe(
+    weights=FusionWeights(dense=1.0, sparse=0.5, bm25=0.1),
+    feedback=10,
+    feedback_weight=1.0,
+    breadth=0.25,
+)
+
+
+def too_short(text: str) -> bool:
+    """Whether a (stripped) question is too short to ask: empty, or one character that is
+    not Chinese — one Chinese character can be a whole product (钨, 钴, 钼 are questions
+    of the A-share industry set)."""
+    return len(text) < (1 if language_of(text) == 0 else 2)
+
+
+def top_two_per_org(
+    scores: F32Array, owner: I64Array, rows: I64Array, n_orgs: int
+) -> tuple[F32Array, F32Array, I64Array]:
+    """Per organisation: its best score, its second best (−inf: fewer than two) and the
+    row of the best (ties: lowest row), from one score per statement (``owner``: the
+    statement's organisation, ``rows``: its table row)."""
+    best = np.full(n_orgs, -np.inf, dtype=np.float32)
+    second = np.full(n_orgs, -np.inf, dtype=np.float32)
+    best_row = np.full(n_orgs, -1, dtype=np.int64)
+    if len(scores):
+        order = np.lexsort((rows, -scores, owner))  # by organisation, best first
+        o, s = owner[order], scores[order]
+        first = np.r_[True, o[1:] != o[:-1]]
+        best[o[first]], best_row[o[first]] = s[first], rows[order][first]
+        nxt = np.flatnonzero(~first)
+        nxt = nxt[first[nxt - 1]]  # the entry right after each organisation's first
+        second[o[nxt]] = s[nxt]
+    return best, second, best_row
+
+
+def breadth_scores(best: F32Array, second: F32Array, breadth: float) -> F32Array:
+    """best + breadth × second best (an organisation with one statement: its best)."""
+    extra = np.where(np.isfinite(second), second, 0.0)  # one statement: no breadth
+    out: F32Array = (best + np.float32(breadth) * extra).astype(np.float32)
+    return out
+
+
+def pool_candidates(
+    dense: F32Array, others: Sequence[F32Array], allowed: I64Array | None, pool: int
+) -> I64Array:
+    """Rows of the candidates: every organisation the dense search reached (finite score),
+    plus each other kind's best ``pool`` allowed organisations with a positive score."""
+    seen = np.isfinite(dense)
+    admitted = np.ones(len(dense), dtype=bool)
+    if allowed is not None:
+        admitted[:] = False
+        admitted[allowed] = True
+    for values in others:
+        masked = np.where(admitted & np.isfinite(values), values, 0.0)
+        top = np.argsort(-masked, kind="stable")[:pool]
+        seen[top[masked[top] > 0]] = True
+    return np.flatnonzero(seen & admitted)
+
+
+@dataclass(frozen=True)
+class QuestionEvidence:
+    """One question's evidence over the candidates (organisation rows, ascending)."""
+
+    side: SearchSide  # best statement and its plain cosine per candidate (−inf elsewhere)
+    fused: F32Array  # fused score per organisation (−inf: not a candidate): what ranks
+    rows: I64Array
+    parts: Mapping[EvidenceKind, F32Array]  # each kind's part of the fused score
+    sparse_rows: I64Array  # each candidate's best statement by the sparse head (−1: none)
+    statements: Sequence[str]  # the statement table's texts, by row
+
+    def at(self, row: int) -> int | None:
+        i = int(np.searchsorted(self.rows, row))
+        return i if i < len(self.rows) and self.rows[i] == row else None
+
+
+class AskEvidence:
+    """Dense, sparse and BM25 evidence of free questions over one catalog. The sparse
+    kind needs the statement index's sparse vectors (an engine given a sparse encoder)."""
+
+    def __init__(
+        self, vectors: StatementIndex, orgs: Sequence[Organisation], recipe: AskRecipe = ASK_RECIPE
+    ) -> None:
+        self.vectors = vectors
+        self.n_orgs = len(orgs)
+        self.documents = [" ".join(profile_texts(o, Space.OFFERS)) for o in orgs]
+        self.recipe = recipe
+        self._lexical: LexicalIndex | None = None
+        self._langs: npt.NDArray[np.int64] | None = None
+
+    def kinds(self) -> tuple[EvidenceKind, ...]:
+        """The kinds weighed that this catalog can give."""
+        kinds = self.recipe.weights.kinds()
+        return tuple(k for k in kinds if k is not EvidenceKind.SPARSE or self.vectors.sparse)
+
+    def lexical(self) -> LexicalIndex:
+        """BM25 over each organisation's offers, built on first use."""
+        if self._lexical is None:
+            self._lexical = LexicalIndex.fit(self.documents)
+        return self._lexical
+
+    def _encode(self, space: Space, texts: Sequence[str]) -> F32Array:
+        if self.recipe.plain:
+            return self.vectors.encode_plain(space, texts)
+        return self.vectors.encode(space, texts)
+
+    def _search(self, q: F32Array, k: int, ids: I64Array | None) -> tuple[F32Array, I64Array]:
+        return self.vectors.search(Space.OFFERS, q, k, ids, plain=self.recipe.plain)
+
+    def _languages(self) -> npt.NDArray[np.int64]:
+        """The language each statement is asked in (computed once): `language_of` it, but
+        a language holding less than ``min_language_share`` of the offers is asked in the
+        offers' main language (the A-share catalog's 301 acronyms — LED, PVC, OEM — are not
+        a language of their own)."""
+        if self._langs is None:
+            table = self.vectors.table
+            langs = np.asarray([language_of(t) for t in table.texts], dtype=np.int64)
+            offers = langs[table.mask(Space.OFFERS)]
+            if len(offers):
+                share = np.bincount(offers, minlength=2) / len(offers)
+                main = int(np.argmax(share))
+                small = np.flatnonzero(share < self.recipe.min_language_share)
+                langs[np.isin(langs, small)] = main
+            self._langs = langs
+        return self._langs
+
+    def _queries(self, text: str, offers: I64Array) -> tuple[F32Array, dict[int, F32Array]]:
+        """The question as asked, and as rephrased in each language of ``offers`` (table
+        rows) by its nearest offers in that language (step 2): each offer is compared with
+        the question in its own language, so an English question meets Chinese offers
+        through their Chinese neighbours, not through the language they share."""
+        asked = self._encode(Space.NEEDS, [text])
+        langs, r = self._languages(), self.recipe
+        out: dict[int, F32Array] = {}
+        for lang in np.unique(langs[offers]).tolist():
+            out[lang] = asked
+            if r.feedback > 0:
+                ids = self.vectors.table.ids[offers[langs[offers] == lang]]
+                _, hit = self._search(asked, r.feedback, ids)
+                texts = [self.vectors.table.texts[int(i)] for i in hit[0] if i >= 0]
+                if texts:
+                    near = self._encode(Space.OFFERS, texts).mean(axis=0, keepdims=True)
+                    out[lang] = l2_normalise(asked + np.float32(r.feedback_weight) * near)
+        return asked, out
+
+    def evidence(self, text: str, allowed: I64Array | None) -> QuestionEvidence:
+        """Question ``text``'s candidates among organisation rows ``allowed`` (None: all),
+        each kind's score for each, and their fusion."""
+        table, r, kinds = self.vectors.table, self.recipe, self.kinds()
+        offer_rows = np.flatnonzero(table.mask(Space.OFFERS)).astype(np.int64)
+        if allowed is not None:
+            offer_rows = table.rows_for_orgs(allowed, Space.OFFERS)
+        langs = self._languages()
+        asked, per_lang = self._queries(text, offer_rows)
+        reached = np.full(self.n_orgs, -np.inf, dtype=np.float32)
+        for lang, q in per_lang.items():
+            ids = table.ids[offer_rows[langs[offer_rows] == lang]]
+            _, hit = self._search(q, r.depth, ids)
+            reached[table.org[hit[hit >= 0]]] = 0.0
+        others: dict[EvidenceKind, F32Array] = {}
+        sparse_best = np.full(self.n_orgs, -1, dtype=np.int64)
+        sparse = self.vectors.sparse
+        if EvidenceKind.SPARSE in kinds and sparse is not None:
+            cos = sparse.scores(Space.OFFERS, sparse.encode([text]))[:, 0]
+            s_rows = sparse.rows_[Space.OFFERS]
+            if allowed is not None:
+                keep = np.isin(s_rows, offer_rows)
+                s_rows, cos = s_rows[keep], cos[keep]
+            owner = table.org[s_rows].astype(np.int64)
+            best, second, sparse_best = top_two_per_org(cos, owner, s_rows, self.n_orgs)
+            others[EvidenceKind.SPARSE] = breadth_scores(best, second, r.breadth)
+        if EvidenceKind.BM25 in kinds:
+            others[EvidenceKind.BM25] = self.lexical().scores([text])
+        rows = pool_candidates(reached, list(others.values()), allowed, r.pool)
+        # every statement of every candidate, exactly: by the question rephrased in the
+        # statement's language (ranks) and by the question as asked (cited)
+        stmts = table.rows_for_orgs(rows, Space.OFFERS)
+        order = list(per_lang)
+        queries = np.concatenate([per_lang[lang] for lang in order] + [asked])
+        sc, hr = self._search(queries, max(1, len(stmts)), table.ids[stmts])
+        by_row = np.full((len(queries), len(table)), -np.inf, dtype=np.float32)
+        for j in range(len(queries)):
+            ok = hr[j] >= 0
+            by_row[j, hr[j][ok]] = sc[j][ok]
+        which = np.asarray([order.index(int(x)) for x in langs[stmts]], dtype=np.int64)
+        owner = table.org[stmts].astype(np.int64)
+        best, second, best_row = top_two_per_org(by_row[which, stmts], owner, stmts, self.n_orgs)
+        dense = breadth_scores(best, second, r.breadth)
+        evidence = {EvidenceKind.DENSE: _finite(dense[rows])}
+        evidence.update({k: _finite(v[rows]) for k, v in others.items()})
+        fused = fuse(evidence, r.weights)
+        cited = np.where(best_row[rows] >= 0, by_row[-1][best_row[rows]], -np.inf)  # as asked
+        side_scores = np.full((1, self.n_orgs), -np.inf, dtype=np.float32)
+        side_scores[0, rows] = cited
+        side_rows = np.full((1, self.n_orgs), -1, dtype=np.int64)
+        side_rows[0, rows] = best_row[rows]
+        total = np.full(self.n_orgs, -np.inf, dtype=np.float32)
+        total[rows] = fused.total
+        side = SearchSide(Space.OFFERS, side_scores, side_rows, (text,))
+        return QuestionEvidence(
+            side, total, rows, fused.parts, sparse_best[rows], self.vectors.table.texts
+        )
+
+
+def _finite(values: F32Array) -> F32Array:
+    """Scores an evidence kind could not give (no statement, no hit) count as its weakest."""
+    ok = np.isfinite(values)
+    floor = float(values[ok].min()) if ok.any() else 0.0
+    out: F32Array = np.where(ok, values, floor).astype(np.float32)
+    return out
+
+
+def name_evidence(
+    matches: tuple[Match, ...], ev: QuestionEvidence, row_of: Mapping[str, int]
+) -> tuple[Match, ...]:
+    """The matches with their fused ``semantic`` part split by evidence kind — ``semantic``
+    keeps the dense part, ``sparse`` and ``bm25`` (when weighed) are added; together they
+    are the fused score — and an explanation naming the kinds (and the sparse head's best
+    offer, when it is not the one already cited)."""
+    return tuple(_named(m, ev, row_of[m.org_id]) for m in matches)
+
+
+def _named(match: Match, ev: QuestionEvidence, row: int) -> Match:
+    i = ev.at(row)
+    if i is None:
+        return match
+    parts = {k: float(v[i]) for k, v in ev.parts.items()}
+    new_parts = dict(match.parts)
+    new_parts["semantic"] = parts.pop(EvidenceKind.DENSE, 0.0)
+    new_parts.update({k.value: v for k, v in parts.items()})
+    words = "、".join(_LABEL[k] for k in (EvidenceKind.DENSE, *parts))
+    values = " ".join(
+        [f"dense {new_parts['semantic']:.2f}", *(f"{k.value} {v:+.2f}" for k, v in parts.items())]
+    )
+    phrase = f"依据 evidence（{words}）：{values}"
+    sparse_row = int(ev.sparse_rows[i])
+    cited = {e.candidate_text for e in match.evidence}
+    if sparse_row >= 0 and ev.statements[sparse_row] not in cited:
+        phrase += f"；稀疏词项 sparse ← 供给「{ev.statements[sparse_row]}」"
+    explanation = f"{match.explanation}；{phrase}" if match.explanation else phrase
+    return replace(match, parts=new_parts, explanation=explanation)
