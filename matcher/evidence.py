@@ -98,46 +98,81 @@ class EvidenceGate:
         cited, weak = gate.judge(evidence)
     """
 
-    def __init__(self, vectors: StatementIndex, threshold: float | None) -> None:
+    def __init__(
+        self,
+        vectors: StatementIndex,
+        threshold: float | None,
+        plain_threshold: float | None = None,
+    ) -> None:
+        """``plain_threshold``: for pairs scored by plain (uncentered) cosine, as `ask`
+        cites them; None: ``threshold``."""
         self.vectors = vectors
-        self.threshold = threshold
-        self._reference: dict[str, float] = {}
+        self._threshold: float | None = threshold
+        self.plain_threshold: float | None = threshold
+        if plain_threshold is not None:
+            self.plain_threshold = plain_threshold
+        self._reference: dict[bool, dict[str, float]] = {False: {}, True: {}}
         self._size = -1  # offers indexed when the references were taken
+
+    @property
+    def threshold(self) -> float | None:
+        return self._threshold
+
+    @threshold.setter
+    def threshold(self, value: float | None) -> None:
+        """Setting the threshold sets it for plain cosines too (one explicit value)."""
+        self._threshold = value
+        self.plain_threshold = value
 
     @classmethod
     def for_index(cls, vectors: StatementIndex, threshold: float | None = None) -> EvidenceGate:
         """The gate at ``threshold``; None: at the one measured for the index's encoder and
         language centering (none, so no gate, for an encoder nobody measured)."""
-        if threshold is None:
-            threshold = measured_threshold(vectors.encoder.model_id, vectors.centering.strength)
-        return cls(vectors, threshold)
+        if threshold is not None:
+            return cls(vectors, threshold)
+        model = vectors.encoder.model_id
+        return cls(
+            vectors,
+            measured_threshold(model, vectors.centering.strength),
+            measured_threshold(model, 0.0),  # plain cosine: the uncentered measurement
+        )
 
-    def reference(self, needs: Sequence[str]) -> dict[str, float]:
-        """Each need's mean cosine to its nearest distinct offers in the catalog."""
+    def reference(self, needs: Sequence[str], *, plain: bool = False) -> dict[str, float]:
+        """Each need's mean cosine to its nearest distinct offers in the catalog (``plain``:
+        uncentered vectors on both sides, the space `ask` cites its pairs in)."""
         index = self.vectors.indexes.get(Space.OFFERS)
         if index is None or len(index) == 0:
             return dict.fromkeys(needs, 0.0)
-        known = self._reference  # this call's memo, even if another thread starts a new one
-        if len(index) != self._size or len(known) > 100_000:
-            known = {}  # the catalog changed (or the memo grew large): measure again
-            self._reference, self._size = known, len(index)
+        if len(index) != self._size or sum(map(len, self._reference.values())) > 100_000:
+            # the catalog changed (or the memo grew large): measure again
+            self._reference, self._size = {False: {}, True: {}}, len(index)
+        known = self._reference[plain]  # this call's memo, even if another thread resets
         todo = list(dict.fromkeys(t for t in needs if t not in known))
         if todo:
-            vecs = self.vectors.encode(Space.NEEDS, todo)
-            scores, ids = index.search(vecs, min(_REFERENCE_HITS, len(index)), None)
+            if plain and self.vectors.plain_ is not None:
+                vecs = self.vectors.encode_plain(Space.NEEDS, todo)
+                scores, ids = self.vectors.plain_.search(
+                    vecs, min(_REFERENCE_HITS, len(index)), None
+                )
+            else:
+                vecs = self.vectors.encode(Space.NEEDS, todo)
+                scores, ids = index.search(vecs, min(_REFERENCE_HITS, len(index)), None)
             rows = self.vectors.table.rows_of(ids)
             texts = self.vectors.table.texts
             for text, s_row, r_row in zip(todo, scores, rows, strict=True):
                 known[text] = _distinct_mean(texts, s_row, r_row)
         return {t: known[t] for t in needs}
 
-    def judge(self, evidence: Sequence[Evidence]) -> tuple[list[Evidence], list[Evidence]]:
+    def judge(
+        self, evidence: Sequence[Evidence], *, plain: bool = False
+    ) -> tuple[list[Evidence], list[Evidence]]:
         """(cited, weak): the pairs that are evidence, each with its margin, and the rest;
-        both keep the order given."""
-        if self.threshold is None:
+        both keep the order given. ``plain``: the pairs' scores are plain cosines."""
+        threshold = self.plain_threshold if plain else self.threshold
+        if threshold is None:
             return list(evidence), []
         gated = [e for e in evidence if e.direction in GATED]
-        ref = self.reference([_need_of(e) for e in gated])
+        ref = self.reference([_need_of(e) for e in gated], plain=plain)
         cited: list[Evidence] = []
         weak: list[Evidence] = []
         for e in evidence:
@@ -146,7 +181,7 @@ class EvidenceGate:
                 continue
             margin = e.score - ref[_need_of(e)]
             judged = Evidence(e.query_text, e.candidate_text, e.score, e.direction, margin)
-            (cited if margin >= self.threshold else weak).append(judged)
+            (cited if margin >= threshold else weak).append(judged)
         return cited, weak
 
 

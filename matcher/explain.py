@@ -147,7 +147,9 @@ def build_match(
     of them feed the explanation), its chain relation, what it rests on. ``col``: the
     candidate's row; ``gate``: which pairs may be cited (None: every pair)."""
     found = collect_evidence(sides, col, statements, task)
-    cited, weak = gate.judge(found) if gate is not None else (found, [])
+    # ask's side holds plain cosines (`matcher.hybrid`): judged against plain references
+    plain = task is Task.ASK
+    cited, weak = gate.judge(found, plain=plain) if gate is not None else (found, [])
     evidence = tuple(cited)
     margins = [e.margin for e in (*cited, *weak) if e.margin is not None]
     bases = rests_on(

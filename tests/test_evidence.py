@@ -17,8 +17,15 @@ from eval.askset import AskSet
 from eval.evidence_threshold import ask_pairs, choose_threshold, figures_at
 from eval.metrics import Qrels
 from matcher.engine import MatchEngine
-from matcher.evidence import EVIDENCE_THRESHOLD, MEASURED, measured_threshold, rests_on
-from matcher.types import Task
+from matcher.evidence import (
+    EVIDENCE_THRESHOLD,
+    MEASURED,
+    QUESTION_OFFER,
+    EvidenceGate,
+    measured_threshold,
+    rests_on,
+)
+from matcher.types import Evidence, Task
 from service.cli import _show
 from tests.synthetic import WORDS, checkerboard, fake_encoder, tiny_taxonomy
 
@@ -77,7 +84,13 @@ def test_threshold_chosen_on_fake_encoder_margins_splits_what_the_engine_cites()
         (False, True),
         (False, True),
     ]
-    assert [e.candidate_text for e in res.matches[0].evidence] == ["we supply glass in volume"]
+    # ask rewards breadth (best + 0.25 × second best offer): t1's two glass offers lead
+    top = res.matches[0]
+    assert top.org_id == "t1"
+    assert [e.candidate_text for e in top.evidence][:1] in (
+        ["glass samples"],
+        ["glass made to order"],
+    )
 
 
 def test_a_weak_pair_is_not_cited_and_the_match_says_what_it_rests_on() -> None:
@@ -157,3 +170,22 @@ def test_the_cli_marks_exploratory_matches() -> None:
     assert "(s0)" in heads[0] and "探索性" not in heads[0]
     assert "(s1)" in heads[1] and "探索性 exploratory" in heads[1]
     assert lines[lines.index(heads[1]) + 1].strip().startswith("探索性 exploratory（")
+
+
+def test_ask_pairs_are_judged_as_plain_cosines_against_plain_references() -> None:
+    engine = MatchEngine(
+        checkerboard(), tiny_taxonomy(), fake_encoder(), today=TODAY, language_centering=0.5
+    ).build()
+    assert engine.vectors.plain_ is not None  # centering on: plain offers kept beside
+    gate = EvidenceGate(engine.vectors, threshold=10.0, plain_threshold=-math.inf)
+    pair = Evidence("looking for glass", "we supply glass in volume", 0.9, QUESTION_OFFER)
+    cited_centered, weak_centered = gate.judge([pair])
+    assert cited_centered == [] and len(weak_centered) == 1  # 10.0: nothing reaches it
+    plain_ref = gate.reference(["looking for glass"], plain=True)["looking for glass"]
+    centered_ref = gate.reference(["looking for glass"])["looking for glass"]
+    assert plain_ref != pytest.approx(centered_ref, abs=1e-4)  # two spaces, two yardsticks
+    (cited,), _ = gate.judge([pair], plain=True)
+    assert cited.margin == pytest.approx(0.9 - plain_ref, abs=1e-6)
+    assert weak_centered[0].margin == pytest.approx(0.9 - centered_ref, abs=1e-6)
+    gate.threshold = 0.0  # one explicit value applies to both spaces
+    assert gate.plain_threshold == 0.0
