@@ -31,6 +31,7 @@ from matcher.rank import (
     ScoredCandidates,
     SearchSide,
     admit_candidates,
+    allowed_rows,
     on_candidates,
     rank_candidates,
     serving_groups,
@@ -137,30 +138,15 @@ class MatchEngine(Matcher):
     def _day(self) -> dt.date:
         return self.today or dt.date.today()
 
-    def _allowed_rows(
+    def _allowed(
         self,
-        filters: Filters,
-        exclude: str | None,
-        filter_items: Collection[str] | None,
-        items: Collection[str] | None,
+        filters: Filters | None,
+        exclude: str | None = None,
+        filter_items: Collection[str] | None = None,
+        items: Collection[str] | None = None,
     ) -> I64Array | None:
-        """Organisation rows a search may return, or None when every row is allowed."""
-        if items is not None:
-            unknown = [i for i in items if i not in self._row]
-            if unknown:
-                raise NotFoundError("organisation", unknown[0])
-        day = self._day()
-        banned = set(filter_items or ())
-        if exclude is not None:
-            banned.add(exclude)
-        keep = [
-            r
-            for r, o in enumerate(self.orgs)
-            if o.id not in banned and (items is None or o.id in items) and filters.admits(o, day)
-        ]
-        if len(keep) == len(self.orgs):
-            return None
-        return np.asarray(keep, dtype=np.int64)
+        flt, day = filters or Filters(), self._day()
+        return allowed_rows(self.orgs, self._row, flt, day, exclude, filter_items, items)
 
     def _search(
         self, space: Space, queries: F32Array, allowed: I64Array | None
@@ -258,7 +244,7 @@ class MatchEngine(Matcher):
                 raise InvalidInputError("statements apply to suppliers or customers, not mutual")
             field = "needs" if direction is Direction.SUPPLIERS else "offers"
             org = org.model_copy(update={field: texts, "products": ()})
-        allowed = self._allowed_rows(filters or Filters(), org.id, filter_items, items)
+        allowed = self._allowed(filters, org.id, filter_items, items)
         sides: list[SearchSide] = []
         signals: dict[Signal, F32Array] = {}
         if direction in (Direction.SUPPLIERS, Direction.MUTUAL):
@@ -355,7 +341,7 @@ class MatchEngine(Matcher):
     ) -> Question:
         if not org.offers and not org.products:
             raise InvalidInputError(f"organisation {org.id!r} states no offers to substitute")
-        allowed = self._allowed_rows(filters or Filters(), org.id, filter_items, items)
+        allowed = self._allowed(filters, org.id, filter_items, items)
         side = self._side(org, Space.OFFERS_SYM, Space.OFFERS_SYM, allowed)
         # The query's segment group always names candidates (weighted or not): the chain
         # relation rewards same-segment peers whose offers the text search may not reach.
@@ -386,7 +372,7 @@ class MatchEngine(Matcher):
         text = text.strip()
         if too_short(text):
             raise InvalidInputError("the question is empty; describe what you are looking for")
-        allowed = self._allowed_rows(filters or Filters(), None, None, None)
+        allowed = self._allowed(filters)
         if not self.vectors:
             raise InvalidInputError("the engine has no index yet; call build() or load() first")
         ev = self.hybrid.evidence(text, allowed)  # dense, sparse, BM25: fused (matcher.hybrid)

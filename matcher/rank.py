@@ -12,18 +12,20 @@ Example usage::
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import datetime as dt
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
+from catalog.errors import NotFoundError
 from catalog.models import Organisation
 from embeddings.base import F32Array
 from matcher.index import I64Array
 from matcher.profiles import Space
 from matcher.scoring import diversify
-from matcher.types import Direction, Signal, Task
+from matcher.types import Direction, Filters, Signal, Task
 
 __all__ = [
     "ADMITTING",
@@ -31,6 +33,7 @@ __all__ = [
     "ScoredCandidates",
     "SearchSide",
     "admit_candidates",
+    "allowed_rows",
     "on_candidates",
     "rank_candidates",
     "rescore",
@@ -86,6 +89,35 @@ class ScoredCandidates:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+
+def allowed_rows(
+    orgs: Sequence[Organisation],
+    row_of: Mapping[str, int],
+    filters: Filters,
+    day: dt.date,
+    exclude: str | None = None,
+    filter_items: Collection[str] | None = None,
+    items: Collection[str] | None = None,
+) -> I64Array | None:
+    """Organisation rows a search may return (None: every row): those ``filters`` admit on
+    ``day``, minus ``exclude`` and ``filter_items``, within ``items`` when given (an unknown
+    id there is an error, not an empty answer)."""
+    if items is not None:
+        unknown = [i for i in items if i not in row_of]
+        if unknown:
+            raise NotFoundError("organisation", unknown[0])
+    banned = set(filter_items or ())
+    if exclude is not None:
+        banned.add(exclude)
+    keep = [
+        r
+        for r, o in enumerate(orgs)
+        if o.id not in banned and (items is None or o.id in items) and filters.admits(o, day)
+    ]
+    if len(keep) == len(orgs):
+        return None
+    return np.asarray(keep, dtype=np.int64)
 
 
 def admit_candidates(
