@@ -27,6 +27,7 @@ import numpy as np
 from catalog.taxonomy import ChainRelation
 from embeddings.rebuild import DEFAULT_MODEL_ID
 from matcher.indexset import StatementIndex
+from matcher.language import language_of
 from matcher.profiles import Space
 from matcher.types import Evidence, Task
 
@@ -111,7 +112,8 @@ class EvidenceGate:
         self.plain_threshold: float | None = threshold
         if plain_threshold is not None:
             self.plain_threshold = plain_threshold
-        self._reference: dict[bool, dict[str, float]] = {False: {}, True: {}}
+        self._reference: dict[str, float] = {}
+        self._plain_ref: dict[tuple[str, int], float] = {}
         self._size = -1  # offers indexed when the references were taken
 
     @property
@@ -140,28 +142,55 @@ class EvidenceGate:
     def reference(self, needs: Sequence[str], *, plain: bool = False) -> dict[str, float]:
         """Each need's mean cosine to its nearest distinct offers in the catalog (``plain``:
         uncentered vectors on both sides, the space `ask` cites its pairs in)."""
+        if plain:
+            return {t: ref for (t, lang), ref in self._plain(needs).items() if lang < 0}
         index = self.vectors.indexes.get(Space.OFFERS)
         if index is None or len(index) == 0:
             return dict.fromkeys(needs, 0.0)
-        if len(index) != self._size or sum(map(len, self._reference.values())) > 100_000:
-            # the catalog changed (or the memo grew large): measure again
-            self._reference, self._size = {False: {}, True: {}}, len(index)
-        known = self._reference[plain]  # this call's memo, even if another thread resets
+        known = self._memo(len(index))
         todo = list(dict.fromkeys(t for t in needs if t not in known))
         if todo:
-            if plain and self.vectors.plain_ is not None:
-                vecs = self.vectors.encode_plain(Space.NEEDS, todo)
-                scores, ids = self.vectors.plain_.search(
-                    vecs, min(_REFERENCE_HITS, len(index)), None
-                )
-            else:
-                vecs = self.vectors.encode(Space.NEEDS, todo)
-                scores, ids = index.search(vecs, min(_REFERENCE_HITS, len(index)), None)
+            vecs = self.vectors.encode(Space.NEEDS, todo)
+            scores, ids = index.search(vecs, min(_REFERENCE_HITS, len(index)), None)
             rows = self.vectors.table.rows_of(ids)
             texts = self.vectors.table.texts
             for text, s_row, r_row in zip(todo, scores, rows, strict=True):
                 known[text] = _distinct_mean(texts, s_row, r_row)
         return {t: known[t] for t in needs}
+
+    def _memo(self, size: int) -> dict[str, float]:
+        if size != self._size or len(self._reference) + len(self._plain_ref) > 100_000:
+            # the catalog changed (or the memo grew large): measure again
+            self._reference, self._plain_ref, self._size = {}, {}, size
+        return self._reference  # this call's memo, even if another thread resets
+
+    def _plain(self, needs: Sequence[str]) -> dict[tuple[str, int], float]:
+        """Plain references per (need, offer language; −1: all offers). A cross-language
+        pair is judged against the need's nearest offers *in the offer's language*: plain
+        cosines favour the need's own language, so one yardstick would mark every correct
+        cross-language answer weak."""
+        index = self.vectors.plain_ or self.vectors.indexes.get(Space.OFFERS)
+        if index is None or len(index) == 0:
+            return {(t, lang): 0.0 for t in needs for lang in (-1, 0, 1)}
+        self._memo(len(index))
+        known = self._plain_ref
+        todo = list(dict.fromkeys(t for t in needs if (t, -1) not in known))
+        if todo:
+            table = self.vectors.table
+            rows = np.flatnonzero(table.mask(Space.OFFERS))
+            langs = np.asarray([language_of(table.texts[int(r)]) for r in rows])
+            vecs = self.vectors.encode_plain(Space.NEEDS, todo)
+            k = min(_REFERENCE_HITS, len(index))
+            for lang, flt in ((-1, None), (0, rows[langs == 0]), (1, rows[langs == 1])):
+                if flt is not None and len(flt) == 0:
+                    continue
+                ids = None if flt is None else table.ids[flt]
+                scores, hit = index.search(vecs, k, ids)
+                hit_rows = table.rows_of(hit)
+                for text, s_row, r_row in zip(todo, scores, hit_rows, strict=True):
+                    known[(text, lang)] = _distinct_mean(table.texts, s_row, r_row)
+        out = {(t, lang): known.get((t, lang), known[(t, -1)]) for t in needs for lang in (0, 1)}
+        return out | {(t, -1): known[(t, -1)] for t in needs}
 
     def judge(
         self, evidence: Sequence[Evidence], *, plain: bool = False
@@ -172,14 +201,20 @@ class EvidenceGate:
         if threshold is None:
             return list(evidence), []
         gated = [e for e in evidence if e.direction in GATED]
-        ref = self.reference([_need_of(e) for e in gated], plain=plain)
+        needs = [_need_of(e) for e in gated]
+        by_language = self._plain(needs) if plain else {}
+        ref = {} if plain else self.reference(needs)
         cited: list[Evidence] = []
         weak: list[Evidence] = []
         for e in evidence:
             if e.direction not in GATED:
                 cited.append(e)
                 continue
-            margin = e.score - ref[_need_of(e)]
+            if plain:  # the offer's language picks the yardstick
+                offer = e.query_text if e.direction == OFFER_NEED else e.candidate_text
+                margin = e.score - by_language[(_need_of(e), language_of(offer))]
+            else:
+                margin = e.score - ref[_need_of(e)]
             judged = Evidence(e.query_text, e.candidate_text, e.score, e.direction, margin)
             (cited if margin >= threshold else weak).append(judged)
         return cited, weak
