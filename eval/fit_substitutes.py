@@ -164,11 +164,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     if args.records is not None and args.records.is_file():
-        sets = pickle.loads(args.records.read_bytes())
+        # plain tuples: the class lives in ``__main__`` when run with ``-m``
+        sets = [SubstituteSet(*fields) for fields in pickle.loads(args.records.read_bytes())]
     else:
         sets = record_sets(args.max_queries)
         if args.records is not None:
-            args.records.write_bytes(pickle.dumps(sets))
+            plain = [(s.name, s.records, s.queries, s.baselines) for s in sets]
+            args.records.write_bytes(pickle.dumps(plain))
     shipped = RankWeights.fitted()
     start = replace(shipped, **dict.fromkeys(FITTED, 0.0))
     weights, worse = fit(sets, start)
