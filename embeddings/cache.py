@@ -9,14 +9,17 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
 from embeddings.base import Encoder, F32Array, Prefix, SparseEntries, SparseTextEncoder
 
 __all__ = ["CachedEncoder", "CachedSparseEncoder", "EmbeddingCache", "text_key"]
+
+T = TypeVar("T")
 
 
 def text_key(prefix: Prefix | None, text: str) -> bytes:
@@ -123,6 +126,24 @@ class EmbeddingCache:
             self._db.close()
 
 
+def _read_through(
+    keys: Sequence[bytes],
+    texts: Sequence[str],
+    get: Callable[[list[bytes]], dict[bytes, T]],
+    compute: Callable[[list[str]], Sequence[T]],
+    put: Callable[[list[tuple[bytes, T]]], None],
+) -> tuple[dict[bytes, T], dict[bytes, str]]:
+    """Read-through cache shared by the dense and the sparse encoder: what the cache holds,
+    the distinct misses computed once and stored. Returns (every key's value, the misses)."""
+    found = get(list(keys))
+    missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in found}
+    if missing:
+        new = list(zip(missing, compute(list(missing.values())), strict=True))
+        put(new)
+        found.update(new)
+    return found, missing
+
+
 class CachedEncoder:
     """An `Encoder` that asks the cache first and encodes only the misses."""
 
@@ -142,22 +163,16 @@ class CachedEncoder:
 
     def _encode(self, prefix: Prefix, texts: Sequence[str]) -> F32Array:
         keys = [text_key(prefix, t) for t in texts]
-        found = self.cache.get_many(self.model_id, keys, self.dim)
-        missing: dict[bytes, str] = {}
-        for k, t in zip(keys, texts, strict=True):
-            if k not in found and k not in missing:
-                missing[k] = t
-        self.hits += len(texts) - sum(1 for k in keys if k not in found)
+        inner = self.inner.encode_queries if prefix is Prefix.QUERY else self.inner.encode_passages
+        found, missing = _read_through(
+            keys,
+            texts,
+            lambda ks: self.cache.get_many(self.model_id, ks, self.dim),
+            lambda todo: list(inner(todo)),
+            lambda new: self.cache.put_many(self.model_id, new),
+        )
+        self.hits += sum(1 for k in keys if k not in missing)
         self.misses += len(missing)
-        if missing:
-            todo = list(missing.values())
-            if prefix is Prefix.QUERY:
-                vecs = self.inner.encode_queries(todo)
-            else:
-                vecs = self.inner.encode_passages(todo)
-            new = list(zip(missing.keys(), vecs, strict=True))
-            self.cache.put_many(self.model_id, new)
-            found.update(new)
         out = np.empty((len(texts), self.dim), dtype=np.float32)
         for i, k in enumerate(keys):
             out[i] = found[k]
@@ -190,12 +205,13 @@ class CachedSparseEncoder:
 
     def encode_entries(self, texts: Sequence[str]) -> list[SparseEntries]:
         keys = [text_key(None, t) for t in texts]
-        found = self.cache.get_sparse_many(self.model_id, keys)
-        missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in found}
-        self.hits += sum(1 for k in keys if k in found)
+        found, missing = _read_through(
+            keys,
+            texts,
+            lambda ks: self.cache.get_sparse_many(self.model_id, ks),
+            self.inner.encode_entries,
+            lambda new: self.cache.put_sparse_many(self.model_id, new),
+        )
+        self.hits += sum(1 for k in keys if k not in missing)
         self.misses += len(missing)
-        if missing:
-            new = list(zip(missing, self.inner.encode_entries(list(missing.values())), strict=True))
-            self.cache.put_sparse_many(self.model_id, new)
-            found.update(new)
         return [found[k] for k in keys]
