@@ -5,7 +5,9 @@ Hierarchy::
     ChainMatchError
     ├── NotFoundError            an organisation / segment id that does not exist  (HTTP 404)
     ├── ConflictError            an id that already exists where a new one was expected (409)
-    │   └── ImportConflictError    rows of an import whose id already exists
+    │   ├── ImportConflictError    rows of an import whose id already exists
+    │   └── TransitionError        a desk request move its state does not allow (names both)
+    ├── ForbiddenError           an actor whose role may not do this (a company, staff's move) (403)
     └── InvalidInputError        a bad argument or query, also a ValueError         (422)
         ├── ImportValidationError  rows of an import file that failed validation
         └── FileTooLargeError      a file past a size limit (an XLSX that would inflate) (413)
@@ -23,11 +25,13 @@ __all__ = [
     "ChainMatchError",
     "ConflictError",
     "FileTooLargeError",
+    "ForbiddenError",
     "ImportConflictError",
     "ImportValidationError",
     "InvalidInputError",
     "NotFoundError",
     "RowError",
+    "TransitionError",
 ]
 
 
@@ -51,6 +55,26 @@ class ConflictError(ChainMatchError):
     def __init__(self, message: str, ids: Sequence[str] = ()) -> None:
         super().__init__(message)
         self.ids = tuple(ids)
+
+
+class TransitionError(ConflictError):
+    """A request cannot make this move from its current state; says which moves it can."""
+
+    def __init__(self, request_id: str, state: str, to: str, allowed: Sequence[str]) -> None:
+        moves = ", ".join(allowed) if allowed else "none (the request is finished)"
+        super().__init__(
+            f"request {request_id!r} is {state!r}: it cannot move to {to!r}; "
+            f"allowed from {state!r}: {moves}"
+        )
+        self.request_id = request_id
+        self.state = state
+        self.to = to
+        self.allowed = tuple(allowed)
+
+
+class ForbiddenError(ChainMatchError):
+    """The acting user's role may not do this (a company closing another company's request,
+    staff closing without the company's confirmation or a callback)."""
 
 
 class InvalidInputError(ChainMatchError, ValueError):

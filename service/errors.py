@@ -6,7 +6,9 @@ Every error ChainMatch raises on purpose, with where it lives, its exit code and
     ├── ChainMatchError  catalog.errors                              exit 1, HTTP 500
     │   ├── NotFoundError  catalog.errors                                 3, 404
     │   ├── ConflictError  catalog.errors                                 4, 409
-    │   │   └── ImportConflictError  catalog.errors                       4, 409  (rows listed)
+    │   │   ├── ImportConflictError  catalog.errors                       4, 409  (rows listed)
+    │   │   └── TransitionError  catalog.errors                           4, 409  (state, moves)
+    │   ├── ForbiddenError  catalog.errors                                6, 403
     │   ├── InvalidInputError  catalog.errors (also a ValueError)         2, 422
     │   │   ├── ImportValidationError  catalog.errors                     2, 422  (rows listed)
     │   │   ├── FileTooLargeError  catalog.errors                         2, 413
@@ -26,6 +28,7 @@ from catalog.errors import (
     ChainMatchError,
     ConflictError,
     FileTooLargeError,
+    ForbiddenError,
     ImportConflictError,
     ImportValidationError,
     InvalidInputError,
@@ -48,6 +51,7 @@ _TABLE: list[tuple[type[Exception], int, int]] = [
     (NotFoundError, 3, 404),
     (ImportConflictError, 4, 409),
     (ConflictError, 4, 409),
+    (ForbiddenError, 6, 403),
     (ImportValidationError, 2, 422),
     (FileTooLargeError, 2, 413),  # like an upload over the size cap
     (InfeasibleScheduleError, 2, 422),
