@@ -16,11 +16,13 @@ from catalog.errors import (
     ChainMatchError,
     ConflictError,
     FileTooLargeError,
+    ForbiddenError,
     ImportConflictError,
     ImportValidationError,
     InvalidInputError,
     NotFoundError,
     RowError,
+    TransitionError,
 )
 from embeddings.errors import ModelUnavailableError
 from matcher.events.infeasible import InfeasibleScheduleError, Problem
@@ -34,6 +36,8 @@ CASES: list[tuple[Exception, int, int]] = [  # (error, exit code, HTTP status)
     (NotFoundError("organisation", "no-such"), 3, 404),
     (ConflictError("organisation 'a' already exists"), 4, 409),
     (ImportConflictError([(3, "a")], "orgs.csv"), 4, 409),
+    (TransitionError("dr-1", "new", "closed", ["accepted", "returned"]), 4, 409),
+    (ForbiddenError("a company acts on its own requests only"), 6, 403),
     (InvalidInputError("k must be positive"), 2, 422),
     (ImportValidationError([RowError(2, "name", "required but missing")], "orgs.csv"), 2, 422),
     (FileTooLargeError("park.xlsx: the workbook expands to 900 MiB, over 128 MiB"), 2, 413),
