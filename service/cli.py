@@ -27,6 +27,7 @@ from embeddings.choice import EncoderKind
 from matcher.types import Direction, Filters, MatchResult
 from service.cli_ask import read_questions
 from service.cli_context import AsJson, CliContext, cli_context
+from service.cli_desk import desk_app
 from service.cli_eval import eval_app
 from service.cli_event import event_app
 from service.cli_index import index_app
@@ -42,6 +43,7 @@ app = typer.Typer(
 app.add_typer(index_app, name="index")
 app.add_typer(eval_app, name="eval")
 app.add_typer(event_app, name="event")
+app.add_typer(desk_app, name="desk")
 
 
 @app.callback()
@@ -122,6 +124,9 @@ def demo(
             added = ws.load_demo(replace=reset)
             if added:
                 logging.info("loaded %d demo organisations into %s", added, ws.paths.db)
+            filed = ws.load_demo_desk()
+            if filed:
+                logging.info("loaded %d fictional demo requests into the desk", filed)
             engine = cli.engine(ws)
             tour: dict[str, Any] = demo_document().get("tour", {})
             source = ws.store.get_meta("source") or "catalog"

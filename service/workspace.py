@@ -102,6 +102,17 @@ class Workspace:
         self.store.set_meta("source", DEMO_LABEL)
         return n
 
+    def load_demo_desk(self) -> int:
+        """Replay the fictional demo requests into an empty desk of the demo park; 0 when
+        the catalog is not the demo park's or the desk already holds requests."""
+        from catalog.desk import DeskStore
+        from catalog.desk.demo import load_demo_requests
+
+        if self.store.get_meta("source") != DEMO_LABEL:
+            return 0
+        with DeskStore(self.paths.db) as desk:
+            return len(load_demo_requests(desk))
+
     def model_card(self) -> tuple[str, int | None]:
         """The ``(model_id, dim)`` of `encoder`, without loading or building a model.
 

@@ -30,8 +30,9 @@ from typing import Any
 
 from catalog.desk.model import CLOCK_RUNS, Action, Clock, Request, State
 from catalog.desk.policy import Level, Policy
+from catalog.errors import InvalidInputError
 
-__all__ = ["ClockState", "ClockStatus", "extension_hours", "request_clocks"]
+__all__ = ["ClockState", "ClockStatus", "extension_hours", "hours_until", "request_clocks"]
 
 S = State
 _DECIDED = {
@@ -172,3 +173,32 @@ def _clock(request: Request, clock: Clock, policy: Policy, now: dt.datetime) -> 
 def request_clocks(request: Request, policy: Policy, now: dt.datetime) -> dict[Clock, ClockState]:
     """The request's three clocks as of ``now`` (an aware instant)."""
     return {clock: _clock(request, clock, policy, now) for clock in Clock}
+
+
+def hours_until(
+    request: Request, clock: Clock, until: dt.datetime, policy: Policy, now: dt.datetime
+) -> float:
+    """The extension, in working hours, that moves ``clock``'s deadline to ``until``.
+
+    ``until`` must lie ahead of now and of the current deadline; a paused clock has no
+    deadline to move (ask for hours instead).
+    """
+    if until.tzinfo is None:
+        until = until.replace(tzinfo=policy.calendar.zone)
+    if until <= now:
+        raise InvalidInputError(f"until: {until.isoformat()} is in the past")
+    state = _clock(request, clock, policy, now)
+    if state.due_at is None:
+        raise InvalidInputError(
+            f"until: the {clock.value} clock is {state.status.value} and has no deadline to "
+            "move; give the extra working hours instead"
+        )
+    if until <= state.due_at:
+        raise InvalidInputError(
+            f"until: {until.isoformat()} is not after the current deadline "
+            f"{state.due_at.astimezone(policy.calendar.zone).isoformat()}"
+        )
+    hours = policy.calendar.working_seconds(state.due_at, until) / 3600
+    if hours <= 0:
+        raise InvalidInputError(f"until: no working time between the deadline and {until}")
+    return round(hours, 4)

@@ -95,9 +95,7 @@ def figures(
         "returned": len(returned),
         "returned_share": _rate(len(returned), len(counted)),
         "resolved_unconfirmed": sum(r.state is State.RESOLVED for r in counted),
-        "open": sum(
-            r.state not in (State.CLOSED, State.RETURNED, State.RESOLVED) for r in counted
-        ),
+        "open": sum(r.state not in (State.CLOSED, State.RETURNED, State.RESOLVED) for r in counted),
         "on_time_rate": on_time[Clock.RESOLVE.value],
         "on_time": on_time,
         "late": late,
