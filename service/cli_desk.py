@@ -19,13 +19,11 @@ import typer
 from rich.markup import escape
 
 from catalog.desk import Actor, Clock, DeskStore, Move, NewRequest, RequestKind, Role, State
-from catalog.desk.policy import Policy
 from catalog.desk.queue import request_view
-from catalog.desk.stats import desk_gold_lines
 from catalog.errors import InvalidInputError
-from catalog.events import write_gold
 from service.cli_context import AsJson, CliContext, cli_context
-from service.desk import ask_extension, desk_policy, queue_doc, stats_doc, utc_now
+from service.cli_desk_report import desk_policy_of, register_reports
+from service.desk import ask_extension, utc_now
 
 if TYPE_CHECKING:
     from service.workspace import Workspace
@@ -42,13 +40,6 @@ RequestId = Annotated[str, typer.Argument(help="Request id, e.g. dr-20261201-1."
 By = Annotated[str | None, typer.Option("--by", help="Who acts (default: your login name).")]
 As = Annotated[Role, typer.Option("--as", help="The actor's role: staff or company.")]
 Note = Annotated[str | None, typer.Option(help="A note for the log (reason, plan, answer).")]
-Now = Annotated[
-    dt.datetime | None,
-    typer.Option(
-        formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
-        help="Compute clocks as of this park-local time (default: now).",
-    ),
-]
 
 
 @desk_app.callback()
@@ -66,16 +57,8 @@ def _desk_options(
     ctx.meta["desk_policy"] = policy
 
 
-def _policy(ctx: typer.Context, ws: Workspace) -> Policy:
-    return desk_policy(ws.paths, ctx.meta.get("desk_policy"))
-
-
 def _actor(by: str | None, role: Role, org_id: str | None = None) -> Actor:
     return Actor((by or getpass.getuser()).strip(), role, org_id)
-
-
-def _when(now: dt.datetime | None, policy: Policy) -> dt.datetime:
-    return utc_now() if now is None else now.replace(tzinfo=policy.calendar.zone)
 
 
 def _emit(cli: CliContext, doc: dict[str, Any], as_json: bool, line: str) -> None:
@@ -90,7 +73,7 @@ def _show(ctx: typer.Context, request_id: str, fn: Any, as_json: bool) -> None:
     cli = cli_context(ctx)
 
     def go(ws: Workspace) -> dict[str, Any]:
-        policy = _policy(ctx, ws)
+        policy = desk_policy_of(ctx, ws)
         with DeskStore(ws.paths.db, zone=str(policy.calendar.zone)) as desk:
             fn(desk, ws)
             return request_view(desk.get(request_id), policy, utc_now())
@@ -133,7 +116,7 @@ def file_cmd(
     cli = cli_context(ctx)
 
     def go(ws: Workspace) -> dict[str, Any]:
-        policy = _policy(ctx, ws)
+        policy = desk_policy_of(ctx, ws)
         new = _new_request(org, text, kind, urgency, link, needed_by)
         actor = _actor(by, role, org if role is Role.COMPANY else None)
         with DeskStore(ws.paths.db, zone=str(policy.calendar.zone)) as desk:
@@ -246,7 +229,7 @@ def extend_cmd(
     """Ask for more time on a clock; it counts once other staff approve it ('desk decide')."""
 
     def go(desk: DeskStore, ws: Workspace) -> None:
-        policy = _policy(ctx, ws)
+        policy = desk_policy_of(ctx, ws)
         when = None if until is None else until.replace(tzinfo=policy.calendar.zone)
         ask_extension(
             desk,
@@ -318,131 +301,4 @@ def suggest_cmd(
         cli.out.print(f"  handler: {escape(h['handler'])} — {escape(h['explanation'])}")
 
 
-@desk_app.command("list")
-def list_cmd(
-    ctx: typer.Context,
-    state: Annotated[State | None, typer.Option(help="Only requests in this state.")] = None,
-    handler: Annotated[str | None, typer.Option(help="Only this handler's requests.")] = None,
-    overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue requests.")] = False,
-    include_all: Annotated[
-        bool, typer.Option("--all", help="Finished requests too (closed, returned …).")
-    ] = False,
-    now: Now = None,
-    as_json: AsJson = False,
-) -> None:
-    """The queue: open requests, overdue first, then by the next deadline."""
-    cli = cli_context(ctx)
-
-    def go(ws: Workspace) -> dict[str, Any]:
-        policy = _policy(ctx, ws)
-        with DeskStore(ws.paths.db) as desk:
-            requests = desk.requests()
-        return queue_doc(
-            requests,
-            policy,
-            _when(now, policy),
-            include_finished=include_all,
-            state=state,
-            handler=handler,
-            overdue_only=overdue,
-        )
-
-    doc = cli.in_workspace(go)
-    if as_json:
-        typer.echo(json.dumps(doc, ensure_ascii=False, indent=1))
-        return
-    cli.out.print(f"{len(doc['requests'])} request(s), {doc['overdue']} overdue, {doc['as_of']}")
-    for r in doc["requests"]:
-        mark = "[red]overdue[/red] " if r["overdue"] else ""
-        due = f"{r['clock']} due {r['due_at']}" if r["due_at"] else (r["clock"] or "")
-        cli.out.print(
-            f"  {mark}{r['id']} {r['state']} {r['kind']} {escape(r['handler'] or '–')} "
-            f"{due} {escape(r['escalation'] or '')}  {escape(r['text'][:40])}"
-        )
-
-
-@desk_app.command("stats")
-def stats_cmd(
-    ctx: typer.Context,
-    since: Annotated[
-        dt.datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="Filed from.")
-    ] = None,
-    until: Annotated[
-        dt.datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="Filed until.")
-    ] = None,
-    kind: Annotated[str | None, typer.Option(help="Only this kind of request.")] = None,
-    now: Now = None,
-    as_json: AsJson = False,
-) -> None:
-    """Closure rate, on-time rates, median working hours to close, reopen rate,
-    satisfaction, returned share — in total and by period, chain, kind and handler."""
-    cli = cli_context(ctx)
-
-    def go(ws: Workspace) -> dict[str, Any]:
-        policy = _policy(ctx, ws)
-        with DeskStore(ws.paths.db) as desk:
-            return stats_doc(
-                desk,
-                ws.store,
-                policy,
-                _when(now, policy),
-                since=None if since is None else since.date(),
-                until=None if until is None else until.date(),
-                kind=None if kind is None else RequestKind.parse(kind),
-            )
-
-    doc = cli.in_workspace(go)
-    if as_json:
-        typer.echo(json.dumps(doc, ensure_ascii=False, indent=1))
-        return
-    cli.out.print(
-        f"{doc['requests']} requests ({doc['withdrawn']} withdrawn, {doc['merged']} merged); "
-        f"closed {doc['closed']} of {doc['denominator']}: closure rate {_pct(doc['closure_rate'])}"
-    )
-    on = doc["on_time"]
-    cli.out.print(
-        f"on time: accept {_pct(on['accept'])}, respond {_pct(on['respond'])}, resolve "
-        f"{_pct(on['resolve'])}; median {doc['median_hours_to_close']} working hours to close; "
-        f"reopened {_pct(doc['reopen_rate'])}; satisfaction {doc['satisfaction']}; "
-        f"returned {_pct(doc['returned_share'])}"
-    )
-
-
-@desk_app.command("export")
-def export_cmd(
-    ctx: typer.Context,
-    out: Annotated[Path | None, typer.Argument(help="The XLSX workbook to write.")] = None,
-    gold: Annotated[
-        Path | None,
-        typer.Option(help="Also write resolved supply requests as gold JSONL (for eval)."),
-    ] = None,
-    now: Now = None,
-) -> None:
-    """The queue, every log line and the stats as one XLSX workbook; gold lines with --gold."""
-    from service.exports.desk import write_desk_xlsx  # openpyxl: only when writing
-
-    cli = cli_context(ctx)
-
-    def go(ws: Workspace) -> list[str]:
-        if out is None and gold is None:
-            raise InvalidInputError("say where to write: a .xlsx file and/or --gold FILE")
-        policy = _policy(ctx, ws)
-        when = _when(now, policy)
-        written = []
-        with DeskStore(ws.paths.db) as desk:
-            requests = desk.requests()
-            if out is not None:
-                stats = stats_doc(desk, ws.store, policy, when)
-                write_desk_xlsx(out, requests, policy, when, stats=stats)
-                written.append(f"wrote {out}")
-        if gold is not None:
-            n = write_gold(gold, desk_gold_lines(requests, policy.calendar.zone))
-            written.append(f"wrote {n} gold line(s) to {gold}")
-        return written
-
-    for line in cli.in_workspace(go):
-        cli.out.print(escape(line))
-
-
-def _pct(rate: object) -> str:
-    return "–" if not isinstance(rate, int | float) else f"{100 * rate:.1f}%"
+register_reports(desk_app)
