@@ -11,9 +11,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
 
 from catalog.desk import Clock, NewRequest, RequestKind, Role, State, Urgency
+from catalog.errors import InvalidInputError
+from catalog.events.model import describe
 from catalog.models import OrgId
 
 __all__ = [
@@ -43,9 +52,9 @@ class RequestCreate(_In):
     text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=2000)]
     kind: RequestKind = Field(description="supply (or partner), technology, finance, …")
     urgency: Urgency = Urgency.NORMAL
-    links: list[Annotated[str, StringConstraints(max_length=500)]] = Field(
-        default_factory=list, max_length=20
-    )
+    links: list[
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+    ] = Field(default_factory=list, max_length=20)
     needed_by: dt.date | None = None
     actor: Actor = Field(description="who files it")
     role: Role = Role.STAFF
@@ -56,14 +65,18 @@ class RequestCreate(_In):
         return RequestKind.parse(value) if isinstance(value, str) else value
 
     def to_new(self) -> NewRequest:
-        return NewRequest(
-            org_id=self.org_id,
-            text=self.text,
-            kind=self.kind,
-            urgency=self.urgency,
-            links=tuple(self.links),
-            needed_by=self.needed_by,
-        )
+        """The library's model (same limits; a mismatch is a 422 naming the field, not a 500)."""
+        try:
+            return NewRequest(
+                org_id=self.org_id,
+                text=self.text,
+                kind=self.kind,
+                urgency=self.urgency,
+                links=tuple(self.links),
+                needed_by=self.needed_by,
+            )
+        except ValidationError as exc:
+            raise InvalidInputError(f"invalid request: {describe(exc)}") from None
 
 
 class MoveUpdate(_In):
