@@ -127,6 +127,7 @@ def test_extensions_need_another_approver_and_a_future_deadline(run: Run, home: 
         "等报告",
     )
     assert past.exit_code == 2 and "until: 2020-01-01T10:00:00+08:00 is in the past" in past.stderr
+    seen = _log(home, rid)
     asked = _json(
         run(
             "desk",
@@ -144,11 +145,14 @@ def test_extensions_need_another_approver_and_a_future_deadline(run: Run, home: 
         )
     )
     ref = asked["log"][-1]["seq"]
+    assert _log(home, rid)[: len(seen)] == seen and len(_log(home, rid)) == len(seen) + 1
+    seen = _log(home, rid)
     own = run("desk", "decide", rid, str(ref), "--approve", "--by", "李工")
     assert own.exit_code == 6 and "'李工' asked for this extension" in own.stderr
     ok = _json(run("desk", "decide", rid, str(ref), "--approve", "--by", "主任", "--json"))
     assert ok["clocks"]["resolve"]["target_hours"] == 48.0
     assert ok["log"][-1]["notify_company"] is True
+    assert _log(home, rid)[: len(seen)] == seen and len(_log(home, rid)) == len(seen) + 1
 
 
 def test_bad_input_exits_2_naming_the_field_and_writes_nothing(run: Run, home: Path) -> None:
