@@ -17,6 +17,7 @@ Example usage::
 
 from __future__ import annotations
 
+from catalog.events.history import PastMeeting
 from catalog.events.model import (
     Event,
     PairRequest,
@@ -28,6 +29,7 @@ from catalog.events.model import (
     parse_event,
     regular_slots,
 )
+from catalog.events.note import Excluded, FollowUpWish, HistoryNote, Reason
 from catalog.events.outcomes import (
     EventStats,
     Outcome,
@@ -47,14 +49,19 @@ __all__ = [
     "Event",
     "EventStats",
     "EventStore",
+    "Excluded",
+    "FollowUpWish",
+    "HistoryNote",
     "Link",
     "Meeting",
     "Outcome",
     "OutcomeStatus",
     "PairRequest",
+    "PastMeeting",
     "Participant",
     "Plan",
     "Preference",
+    "Reason",
     "ShortlistEntry",
     "SolveStatus",
     "Theme",

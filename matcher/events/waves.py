@@ -1,0 +1,103 @@
+"""Invitation waves for a themed event: first the chain leaders (链主) and their suppliers,
+then the rest.
+
+Parks build events around a chain's leading enterprises: the leader comes, and the
+companies that can supply it are invited with it, before the seats left go to everyone
+else. A *leader* is an organisation the organiser names, or else a large enterprise of the
+theme's chains whose segment buys from other segments of the chain. A *supplier* of a
+leader is a pool organisation whose segment supplies the leader's segment in the taxonomy,
+or whose offer meets one of the leader's needs in the pair scores.
+
+Example usage::
+
+    w = chain_waves(engine.orgs, engine.taxonomy, pool, ("nev",), scores=scores)
+    w.tier("demo-nev-0003"), w.role("demo-nev-0003", names)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from catalog.errors import InvalidInputError
+from catalog.models import Organisation, OrgKind, OrgSize
+from catalog.taxonomy import Taxonomy
+from matcher.events.pairs import PairScores
+
+__all__ = ["Waves", "chain_waves"]
+
+LEADER, SUPPLIER, REST = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Waves:
+    leaders: tuple[str, ...]
+    suppliers: Mapping[str, str]  # supplier → the (first) leader it supplies
+
+    def tier(self, org_id: str) -> int:
+        """0 a leader, 1 a leader's supplier, 2 the rest: the shortlist fills in this order."""
+        if org_id in self.leaders:
+            return LEADER
+        return SUPPLIER if org_id in self.suppliers else REST
+
+    def wave(self, org_id: str) -> int:
+        return 1 if self.tier(org_id) < REST else 2
+
+    def role(self, org_id: str, names: Mapping[str, str]) -> str:
+        tier = self.tier(org_id)
+        if tier == LEADER:
+            return "第一批 wave 1 · 链主 chain leader"
+        if tier == SUPPLIER:
+            leader = self.suppliers[org_id]
+            return f"第一批 wave 1 · 链主{names.get(leader, leader)}的供应商 supplier of a leader"
+        return "第二批 wave 2"
+
+
+def chain_waves(
+    orgs: Iterable[Organisation],
+    taxonomy: Taxonomy,
+    pool: Sequence[str],
+    chains: Sequence[str],
+    *,
+    leaders: Sequence[str] = (),
+    scores: PairScores | None = None,
+) -> Waves:
+    """Leaders and their suppliers among ``pool`` (the theme's organisations)."""
+    by_id = {o.id: o for o in orgs if o.id in set(pool)}
+    outside = [x for x in leaders if x not in by_id]
+    if outside:
+        raise InvalidInputError(
+            f"leaders: {', '.join(outside[:5])} not among the theme's organisations"
+        )
+    buyers = {dst for _, dst in taxonomy.edges}
+    if leaders:
+        chosen = list(dict.fromkeys(leaders))
+    else:
+        chosen = [
+            o.id
+            for o in by_id.values()
+            if o.kind is OrgKind.ENTERPRISE
+            and o.size is OrgSize.LARGE
+            and any((not chains or p.chain in chains) and p.segment in buyers for p in o.chains)
+        ]
+    lead_segments = {x: {p.segment for p in by_id[x].chains} for x in chosen}
+    suppliers: dict[str, str] = {}
+    for x in pool:
+        if x in lead_segments or x not in by_id:
+            continue
+        mine = {p.segment for p in by_id[x].chains}
+        for leader, segs in lead_segments.items():
+            if any((s, t) in taxonomy.edges for s in mine for t in segs) or _offers_to(
+                scores, x, leader
+            ):
+                suppliers[x] = leader
+                break
+    return Waves(tuple(chosen), suppliers)
+
+
+def _offers_to(scores: PairScores | None, org_id: str, leader: str) -> bool:
+    """Whether one of ``org_id``'s offers meets a need of ``leader`` (an evidenced link)."""
+    pair = None if scores is None else scores.get(org_id, leader)
+    return pair is not None and any(
+        lk.offerer == org_id and lk.needer == leader for lk in pair.links
+    )
