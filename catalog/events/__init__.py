@@ -43,9 +43,19 @@ from catalog.events.outcomes import (
     write_gold,
 )
 from catalog.events.results import Link, Meeting, Plan, ShortlistEntry, SolveStatus, why_for
+from catalog.events.series import (
+    REFERENCE_RATE,
+    ChainRow,
+    MonthRow,
+    SeriesStats,
+    in_series,
+    series_stats,
+)
 from catalog.events.store import EventStore
 
 __all__ = [
+    "REFERENCE_RATE",
+    "ChainRow",
     "Event",
     "EventStats",
     "EventStore",
@@ -54,6 +64,7 @@ __all__ = [
     "HistoryNote",
     "Link",
     "Meeting",
+    "MonthRow",
     "Outcome",
     "OutcomeStatus",
     "PairRequest",
@@ -62,18 +73,21 @@ __all__ = [
     "Plan",
     "Preference",
     "Reason",
+    "SeriesStats",
     "ShortlistEntry",
     "SolveStatus",
     "Theme",
     "Totals",
     "event_stats",
     "gold_lines",
+    "in_series",
     "load_event",
     "load_outcomes",
     "pair_key",
     "parse_event",
     "parse_outcome",
     "regular_slots",
+    "series_stats",
     "totals",
     "why_for",
     "write_gold",

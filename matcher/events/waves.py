@@ -4,9 +4,10 @@ then the rest.
 Parks build events around a chain's leading enterprises: the leader comes, and the
 companies that can supply it are invited with it, before the seats left go to everyone
 else. A *leader* is an organisation the organiser names, or else a large enterprise of the
-theme's chains whose segment buys from other segments of the chain. A *supplier* of a
-leader is a pool organisation whose segment supplies the leader's segment in the taxonomy,
-or whose offer meets one of the leader's needs in the pair scores.
+theme's chains in a midstream or downstream segment — the ``max_leaders`` (default 3) of
+them with the most suppliers in the pool. A *supplier* of a leader is a pool organisation
+whose segment supplies the leader's segment in the taxonomy, or whose offer meets one of
+the leader's needs in the pair scores.
 
 Example usage::
 
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 
 from catalog.errors import InvalidInputError
 from catalog.models import Organisation, OrgKind, OrgSize
-from catalog.taxonomy import Taxonomy
+from catalog.taxonomy import Stage, Taxonomy
 from matcher.events.pairs import PairScores
 
 __all__ = ["Waves", "chain_waves"]
@@ -61,26 +62,47 @@ def chain_waves(
     *,
     leaders: Sequence[str] = (),
     scores: PairScores | None = None,
+    max_leaders: int = 3,
 ) -> Waves:
     """Leaders and their suppliers among ``pool`` (the theme's organisations)."""
-    by_id = {o.id: o for o in orgs if o.id in set(pool)}
+    inside = set(pool)
+    by_id = {o.id: o for o in orgs if o.id in inside}
     outside = [x for x in leaders if x not in by_id]
     if outside:
         raise InvalidInputError(
             f"leaders: {', '.join(outside[:5])} not among the theme's organisations"
         )
-    buyers = {dst for _, dst in taxonomy.edges}
     if leaders:
         chosen = list(dict.fromkeys(leaders))
     else:
-        chosen = [
+        middle = (Stage.MIDSTREAM, Stage.DOWNSTREAM)
+        candidates = [
             o.id
             for o in by_id.values()
             if o.kind is OrgKind.ENTERPRISE
             and o.size is OrgSize.LARGE
-            and any((not chains or p.chain in chains) and p.segment in buyers for p in o.chains)
+            and any(
+                (not chains or p.chain in chains)
+                and p.segment in taxonomy.segments
+                and taxonomy.segments[p.segment].stage in middle
+                for p in o.chains
+            )
         ]
-    lead_segments = {x: {p.segment for p in by_id[x].chains} for x in chosen}
+        found = {x: _suppliers(by_id, taxonomy, pool, [x], scores) for x in candidates}
+        ranked = sorted(candidates, key=lambda x: (-len(found[x]), x))
+        chosen = ranked[:max_leaders]
+    return Waves(tuple(chosen), _suppliers(by_id, taxonomy, pool, chosen, scores))
+
+
+def _suppliers(
+    by_id: Mapping[str, Organisation],
+    taxonomy: Taxonomy,
+    pool: Sequence[str],
+    leaders: Sequence[str],
+    scores: PairScores | None,
+) -> dict[str, str]:
+    """Pool organisations that can supply one of ``leaders`` → the first such leader."""
+    lead_segments = {x: {p.segment for p in by_id[x].chains} for x in leaders}
     suppliers: dict[str, str] = {}
     for x in pool:
         if x in lead_segments or x not in by_id:
@@ -92,7 +114,7 @@ def chain_waves(
             ):
                 suppliers[x] = leader
                 break
-    return Waves(tuple(chosen), suppliers)
+    return suppliers
 
 
 def _offers_to(scores: PairScores | None, org_id: str, leader: str) -> bool:
