@@ -29,7 +29,7 @@ from catalog.events.model import (
     parse_event,
     regular_slots,
 )
-from catalog.events.note import Excluded, FollowUpWish, HistoryNote, Reason
+from catalog.events.note import Excluded, FollowUps, FollowUpWish, HistoryNote, Reason
 from catalog.events.outcomes import (
     EventStats,
     Outcome,
@@ -50,6 +50,7 @@ from catalog.events.series import (
     SeriesStats,
     in_series,
     series_stats,
+    stored_series_stats,
 )
 from catalog.events.store import EventStore
 
@@ -61,6 +62,7 @@ __all__ = [
     "EventStore",
     "Excluded",
     "FollowUpWish",
+    "FollowUps",
     "HistoryNote",
     "Link",
     "Meeting",
@@ -88,6 +90,7 @@ __all__ = [
     "parse_outcome",
     "regular_slots",
     "series_stats",
+    "stored_series_stats",
     "totals",
     "why_for",
     "write_gold",

@@ -20,7 +20,14 @@ from pydantic import BaseModel, ConfigDict
 
 from catalog.events.model import Preference
 
-__all__ = ["Excluded", "FollowUpWish", "HistoryNote", "Reason"]
+__all__ = ["Excluded", "FollowUpWish", "FollowUps", "HistoryNote", "Reason"]
+
+
+class FollowUps(enum.StrEnum):
+    """What a pair whose last outcome was ``follow_up`` becomes in the next plan."""
+
+    MEET = "meet"  # a wish: worth the wish bonus in the objective
+    MUST = "must"  # a must-meet: scheduled whatever else happens
 
 
 class Reason(enum.StrEnum):

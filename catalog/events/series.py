@@ -28,11 +28,22 @@ from collections.abc import Mapping, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
+from catalog.errors import InvalidInputError
 from catalog.events.model import pair_key
 from catalog.events.outcomes import Outcome, OutcomeStatus
 from catalog.events.results import Plan
+from catalog.events.store import EventStore
+from catalog.store import CatalogStore
 
-__all__ = ["REFERENCE_RATE", "ChainRow", "MonthRow", "SeriesStats", "in_series", "series_stats"]
+__all__ = [
+    "REFERENCE_RATE",
+    "ChainRow",
+    "MonthRow",
+    "SeriesStats",
+    "in_series",
+    "series_stats",
+    "stored_series_stats",
+]
 
 # Binjiang's year (the seeds): 274 of 5,478 participating companies found partners
 REFERENCE_COMPANIES, REFERENCE_PARTNERED = 5478, 274
@@ -176,6 +187,29 @@ def series_stats(
             )
             for mo in sorted(month_events)
         ),
+    )
+
+
+def stored_series_stats(
+    events: EventStore,
+    catalog: CatalogStore,
+    chain_names: Mapping[str, str],
+    *,
+    since: dt.date | None = None,
+    chain: str | None = None,
+) -> SeriesStats:
+    """`series_stats` over the stored events, the catalog being the park; ``chain_names``
+    (the taxonomy's chains) checks ``chain``."""
+    if chain is not None and chain not in chain_names:
+        raise InvalidInputError(
+            f"theme_chain: unknown chain {chain!r}; known: {', '.join(sorted(chain_names))}"
+        )
+    return series_stats(
+        events.series(since=since),
+        catalog.chains_by_org(),
+        since=since,
+        chain=chain,
+        chain_names=chain_names,
     )
 
 

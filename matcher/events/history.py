@@ -25,7 +25,6 @@ Example usage::
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -33,7 +32,7 @@ from dataclasses import dataclass, field
 from catalog.errors import InvalidInputError
 from catalog.events.history import PastMeeting
 from catalog.events.model import Event, Preference, pair_key, parse_event
-from catalog.events.note import Excluded, FollowUpWish, HistoryNote, Reason
+from catalog.events.note import Excluded, FollowUps, FollowUpWish, HistoryNote, Reason
 from catalog.events.outcomes import OutcomeStatus
 
 __all__ = [
@@ -55,13 +54,6 @@ MAX_WINDOW_DAYS = 3650
 _UNITS = {"d": 1, "w": 7, "m": 30, "y": 365}
 
 Pair = tuple[str, str]
-
-
-class FollowUps(enum.StrEnum):
-    """What a pair whose last outcome was ``follow_up`` becomes in the next plan."""
-
-    MEET = "meet"  # a wish: worth the wish bonus in the objective
-    MUST = "must"  # a must-meet: scheduled whatever else happens
 
 
 @dataclass(frozen=True)
