@@ -19,10 +19,8 @@ from rich.markup import escape
 
 from catalog.errors import InvalidInputError
 from catalog.events import (
-    Event,
     EventStore,
     FollowUps,
-    PastMeeting,
     Plan,
     Theme,
     load_event,
@@ -305,12 +303,11 @@ def plan_cmd(
         if event_id is not None:
             event = event.with_id(event_id)
         # OR-Tools and the engine: only when planning
-        from matcher.events import History, HistoryRules, parse_window, plan_event
+        from matcher.events import HistoryRules, load_history, parse_window, plan_event
 
         rules = HistoryRules(window_days=parse_window(not_again_within), follow_ups=follow_ups)
-        history = None
-        if rules.window_days:
-            history = History(_past(ws, event, replace=replace), rules)
+        with EventStore(ws.paths.db) as store:
+            history = load_history(store, event, rules, replace=replace)
         plan = plan_event(
             cli.engine(ws),
             event,
@@ -337,15 +334,3 @@ def plan_cmd(
         typer.echo(json.dumps(doc, ensure_ascii=False, indent=1))
     else:
         show_plan(cli.out, plan, history_detail=history_detail)
-
-
-def _past(ws: Workspace, event: Event, *, replace: bool) -> tuple[PastMeeting, ...]:
-    """The park's stored meetings (of the listed participants, when the event lists them);
-    a re-planned event's own meetings are not its history."""
-    with EventStore(ws.paths.db) as store:
-        return tuple(
-            store.past_meetings(
-                org_ids=event.participant_ids or None,
-                exclude_event=event.id if replace else None,
-            )
-        )

@@ -34,6 +34,7 @@ from catalog.events.history import PastMeeting
 from catalog.events.model import Event, Preference, pair_key, parse_event
 from catalog.events.note import Excluded, FollowUps, FollowUpWish, HistoryNote, Reason
 from catalog.events.outcomes import OutcomeStatus
+from catalog.events.store import EventStore
 
 __all__ = [
     "DEFAULT_WINDOW_DAYS",
@@ -44,6 +45,7 @@ __all__ = [
     "Verdicts",
     "apply_history",
     "judge",
+    "load_history",
     "parse_window",
     "service_record",
     "unserved_factors",
@@ -87,6 +89,21 @@ class History:
 
     def service(self, day: dt.date) -> dict[str, Service]:
         return service_record(self.past, day)
+
+
+def load_history(
+    store: EventStore, event: Event, rules: HistoryRules, *, replace: bool = False
+) -> History | None:
+    """The park's stored meetings for planning ``event`` (None when ``rules`` switch history
+    off): only those of its participants when it lists them, and never its own when it is
+    re-planned (``replace``)."""
+    if rules.checked().window_days == 0:
+        return None
+    past = store.past_meetings(
+        org_ids=event.participant_ids or None,
+        exclude_event=event.id if replace else None,
+    )
+    return History(tuple(past), rules)
 
 
 def parse_window(text: str) -> int:
