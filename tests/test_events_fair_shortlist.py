@@ -79,15 +79,14 @@ def test_waves_put_chain_leaders_and_their_suppliers_first() -> None:
         org("L", "nev.vehicle", OrgSize.LARGE),  # leader: large, downstream
         org("U", "nev.battery-materials", OrgSize.LARGE),  # large but upstream: not a leader
         org("S", "nev.motor", OrgSize.SMALL),  # motor → vehicle in the taxonomy
-        org("E", "nev.recycling", OrgSize.SMALL),  # no edge to vehicle, but an evidenced offer
+        org("E", "nev.electronics", OrgSize.SMALL),  # electronics → vehicle too
         org("R", "nev.charging", OrgSize.MEDIUM),  # neither
     ]
     ids = [o.id for o in orgs]
-    link = Link(needer="L", need="需要回收服务", offerer="E", offer="电池回收", score=0.8)
     values = {("U", "R"): 0.95, ("L", "S"): 0.5, ("E", "L"): 0.4, ("R", "S"): 0.3}
-    pool = scores(values, ids, {("E", "L"): (link,)})
+    pool = scores(values, ids)
     tax = load_default_taxonomy()
-    waves = chain_waves(orgs, tax, ids, ("nev",), scores=pool)
+    waves = chain_waves(orgs, tax, ids, ("nev",))
     assert waves.leaders == ("L",) and dict(waves.suppliers) == {"S": "L", "E": "L"}
     assert [waves.wave(x) for x in ids] == [1, 2, 1, 1, 2]
 
@@ -103,8 +102,8 @@ def test_waves_put_chain_leaders_and_their_suppliers_first() -> None:
     )
     assert out.entries[3].reason.startswith("第二批 wave 2：")
 
-    named = chain_waves(orgs, tax, ids, ("nev",), leaders=["R"], scores=pool)
-    # nothing here supplies charging (battery packs and electronics do)
-    assert named.leaders == ("R",) and dict(named.suppliers) == {}
+    named = chain_waves(orgs, tax, ids, ("nev",), leaders=["R"])
+    # electronics → charging in the taxonomy (battery packs too, but none is here)
+    assert named.leaders == ("R",) and dict(named.suppliers) == {"E": "R"}
     with pytest.raises(InvalidInputError, match="leaders: nobody not among the theme"):
         chain_waves(orgs, tax, ids, ("nev",), leaders=["nobody"])

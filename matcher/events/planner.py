@@ -97,9 +97,7 @@ def plan_event(
     scores = score_pairs(engine, pool, progress=progress)
     roles = None
     if waves or leaders:
-        roles = chain_waves(
-            engine.orgs, engine.taxonomy, pool, event.theme.chains, leaders=leaders, scores=scores
-        )
+        roles = chain_waves(engine.orgs, engine.taxonomy, pool, event.theme.chains, leaders=leaders)
     return plan_from_pool(
         event,
         scores,

@@ -6,12 +6,13 @@ companies that can supply it are invited with it, before the seats left go to ev
 else. A *leader* is an organisation the organiser names, or else a large enterprise of the
 theme's chains in a midstream or downstream segment — the ``max_leaders`` (default 3) of
 them with the most suppliers in the pool. A *supplier* of a leader is a pool organisation
-whose segment supplies the leader's segment in the taxonomy, or whose offer meets one of
-the leader's needs in the pair scores.
+whose segment supplies the leader's segment in the taxonomy. (An offer meeting one of the
+leader's needs is no test: on the demo park nearly every organisation of a chain has one
+such link to a leader, and the first wave would be everybody.)
 
 Example usage::
 
-    w = chain_waves(engine.orgs, engine.taxonomy, pool, ("nev",), scores=scores)
+    w = chain_waves(engine.orgs, engine.taxonomy, pool, ("nev",))
     w.tier("demo-nev-0003"), w.role("demo-nev-0003", names)
 """
 
@@ -23,7 +24,6 @@ from dataclasses import dataclass
 from catalog.errors import InvalidInputError
 from catalog.models import Organisation, OrgKind, OrgSize
 from catalog.taxonomy import Stage, Taxonomy
-from matcher.events.pairs import PairScores
 
 __all__ = ["Waves", "chain_waves"]
 
@@ -61,7 +61,6 @@ def chain_waves(
     chains: Sequence[str],
     *,
     leaders: Sequence[str] = (),
-    scores: PairScores | None = None,
     max_leaders: int = 3,
 ) -> Waves:
     """Leaders and their suppliers among ``pool`` (the theme's organisations)."""
@@ -88,10 +87,10 @@ def chain_waves(
                 for p in o.chains
             )
         ]
-        found = {x: _suppliers(by_id, taxonomy, pool, [x], scores) for x in candidates}
+        found = {x: _suppliers(by_id, taxonomy, pool, [x]) for x in candidates}
         ranked = sorted(candidates, key=lambda x: (-len(found[x]), x))
         chosen = ranked[:max_leaders]
-    return Waves(tuple(chosen), _suppliers(by_id, taxonomy, pool, chosen, scores))
+    return Waves(tuple(chosen), _suppliers(by_id, taxonomy, pool, chosen))
 
 
 def _suppliers(
@@ -99,7 +98,6 @@ def _suppliers(
     taxonomy: Taxonomy,
     pool: Sequence[str],
     leaders: Sequence[str],
-    scores: PairScores | None,
 ) -> dict[str, str]:
     """Pool organisations that can supply one of ``leaders`` → the first such leader."""
     lead_segments = {x: {p.segment for p in by_id[x].chains} for x in leaders}
@@ -109,17 +107,7 @@ def _suppliers(
             continue
         mine = {p.segment for p in by_id[x].chains}
         for leader, segs in lead_segments.items():
-            if any((s, t) in taxonomy.edges for s in mine for t in segs) or _offers_to(
-                scores, x, leader
-            ):
+            if any((s, t) in taxonomy.edges for s in mine for t in segs):
                 suppliers[x] = leader
                 break
     return suppliers
-
-
-def _offers_to(scores: PairScores | None, org_id: str, leader: str) -> bool:
-    """Whether one of ``org_id``'s offers meets a need of ``leader`` (an evidenced link)."""
-    pair = None if scores is None else scores.get(org_id, leader)
-    return pair is not None and any(
-        lk.offerer == org_id and lk.needer == leader for lk in pair.links
-    )
