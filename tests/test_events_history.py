@@ -14,6 +14,7 @@ import pytest
 
 from catalog.errors import InvalidInputError
 from catalog.events import (
+    Event,
     EventStore,
     Meeting,
     Outcome,
@@ -88,7 +89,7 @@ def held(store: EventStore, event_id: str, days_ago: int, *outcomes: tuple[str, 
         store.record_outcomes(event_id, [o.model_copy(update={"supplier": o.a}) for o in recorded])
 
 
-def event_now(**extra: object) -> object:
+def event_now(**extra: object) -> Event:
     """Tomorrow's event: one slot, one table, everybody free (a single meeting is held)."""
     return parse_event(
         {"name": "今天", "date": DAY.isoformat(), "slots": ["09:00"], "tables": 1}
@@ -101,10 +102,9 @@ def event_now(**extra: object) -> object:
 VALUES = {("a", "b"): 0.9, ("c", "d"): 0.6, ("a", "c"): 0.3}
 
 
-def plan(store: EventStore, window: int, **rules: object) -> Plan:
-    history = History(
-        tuple(store.past_meetings(org_ids=IDS)), HistoryRules(window_days=window, **rules)
-    )
+def plan(store: EventStore, window: int, follow_ups: FollowUps = FollowUps.MEET) -> Plan:
+    rules = HistoryRules(window_days=window, follow_ups=follow_ups)
+    history = History(tuple(store.past_meetings(org_ids=IDS)), rules)
     return plan_from_scores(event_now(), scores(VALUES), time_limit=5, history=history)
 
 
