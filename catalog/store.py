@@ -206,6 +206,21 @@ class CatalogStore(SQLiteStore):
         with self._lock:
             return [r[0] for r in self._conn.execute("SELECT id FROM organisations ORDER BY id")]
 
+    def chains_by_org(self) -> dict[str, builtins.list[str]]:
+        """Every organisation's chains (none: an empty list), in one query: what series stats
+        need of the catalog, without loading every profile."""
+        out: dict[str, builtins.list[str]] = {}
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT o.id, c.chain FROM organisations o LEFT JOIN chain_positions c "
+                "ON c.org_id = o.id ORDER BY o.id, c.position"
+            ).fetchall()
+        for org_id, chain in rows:
+            got = out.setdefault(org_id, [])
+            if chain is not None and chain not in got:
+                got.append(chain)
+        return out
+
     def list(
         self,
         *,

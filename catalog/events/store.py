@@ -22,7 +22,9 @@ from typing import Any
 
 from catalog.db import Family, SQLiteStore
 from catalog.errors import ConflictError, InvalidInputError, NotFoundError
+from catalog.events.history import PastMeeting
 from catalog.events.model import STORED_CONTEXT, Event, Preference
+from catalog.events.note import HistoryNote
 from catalog.events.outcomes import Outcome, OutcomeStatus
 from catalog.events.results import Link, Meeting, Plan, ShortlistEntry, SolveStatus
 
@@ -57,8 +59,16 @@ _EXPLORATORY = (
     "ALTER TABLE event_meetings ADD COLUMN rests_on TEXT NOT NULL DEFAULT '[]'",
     "ALTER TABLE events ADD COLUMN declined_exploratory INTEGER NOT NULL DEFAULT 0",
 )
+# 3: event series — what history did to a plan, the follow-up behind a meeting, and the
+# indexes that find one organisation's past meetings without reading every event
+_SERIES = (
+    "ALTER TABLE events ADD COLUMN history TEXT",
+    "ALTER TABLE event_meetings ADD COLUMN follow_up TEXT NOT NULL DEFAULT ''",
+    "CREATE INDEX IF NOT EXISTS event_meetings_a ON event_meetings (a)",
+    "CREATE INDEX IF NOT EXISTS event_meetings_b ON event_meetings (b)",
+)
 # The event tables' family. Append a migration (never edit a shipped one) to change them.
-EVENTS = Family("events", "schema_version.events", migrations=(_CREATE, _EXPLORATORY))
+EVENTS = Family("events", "schema_version.events", migrations=(_CREATE, _EXPLORATORY, _SERIES))
 
 
 class EventStore(SQLiteStore):
@@ -93,7 +103,7 @@ class EventStore(SQLiteStore):
                     )
                 conn.execute("DELETE FROM events WHERE id = ?", (event_id,))
             conn.execute(
-                "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     event_id,
                     event.name,
@@ -109,10 +119,11 @@ class EventStore(SQLiteStore):
                     plan.candidate_pairs,
                     (plan.created_at or dt.datetime.now(dt.UTC)).isoformat(),
                     plan.declined_exploratory,
+                    None if plan.history is None else plan.history.model_dump_json(),
                 ),
             )
             conn.executemany(
-                "INSERT INTO event_meetings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO event_meetings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         event_id,
@@ -126,6 +137,7 @@ class EventStore(SQLiteStore):
                         json.dumps([x.model_dump() for x in m.links], ensure_ascii=False),
                         int(m.exploratory),
                         json.dumps(list(m.rests_on), ensure_ascii=False),
+                        m.follow_up,
                     )
                     for m in plan.meetings
                 ],
@@ -148,7 +160,7 @@ class EventStore(SQLiteStore):
                 raise NotFoundError("event", event_id)
             meetings = self._conn.execute(
                 "SELECT slot, table_no, a, b, score, requested, relation, links, exploratory, "
-                "rests_on "
+                "rests_on, follow_up "
                 "FROM event_meetings WHERE event_id = ? ORDER BY slot, table_no",
                 (event_id,),
             ).fetchall()
@@ -159,6 +171,61 @@ class EventStore(SQLiteStore):
         with self._lock:
             ids = [r[0] for r in self._conn.execute("SELECT id FROM events ORDER BY date DESC, id")]
         return [self.get_plan(i) for i in ids]
+
+    def series(self, *, since: dt.date | None = None) -> list[tuple[Plan, list[Outcome]]]:
+        """Stored plans with their outcomes in the order they were held (date, then id)."""
+        with self._lock:
+            ids = [
+                r[0]
+                for r in self._conn.execute(
+                    "SELECT id FROM events WHERE date >= ? ORDER BY date, id",
+                    ((since or dt.date.min).isoformat(),),
+                )
+            ]
+        return [(self.get_plan(i), self.outcomes(i)) for i in ids]
+
+    def past_meetings(
+        self,
+        *,
+        org_ids: Sequence[str] | None = None,
+        exclude_event: str | None = None,
+    ) -> list[PastMeeting]:
+        """Every meeting scheduled at a stored event (of ``org_ids``, when given) with its
+        outcome, oldest event first; ``exclude_event`` leaves out the event being re-planned.
+
+        One query over the meetings table: by organisation through its ``a``/``b`` indexes
+        (a temporary table holds the ids, so a pool of thousands is one join, not a long
+        ``IN`` list).
+        """
+        sql = (
+            "SELECT e.id, e.date, m.a, m.b, o.status FROM event_meetings m "
+            "JOIN events e ON e.id = m.event_id "
+            "LEFT JOIN event_outcomes o ON o.event_id = m.event_id AND o.a = m.a AND o.b = m.b "
+            "WHERE e.id != ?"
+        )
+        with self._lock:
+            if org_ids is not None:
+                self._conn.execute("CREATE TEMP TABLE IF NOT EXISTS _pool (id TEXT PRIMARY KEY)")
+                self._conn.execute("DELETE FROM _pool")
+                self._conn.executemany(
+                    "INSERT OR IGNORE INTO _pool VALUES (?)", [(i,) for i in org_ids]
+                )
+                sql += " AND (m.a IN (SELECT id FROM _pool) OR m.b IN (SELECT id FROM _pool))"
+            rows = self._conn.execute(
+                sql + " ORDER BY e.date, e.id, m.a, m.b", (exclude_event or "",)
+            ).fetchall()
+            if org_ids is not None:
+                self._conn.execute("DELETE FROM _pool")
+        return [
+            PastMeeting(
+                event_id=ev,
+                date=dt.date.fromisoformat(day),
+                a=a,
+                b=b,
+                status=None if status is None else OutcomeStatus(status),
+            )
+            for ev, day, a, b, status in rows
+        ]
 
     # --------------------------------------------------------------- outcomes
     def record_outcome(self, event_id: str, outcome: Outcome) -> Outcome:
@@ -234,7 +301,8 @@ class EventStore(SQLiteStore):
 
 
 def _plan(row: sqlite3.Row | tuple[Any, ...], meetings: list[tuple[Any, ...]]) -> Plan:
-    head, declined = row[:13], row[13]  # migration 2 appended the declined count
+    # migration 2 appended the declined count, migration 3 the history note
+    head, declined, history = row[:13], row[13], row[14]
     (_, _, _, definition, names, shortlist, objective, bound, gap, status, secs, cands, at) = head
     return Plan(
         event=Event.model_validate_json(definition, context=STORED_CONTEXT),
@@ -251,8 +319,21 @@ def _plan(row: sqlite3.Row | tuple[Any, ...], meetings: list[tuple[Any, ...]]) -
                 links=tuple(Link.model_validate(x) for x in json.loads(links)),
                 exploratory=bool(explore),
                 rests_on=tuple(json.loads(rests_on)),
+                follow_up=follow_up,
             )
-            for slot, table, a, b, score, requested, relation, links, explore, rests_on in meetings
+            for (
+                slot,
+                table,
+                a,
+                b,
+                score,
+                requested,
+                relation,
+                links,
+                explore,
+                rests_on,
+                follow_up,
+            ) in meetings
         ),
         objective=objective,
         bound=bound,
@@ -263,4 +344,5 @@ def _plan(row: sqlite3.Row | tuple[Any, ...], meetings: list[tuple[Any, ...]]) -
         shortlist=tuple(ShortlistEntry.model_validate(x) for x in json.loads(shortlist)),
         created_at=dt.datetime.fromisoformat(at),
         declined_exploratory=int(declined),
+        history=None if history is None else HistoryNote.model_validate_json(history),
     )
