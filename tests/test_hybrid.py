@@ -242,6 +242,20 @@ def test_bigram_bm25_finds_a_term_inside_a_compound_that_jieba_keeps_whole() -> 
     assert one[0] > 0 and one[1] == 0
 
 
+def test_lexical_weights_fade_beyond_the_question_lengths_they_were_measured_on() -> None:
+    recipe = replace(ASK_RECIPE, weights=FusionWeights(sparse=0.5, bm25=0.2, ngram=0.75))
+    assert recipe.lexical_range == 4
+    assert recipe.weights_for("电池") == recipe.weights  # one bigram: as measured
+    assert recipe.weights_for("锂电池隔膜") == recipe.weights  # four: still measured
+    # 需要 (1) + pcb (1) + 可靠性测试和失效分析服务 (12 characters: 11) = 13 bigrams: × 4/13
+    got = recipe.weights_for("需要PCB可靠性测试和失效分析服务")
+    assert (got.dense, got.sparse) == (1.0, 0.5)
+    assert got.ngram == pytest.approx(0.75 * 4 / 13) and got.bm25 == pytest.approx(0.2 * 4 / 13)
+    assert replace(recipe, lexical_range=0).weights_for("需要PCB可靠性测试和失效分析服务") == (
+        recipe.weights
+    )
+
+
 def test_one_chinese_character_is_a_question(hybrid_engine: MatchEngine) -> None:
     assert hybrid_engine.ask("钨", k=3).matches
     with pytest.raises(InvalidInputError, match="question is empty"):
