@@ -18,6 +18,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from catalog.audit import Who
 from catalog.errors import PermissionDeniedError
 
 __all__ = ["DEFAULT_TOKEN_NAME", "Actor", "Role"]
@@ -47,6 +48,10 @@ class Actor:
     @property
     def is_staff(self) -> bool:
         return self.role is Role.STAFF
+
+    def who(self, via: str = "api") -> Who:
+        """How the audit log records this actor's writes."""
+        return Who(self.name, via)
 
     def describe(self) -> str:
         """How messages name this actor: ``'lanyuan' (company token for demo-nev-0019)``."""

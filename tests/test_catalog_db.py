@@ -110,6 +110,9 @@ def old_file(path: Path, *, catalog: bool = True) -> Path:
     return path
 
 
+AUDIT_OBJECTS = {"audit", "audit_entity", "audit_at", "audit_no_update", "audit_no_delete"}
+
+
 def meta(path: Path) -> dict[str, str]:
     with sqlite3.connect(path) as conn:
         found = dict(conn.execute("SELECT key, value FROM meta"))
@@ -189,10 +192,11 @@ def test_a_file_written_before_versions_opens_with_its_data(tmp_path: Path) -> N
         events.save_plan(plan.model_copy(update={"event": plan.event.with_id("ev-new")}))
         assert [p.event.id for p in events.list_plans()] == ["ev-new", "ev-old"]
     # nothing re-created: only events migration 2 altered the two event tables, adding
-    # exactly its columns
+    # exactly its columns; the audit family added its own table, indexes and triggers
     after = ddl(path)
+    assert set(after) - set(before) == AUDIT_OBJECTS
     altered = {"events", "event_meetings"}
-    assert {k: v for k, v in after.items() if k not in altered} == {
+    assert {k: v for k, v in after.items() if k not in altered | AUDIT_OBJECTS} == {
         k: v for k, v in before.items() if k not in altered
     }
     assert columns(path, "events") == [*OLD_COLUMNS["events"], "declined_exploratory"]
@@ -201,7 +205,11 @@ def test_a_file_written_before_versions_opens_with_its_data(tmp_path: Path) -> N
         "exploratory",
         "rests_on",
     ]
-    assert meta(path) == {"schema_version": "1", "schema_version.events": "2"}
+    assert meta(path) == {
+        "schema_version": "1",
+        "schema_version.events": "2",
+        "schema_version.audit": "1",
+    }
 
 
 def test_an_events_only_file_without_meta_is_adopted(tmp_path: Path) -> None:
@@ -210,7 +218,11 @@ def test_an_events_only_file_without_meta_is_adopted(tmp_path: Path) -> None:
         assert events.outcomes("ev-old")[0].supplier == "b"
     with CatalogStore(path) as catalog:
         assert catalog.count() == 0
-    assert meta(path) == {"schema_version.events": "2", "schema_version": "1"}
+    assert meta(path) == {
+        "schema_version.events": "2",
+        "schema_version": "1",
+        "schema_version.audit": "1",
+    }
 
 
 def test_new_stores_create_exactly_the_old_layout_upgraded(tmp_path: Path) -> None:

@@ -97,8 +97,8 @@ def plan(
     at most 250 organisations), schedule 1:1 meetings that maximise mutual value, and store
     the plan. `save` (the default) needs the token; with `save: false` planning is open and
     nothing is written."""
-    if req.save:  # checked before any planning
-        require_staff(require_actor(tokens, creds), request)
+    # saving needs staff, checked before any planning
+    staff = require_staff(require_actor(tokens, creds), request) if req.save else None
     engine = holder.engine
     _check_pool(engine, req)
     result = plan_event(
@@ -109,9 +109,9 @@ def plan(
         min_meetings=req.min_meetings,
         max_meetings=req.max_meetings,
     )
-    if req.save:
+    if staff is not None:
         with EventStore(holder.workspace.paths.db) as store:
-            result = store.save_plan(result, replace=req.replace)
+            result = store.save_plan(result, replace=req.replace, who=staff.who())
     return PlanOut.from_plan(result, saved=req.save)
 
 
@@ -193,7 +193,7 @@ def record_outcomes(
 ) -> list[Outcome]:
     """Record (or replace) what came of meetings, all or none (staff only); a signed
     cooperation without `supplier` gets the side whose offer met the other's need."""
-    return store.record_outcomes(event_id, outcomes)
+    return store.record_outcomes(event_id, outcomes, who=actor.who())
 
 
 @router.get("/{event_id}/outcomes", response_model=list[Outcome], responses=ERRORS)

@@ -83,7 +83,7 @@ def create_org(org: OrgCreate, holder: HolderDep, actor: ActorDep) -> OrgPublic:
     Staff may add any; a company token only the organisation it speaks for."""
     actor.require_org(org.id)
     new = Organisation(**org.model_dump())
-    holder.write(lambda store: store.insert([new]))
+    holder.write(lambda store: store.insert([new], who=actor.who()))
     return _public(new, actor)
 
 
@@ -103,7 +103,7 @@ def update_org(org_id: str, change: OrgUpdate, holder: HolderDep, actor: ActorDe
             raise RequestValidationError(
                 [{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]
             ) from None
-        store.upsert([updated])
+        store.upsert([updated], who=actor.who())
         return updated
 
     return _public(holder.write(apply), actor)
@@ -112,7 +112,7 @@ def update_org(org_id: str, change: OrgUpdate, holder: HolderDep, actor: ActorDe
 @router.delete("/{org_id}", status_code=204, responses=ERRORS)
 def delete_org(org_id: str, holder: HolderDep, actor: StaffDep) -> Response:
     """Remove an organisation (staff only)."""
-    holder.write(lambda store: store.delete([org_id]))
+    holder.write(lambda store: store.delete([org_id], who=actor.who()))
     return Response(status_code=204)
 
 
@@ -172,6 +172,7 @@ async def import_orgs(
                 skip_invalid=skip_invalid,
                 on_conflict=on_conflict,
                 source=name,
+                who=actor.who(),
             )
             return ImportResult(
                 imported=report.imported,
