@@ -30,7 +30,7 @@ from service.cli_context import AsJson, CliContext, cli_context
 from service.cli_eval import eval_app
 from service.cli_event import event_app
 from service.cli_index import index_app
-from service.cli_ops import audit
+from service.cli_ops import audit, backup, restore
 from service.cli_token import token_app
 
 __all__ = ["app", "main"]
@@ -46,6 +46,8 @@ app.add_typer(eval_app, name="eval")
 app.add_typer(event_app, name="event")
 app.add_typer(token_app, name="token")
 app.command("audit")(audit)
+app.command("backup")(backup)
+app.command("restore")(restore)
 
 
 @app.callback()
