@@ -1,23 +1,18 @@
 """Backups of one ChainMatch home, and restores that verify before they touch anything.
 
-A backup folder holds:
+A backup folder holds ``catalog.sqlite`` (organisations, events, outcomes, audit log) and
+``embeddings.sqlite`` (the cache: without it a restore re-encodes everything), both copied
+with SQLite's online backup API — one consistent snapshot while the service runs; the
+``index/`` files as they are (each written atomically by the engine; the copy is retried if
+a save lands in the middle), so a restored service answers at once and as before;
+``tokens.toml`` if the home has one; and ``manifest.json``, written last, with every file's
+size and SHA-256 and each database's row count per table — a folder without it did not
+finish.
 
-- ``catalog.sqlite`` — organisations, events, outcomes and the audit log (one file), copied
-  with SQLite's online backup API, so the service may keep running: the copy is one
-  consistent snapshot;
-- ``embeddings.sqlite`` — the embedding cache (same API): without it a restore would
-  re-encode every statement with the model;
-- ``index/…`` — the vector index files, copied as they are (the engine writes each one
-  atomically; the copy is retried if a save lands in the middle) so a restored service
-  answers at once and exactly as before; ``tokens.toml`` when the home has one;
-- ``manifest.json`` — written last: every file's size and SHA-256, each database's row
-  count per table. A folder without it is a backup that did not finish.
-
-`restore_home` first copies every file into a staging folder inside the home while hashing
-it, then checks size, hash, ``PRAGMA integrity_check`` and row counts of the staged copies;
-only when all agree does it move the current files aside (``replaced-<time>/``) and rename
-the staged ones into place, the catalog last. Any problem raises `BackupError` naming the
-file, and the home is left as it was.
+`restore_home` copies every file into a staging folder inside the home while hashing it,
+checks size, hash, ``PRAGMA integrity_check`` and row counts of the staged copies, and only
+then moves them into place (the current files kept in ``replaced-<time>/``, the catalog
+last). Any problem raises `BackupError` naming the file; the home is left as it was.
 
 Example usage::
 
@@ -60,7 +55,7 @@ def _quiet(what: str, done: int, total: int) -> None:
 
 
 class _Restarted(Exception):
-    """The source changed during a stepwise backup, which SQLite then restarts."""
+    """Writers keep restarting a stepwise backup."""
 
 
 @dataclass(frozen=True)
@@ -346,8 +341,8 @@ def restore_home(
     """Verify the backup in ``folder`` completely, then swap it into the home of ``paths``.
 
     A home that already holds organisations needs ``force``; its files are then moved to
-    ``<home>/replaced-<time>/``, never deleted. Stop the service first: a write that lands
-    between the swap and its restart would be lost with the replaced files.
+    ``<home>/replaced-<time>/``, never deleted. Stop the service first (a write landing
+    before its restart stays only in the replaced files).
     """
     home = paths.home
     present = _catalog_holds_data(paths.db)
