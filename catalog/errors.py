@@ -6,9 +6,14 @@ Hierarchy::
     ├── NotFoundError            an organisation / segment id that does not exist  (HTTP 404)
     ├── ConflictError            an id that already exists where a new one was expected (409)
     │   └── ImportConflictError    rows of an import whose id already exists
-    └── InvalidInputError        a bad argument or query, also a ValueError         (422)
-        ├── ImportValidationError  rows of an import file that failed validation
-        └── FileTooLargeError      a file past a size limit (an XLSX that would inflate) (413)
+    ├── InvalidInputError        a bad argument or query, also a ValueError         (422)
+    │   ├── ImportValidationError  rows of an import file that failed validation
+    │   └── FileTooLargeError      a file past a size limit (an XLSX that would inflate) (413)
+    ├── AccessDeniedError        a request without the right to do what it asks
+    │   ├── AuthenticationError    no bearer token, or one that matches none        (401)
+    │   └── PermissionDeniedError  a valid token whose role may not do this, or the
+    │                              service is read-only                             (403)
+    └── BackupError              a backup that is missing, partial or corrupt; names the file
 
 The embedding model's error lives with the model (`embeddings.errors`); `service.errors`
 holds the whole tree and the one mapping to exit codes and HTTP statuses.
@@ -20,6 +25,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 __all__ = [
+    "AccessDeniedError",
+    "AuthenticationError",
+    "BackupError",
     "ChainMatchError",
     "ConflictError",
     "FileTooLargeError",
@@ -27,6 +35,7 @@ __all__ = [
     "ImportValidationError",
     "InvalidInputError",
     "NotFoundError",
+    "PermissionDeniedError",
     "RowError",
 ]
 
@@ -59,6 +68,22 @@ class InvalidInputError(ChainMatchError, ValueError):
 
 class FileTooLargeError(InvalidInputError):
     """A file (or what it would expand to) past a size limit; the message names the limit."""
+
+
+class AccessDeniedError(ChainMatchError):
+    """The caller may not do what it asked; the message says what was missing."""
+
+
+class AuthenticationError(AccessDeniedError):
+    """No credentials, or credentials that match no configured token."""
+
+
+class PermissionDeniedError(AccessDeniedError):
+    """Known credentials whose role may not do this (or a read-only service)."""
+
+
+class BackupError(ChainMatchError):
+    """A backup that cannot be made or trusted: missing, partial, corrupt; names the file."""
 
 
 @dataclass(frozen=True)

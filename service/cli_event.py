@@ -123,8 +123,8 @@ def outcome_cmd(
                 raise InvalidInputError("give the two org ids of the meeting and --status")
             doc = {"a": a, "b": b, "status": status.value, "supplier": supplier, "note": note}
             outcomes = [parse_outcome(doc)]
-        with EventStore(ws.paths.db) as store:
-            return len(store.record_outcomes(event_id, outcomes))
+        with ws.events() as store:
+            return len(store.record_outcomes(event_id, outcomes, who=cli.who()))
 
     n = cli.in_workspace(go)
     cli.out.print(f"recorded {n} outcome(s) for event {escape(event_id)}")

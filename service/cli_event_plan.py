@@ -322,8 +322,8 @@ def plan_cmd(
             leaders=tuple(leader or ()),
         )
         if save:
-            with EventStore(ws.paths.db) as store:
-                plan = store.save_plan(plan, replace=replace)
+            with ws.events() as store:
+                plan = store.save_plan(plan, replace=replace, who=cli.who())
         return plan
 
     plan = cli.in_workspace(go)

@@ -13,6 +13,9 @@ from rich.console import Console
 
 import service.errors
 from catalog.errors import (
+    AccessDeniedError,
+    AuthenticationError,
+    BackupError,
     ChainMatchError,
     ConflictError,
     FileTooLargeError,
@@ -20,6 +23,7 @@ from catalog.errors import (
     ImportValidationError,
     InvalidInputError,
     NotFoundError,
+    PermissionDeniedError,
     RowError,
 )
 from embeddings.errors import ModelUnavailableError
@@ -40,6 +44,10 @@ CASES: list[tuple[Exception, int, int]] = [  # (error, exit code, HTTP status)
     (InfeasibleScheduleError([Problem("tables", ("a", "b"), "0 tables for 2 meetings")]), 2, 422),
     (ScheduleTimeoutError("no schedule within 1 s"), 1, 422),
     (ModelUnavailableError("no embedding model in /nowhere"), 5, 503),
+    (AccessDeniedError("not allowed"), 6, 403),
+    (AuthenticationError("a valid bearer token is required"), 6, 401),
+    (PermissionDeniedError("POST /orgs/import needs a staff token"), 6, 403),
+    (BackupError("backup/catalog.sqlite: sha256 differs from the manifest"), 7, 500),
 ]
 IDS = [type(e).__name__ for e, _, _ in CASES]
 

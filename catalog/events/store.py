@@ -20,6 +20,7 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
+from catalog.audit import AUDIT, SYSTEM, Action, Change, Who, append
 from catalog.db import Family, SQLiteStore
 from catalog.errors import ConflictError, InvalidInputError, NotFoundError
 from catalog.events.history import PastMeeting
@@ -74,14 +75,15 @@ EVENTS = Family("events", "schema_version.events", migrations=(_CREATE, _EXPLORA
 class EventStore(SQLiteStore):
     """Planned events and their outcomes; thread-safe like the catalog store."""
 
-    families = (EVENTS,)
+    families = (EVENTS, AUDIT)
 
     # ------------------------------------------------------------------ plans
-    def save_plan(self, plan: Plan, *, replace: bool = False) -> Plan:
+    def save_plan(self, plan: Plan, *, replace: bool = False, who: Who = SYSTEM) -> Plan:
         """Store a plan with all its meetings; an event without id gets ``ev-YYYYMMDD-n``.
 
         Re-planning an existing id needs ``replace``, and is refused once outcomes exist:
-        they would point at meetings that no longer happen.
+        they would point at meetings that no longer happen. The audit entry (same
+        transaction) summarises the plan: name, date, participants, meetings, objective.
         """
         with self._transaction() as conn:
             event = plan.event
@@ -89,7 +91,8 @@ class EventStore(SQLiteStore):
                 event = event.with_id(self._next_id(conn, event.date))
                 plan = plan.model_copy(update={"event": event})
             event_id = event.id or ""
-            exists = conn.execute("SELECT 1 FROM events WHERE id = ?", (event_id,)).fetchone()
+            before = _summary_of_stored(conn, event_id)
+            exists = before is not None
             if exists and not replace:
                 raise ConflictError(f"event {event_id!r} already exists; replace it explicitly")
             if exists:
@@ -142,6 +145,12 @@ class EventStore(SQLiteStore):
                     for m in plan.meetings
                 ],
             )
+            after = _summary(plan)
+            old = before or {}
+            changes = {k: (old.get(k), v) for k, v in after.items() if old.get(k) != v}
+            action = Action.UPDATE if exists else Action.CREATE
+            append(conn, who, [(action, "event", event_id, changes)])
+            self._reach("events.before_commit")
         return plan
 
     @staticmethod
@@ -228,11 +237,13 @@ class EventStore(SQLiteStore):
         ]
 
     # --------------------------------------------------------------- outcomes
-    def record_outcome(self, event_id: str, outcome: Outcome) -> Outcome:
+    def record_outcome(self, event_id: str, outcome: Outcome, *, who: Who = SYSTEM) -> Outcome:
         """Record (or replace) the outcome of one scheduled meeting."""
-        return self.record_outcomes(event_id, [outcome])[0]
+        return self.record_outcomes(event_id, [outcome], who=who)[0]
 
-    def record_outcomes(self, event_id: str, outcomes: Sequence[Outcome]) -> list[Outcome]:
+    def record_outcomes(
+        self, event_id: str, outcomes: Sequence[Outcome], *, who: Who = SYSTEM
+    ) -> list[Outcome]:
         """Record (or replace) outcomes of scheduled meetings, all or none.
 
         A signed cooperation needs to know who supplies whom (for the gold file): when
@@ -258,6 +269,7 @@ class EventStore(SQLiteStore):
                 update["recorded_at"] = now
             done.append(outcome.model_copy(update=update) if update else outcome)
         with self._transaction() as conn:
+            log = [_outcome_change(conn, event_id, o) for o in done]
             conn.executemany(
                 "INSERT INTO event_outcomes VALUES (?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (event_id, a, b) DO UPDATE SET status = excluded.status, "
@@ -276,6 +288,8 @@ class EventStore(SQLiteStore):
                     for o in done
                 ],
             )
+            append(conn, who, [entry for entry in log if entry[3]])
+            self._reach("events.before_commit")
         return done
 
     def outcomes(self, event_id: str) -> list[Outcome]:
@@ -298,6 +312,57 @@ class EventStore(SQLiteStore):
             )
             for a, b, status, supplier, note, at in rows
         ]
+
+
+def _summary(plan: Plan) -> dict[str, object]:
+    """What the audit log keeps of a plan (the meetings themselves stay in their table)."""
+    return {
+        "name": plan.event.name,
+        "date": plan.event.date.isoformat(),
+        "participants": len(plan.names),
+        "meetings": len(plan.meetings),
+        "objective": round(plan.objective, 6),
+        "status": plan.status.value,
+    }
+
+
+def _summary_of_stored(conn: sqlite3.Connection, event_id: str) -> dict[str, object] | None:
+    row = conn.execute(
+        "SELECT name, date, names, objective, status, "
+        "(SELECT count(*) FROM event_meetings WHERE event_id = events.id) "
+        "FROM events WHERE id = ?",
+        (event_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    name, date, names, objective, status, meetings = row
+    return {
+        "name": name,
+        "date": date,
+        "participants": len(json.loads(names)),
+        "meetings": meetings,
+        "objective": round(objective, 6),
+        "status": status,
+    }
+
+
+_OUTCOME_FIELDS = ("status", "supplier", "note")
+
+
+def _outcome_change(
+    conn: sqlite3.Connection, event_id: str, o: Outcome
+) -> tuple[Action, str, str, dict[str, Change]]:
+    """The audit row of recording ``o``: its changed fields against the stored outcome."""
+    a, b = sorted((o.a, o.b))
+    row = conn.execute(
+        "SELECT status, supplier, note FROM event_outcomes WHERE event_id = ? AND a = ? AND b = ?",
+        (event_id, a, b),
+    ).fetchone()
+    new = (o.status.value, o.supplier, o.note)
+    old = row if row is not None else (None, None, None)
+    changes = {f: (x, y) for f, x, y in zip(_OUTCOME_FIELDS, old, new, strict=True) if x != y}
+    action = Action.CREATE if row is None else Action.UPDATE
+    return action, "outcome", f"{event_id}:{a}:{b}", changes
 
 
 def _plan(row: sqlite3.Row | tuple[Any, ...], meetings: list[tuple[Any, ...]]) -> Plan:

@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Path, Query, Response
+from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
 from catalog.errors import InvalidInputError, NotFoundError
@@ -28,7 +28,14 @@ from catalog.events import (
 )
 from matcher.engine import MatchEngine
 from matcher.events import HistoryRules, load_history, plan_event, theme_pool
-from service.api.deps import Authorised, HolderDep, SettingsDep, WriterDep, require_writer
+from service.api.deps import (
+    Credentials,
+    HolderDep,
+    StaffDep,
+    TokensDep,
+    require_actor,
+    require_staff,
+)
 from service.api.event_schemas import (
     MAX_API_ORGS,
     AgendaItemOut,
@@ -95,14 +102,14 @@ def _check_pool(engine: MatchEngine, req: PlanRequest) -> None:
 
 @router.post("/plan", response_model=PlanOut, responses=ERRORS)
 def plan(
-    req: PlanRequest, holder: HolderDep, settings: SettingsDep, authorised: Authorised
+    req: PlanRequest, holder: HolderDep, request: Request, tokens: TokensDep, creds: Credentials
 ) -> PlanOut:
     """Shortlist (with `participants` N when the event lists nobody; from a theme that admits
     at most 250 organisations), schedule 1:1 meetings that maximise mutual value, and store
     the plan. `save` (the default) needs the token; with `save: false` planning is open and
     nothing is written."""
-    if req.save:
-        require_writer(settings, authorised)
+    # saving needs staff, checked before any planning
+    staff = require_staff(require_actor(tokens, creds), request) if req.save else None
     engine = holder.engine
     _check_pool(engine, req)
     event = req.event.to_event()
@@ -121,9 +128,9 @@ def plan(
         waves=req.waves,
         leaders=tuple(req.leaders),
     )
-    if req.save:
+    if staff is not None:
         with EventStore(holder.workspace.paths.db) as store:
-            result = store.save_plan(result, replace=req.replace)
+            result = store.save_plan(result, replace=req.replace, who=staff.who())
     return PlanOut.from_plan(result, saved=req.save, history_detail=req.history_detail)
 
 
@@ -221,16 +228,16 @@ def get_calendar(event_id: EventId, org_id: OrgId, store: StoreDep) -> Response:
     "/{event_id}/outcomes",
     response_model=list[Outcome],
     responses=ERRORS,
-    dependencies=[WriterDep],
 )
 def record_outcomes(
     event_id: EventId,
     outcomes: Annotated[list[OutcomeIn], Body(min_length=1, max_length=1000)],
     store: StoreDep,
+    actor: StaffDep,
 ) -> list[Outcome]:
-    """Record (or replace) what came of meetings, all or none; a signed cooperation without
-    `supplier` gets the side whose offer met the other's need."""
-    return store.record_outcomes(event_id, outcomes)
+    """Record (or replace) what came of meetings, all or none (staff only); a signed
+    cooperation without `supplier` gets the side whose offer met the other's need."""
+    return store.record_outcomes(event_id, outcomes, who=actor.who())
 
 
 @router.get("/{event_id}/outcomes", response_model=list[Outcome], responses=ERRORS)
