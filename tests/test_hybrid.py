@@ -254,6 +254,9 @@ def test_lexical_weights_fade_beyond_the_question_lengths_they_were_measured_on(
     assert replace(recipe, lexical_range=0).weights_for("需要PCB可靠性测试和失效分析服务") == (
         recipe.weights
     )
+    # no Chinese, no lexical evidence: its words occur only in offers of its own language
+    english = recipe.weights_for("IP pledge loan")
+    assert (english.dense, english.sparse, english.bm25, english.ngram) == (1.0, 0.5, 0.0, 0.0)
 
 
 def test_one_chinese_character_is_a_question(hybrid_engine: MatchEngine) -> None:
