@@ -7,10 +7,15 @@ Hierarchy::
     ├── ConflictError            an id that already exists where a new one was expected (409)
     │   ├── ImportConflictError    rows of an import whose id already exists
     │   └── TransitionError        a desk request move its state does not allow (names both)
-    ├── ForbiddenError           an actor whose role may not do this (a company, staff's move) (403)
-    └── InvalidInputError        a bad argument or query, also a ValueError         (422)
-        ├── ImportValidationError  rows of an import file that failed validation
-        └── FileTooLargeError      a file past a size limit (an XLSX that would inflate) (413)
+    ├── InvalidInputError        a bad argument or query, also a ValueError         (422)
+    │   ├── ImportValidationError  rows of an import file that failed validation
+    │   └── FileTooLargeError      a file past a size limit (an XLSX that would inflate) (413)
+    ├── AccessDeniedError        a request without the right to do what it asks
+    │   ├── AuthenticationError    no bearer token, or one that matches none        (401)
+    │   └── PermissionDeniedError  a valid token whose role may not do this (a company
+    │                              acting on another's request), or the service is
+    │                              read-only                                        (403)
+    └── BackupError              a backup that is missing, partial or corrupt; names the file
 
 The embedding model's error lives with the model (`embeddings.errors`); `service.errors`
 holds the whole tree and the one mapping to exit codes and HTTP statuses.
@@ -22,14 +27,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 __all__ = [
+    "AccessDeniedError",
+    "AuthenticationError",
+    "BackupError",
     "ChainMatchError",
     "ConflictError",
     "FileTooLargeError",
-    "ForbiddenError",
     "ImportConflictError",
     "ImportValidationError",
     "InvalidInputError",
     "NotFoundError",
+    "PermissionDeniedError",
     "RowError",
     "TransitionError",
 ]
@@ -72,17 +80,28 @@ class TransitionError(ConflictError):
         self.allowed = tuple(allowed)
 
 
-class ForbiddenError(ChainMatchError):
-    """The acting user's role may not do this (a company closing another company's request,
-    staff closing without the company's confirmation or a callback)."""
-
-
 class InvalidInputError(ChainMatchError, ValueError):
     pass
 
 
 class FileTooLargeError(InvalidInputError):
     """A file (or what it would expand to) past a size limit; the message names the limit."""
+
+
+class AccessDeniedError(ChainMatchError):
+    """The caller may not do what it asked; the message says what was missing."""
+
+
+class AuthenticationError(AccessDeniedError):
+    """No credentials, or credentials that match no configured token."""
+
+
+class PermissionDeniedError(AccessDeniedError):
+    """Known credentials whose role may not do this (or a read-only service)."""
+
+
+class BackupError(ChainMatchError):
+    """A backup that cannot be made or trusted: missing, partial, corrupt; names the file."""
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,14 @@ Every error ChainMatch raises on purpose, with where it lives, its exit code and
     │   ├── ConflictError  catalog.errors                                 4, 409
     │   │   ├── ImportConflictError  catalog.errors                       4, 409  (rows listed)
     │   │   └── TransitionError  catalog.errors                           4, 409  (state, moves)
-    │   ├── ForbiddenError  catalog.errors                                6, 403
     │   ├── InvalidInputError  catalog.errors (also a ValueError)         2, 422
     │   │   ├── ImportValidationError  catalog.errors                     2, 422  (rows listed)
     │   │   ├── FileTooLargeError  catalog.errors                         2, 413
     │   │   └── InfeasibleScheduleError  matcher.events.infeasible        2, 422  (problems listed)
+    │   ├── AccessDeniedError  catalog.errors                             6, 403
+    │   │   ├── AuthenticationError  catalog.errors                       6, 401  (WWW-Authenticate)
+    │   │   └── PermissionDeniedError  catalog.errors                     6, 403  (role named)
+    │   ├── BackupError  catalog.errors                                   7, 500  (file named)
     │   └── ScheduleTimeoutError  matcher.events.scheduler                1, 422  (allow more time)
     └── ModelUnavailableError  embeddings.errors                          5, 503
 
@@ -25,14 +28,17 @@ CLI imports it only once an error has happened.
 from __future__ import annotations
 
 from catalog.errors import (
+    AccessDeniedError,
+    AuthenticationError,
+    BackupError,
     ChainMatchError,
     ConflictError,
     FileTooLargeError,
-    ForbiddenError,
     ImportConflictError,
     ImportValidationError,
     InvalidInputError,
     NotFoundError,
+    PermissionDeniedError,
 )
 from embeddings.errors import ModelUnavailableError
 from matcher.events.infeasible import InfeasibleScheduleError
@@ -51,12 +57,15 @@ _TABLE: list[tuple[type[Exception], int, int]] = [
     (NotFoundError, 3, 404),
     (ImportConflictError, 4, 409),
     (ConflictError, 4, 409),
-    (ForbiddenError, 6, 403),
     (ImportValidationError, 2, 422),
     (FileTooLargeError, 2, 413),  # like an upload over the size cap
     (InfeasibleScheduleError, 2, 422),
     (InvalidInputError, 2, 422),
     (ScheduleTimeoutError, 1, 422),  # no schedule in the request's time limit: allow more
+    (AuthenticationError, 6, 401),  # the API adds WWW-Authenticate: Bearer
+    (PermissionDeniedError, 6, 403),
+    (AccessDeniedError, 6, 403),
+    (BackupError, 7, 500),  # a backup restore refused, or one that could not be made
     (ModelUnavailableError, 5, 503),
     (ChainMatchError, 1, 500),
 ]

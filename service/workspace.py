@@ -11,7 +11,10 @@ import logging
 from contextlib import closing
 from typing import Any
 
+from catalog.audit import Who
+from catalog.db import Checkpoint
 from catalog.demo import DEMO_LABEL, load_demo_organisations
+from catalog.events import EventStore
 from catalog.paths import Paths
 from catalog.store import CatalogStore
 from catalog.taxonomy import Taxonomy, load_default_taxonomy
@@ -23,6 +26,8 @@ from matcher.index import IndexKind
 __all__ = ["EncoderKind", "Paths", "Workspace"]
 
 log = logging.getLogger(__name__)
+
+DEMO_LOADER = Who("system", "demo")
 
 
 class Workspace:
@@ -37,15 +42,17 @@ class Workspace:
         taxonomy: Taxonomy | None = None,
         today: dt.date | None = None,
         progress: bool = True,
+        checkpoint: Checkpoint | None = None,
     ) -> None:
         self.paths = paths
+        self.checkpoint = checkpoint
         self.encoder_kind = encoder_kind
         self.index_kind = index_kind
         self.taxonomy = taxonomy or load_default_taxonomy()
         self.today = today
         self.progress = progress
         paths.home.mkdir(parents=True, exist_ok=True)
-        self.store = CatalogStore(paths.db)
+        self.store = CatalogStore(paths.db, checkpoint=checkpoint)
         self._encoder: CachedEncoder | None = None
 
     def close(self) -> None:
@@ -58,6 +65,10 @@ class Workspace:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def events(self) -> EventStore:
+        """The event tables in the catalog's file (close it after use: ``with ws.events()``)."""
+        return EventStore(self.paths.db, checkpoint=self.checkpoint)
 
     def encoder(self) -> CachedEncoder:
         if self._encoder is None:
@@ -98,7 +109,7 @@ class Workspace:
         """
         if self.store.count() and not replace:
             return 0
-        n = self.store.upsert(load_demo_organisations())
+        n = self.store.upsert(load_demo_organisations(), who=DEMO_LOADER)
         self.store.set_meta("source", DEMO_LABEL)
         return n
 

@@ -11,9 +11,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from catalog.actors import Role
 from catalog.desk import DeskStore
 from service.api.app import create_app
 from service.settings import Settings
+from service.tokens import add_token
 
 TOKEN = "desk-token-0123456789abcdef"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -31,14 +33,24 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def client(home: Path) -> Iterator[TestClient]:
+def companies(home: Path) -> dict[str, dict[str, str]]:
+    """Bearer headers of two company tokens (demo-nev-0012, demo-nev-0013) in home's file."""
+    path = home / "tokens.toml"
+    return {
+        org: {"Authorization": f"Bearer {add_token(path, name, Role.COMPANY, org)}"}
+        for name, org in (("co12", "demo-nev-0012"), ("co13", "demo-nev-0013"))
+    }
+
+
+@pytest.fixture(scope="module")
+def client(home: Path, companies: dict[str, dict[str, str]]) -> Iterator[TestClient]:
     settings = Settings(home=home, encoder="hashing", token=TOKEN)  # type: ignore[arg-type]
     with TestClient(create_app(settings)) as c:
         yield c
 
 
-def _post(client: TestClient, path: str, body: dict[str, Any]) -> Any:
-    r = client.post(path, json=body, headers=AUTH)
+def _post(client: TestClient, path: str, body: dict[str, Any], auth: dict[str, str] = AUTH) -> Any:
+    r = client.post(path, json=body, headers=auth)
     assert r.status_code == 200, r.text
     return r.json()
 
@@ -55,7 +67,9 @@ def test_every_desk_route_needs_the_token(client: TestClient) -> None:
     assert client.get("/desk/stats").status_code == 401
 
 
-def test_the_closed_loop_over_http(client: TestClient, home: Path) -> None:
+def test_the_closed_loop_over_http(
+    client: TestClient, home: Path, companies: dict[str, dict[str, str]]
+) -> None:
     req = _post(client, "/desk/requests", FILE)
     rid = req["id"]
     assert (req["state"], req["kind"], req["org_id"]) == ("new", "supply", "demo-nev-0012")
@@ -92,9 +106,11 @@ def test_the_closed_loop_over_http(client: TestClient, home: Path) -> None:
         headers=AUTH,
     )
     assert r.status_code == 422 and r.json()["detail"].startswith("callback: staff move")
-    req = _post(client, f"/desk/requests/{rid}/confirm", {"rating": 5, "actor": "张三"})
+    own = companies["demo-nev-0012"]
+    req = _post(client, f"/desk/requests/{rid}/confirm", {"rating": 5, "actor": "张三"}, own)
     assert (req["state"], req["rating"]) == ("closed", 5)
-    assert [(x["to"], x["role"]) for x in req["log"]][-1] == ("closed", "company")
+    last = req["log"][-1]
+    assert (last["to"], last["role"], last["actor"]) == ("closed", "company", "张三")
     assert len(req["log"]) == 6
 
     stats = client.get("/desk/stats", headers=AUTH).json()
@@ -129,7 +145,9 @@ def test_bad_input_names_the_field_and_writes_nothing(client: TestClient, home: 
     assert r.status_code == 404 and r.json()["detail"] == "request 'dr-0' not found"
 
 
-def test_no_route_changes_history(client: TestClient, home: Path) -> None:
+def test_no_route_changes_history(
+    client: TestClient, home: Path, companies: dict[str, dict[str, str]]
+) -> None:
     """Every write route appends; none changes or removes an earlier line."""
     rid = _post(client, "/desk/requests", {**FILE, "text": "历史不可改写的诉求"})["id"]
     other = _post(client, "/desk/requests", {**FILE, "text": "另一条诉求"})["id"]
@@ -140,20 +158,23 @@ def test_no_route_changes_history(client: TestClient, home: Path) -> None:
         ("extensions/4/decision", {"approve": True, "actor": "主任"}),
         ("moves", {"to": "in_progress", "actor": "A"}),
         ("moves", {"to": "resolved", "note": "完成", "actor": "A"}),
-        ("moves", {"to": "reopened", "note": "没好", "actor": "X", "role": "company"}),
+        ("moves", {"to": "reopened", "note": "没好", "actor": "X"}),
         ("moves", {"to": "resolved", "note": "再完成", "actor": "A"}),
         ("confirm", {"rating": 4, "actor": "Y"}),
     ]
+    by_company = {"confirm", "moves:reopened"}
     seen = _log(home, rid)
     for path, body in writes:
-        _post(client, f"/desk/requests/{rid}/{path}", body)
+        who = f"{path}:{body.get('to')}" if path == "moves" else path
+        auth = companies["demo-nev-0012"] if who in by_company else AUTH
+        _post(client, f"/desk/requests/{rid}/{path}", body, auth)
         now = _log(home, rid)
         assert now[: len(seen)] == seen and len(now) == len(seen) + 1, path
         seen = now
     attempts = [
         ("post", f"/desk/requests/{rid}/moves", {"to": "in_progress", "actor": "A"}, 409),
         ("post", f"/desk/requests/{rid}/moves", {"to": "closed", "actor": "A", "seq": 2}, 422),
-        ("post", f"/desk/requests/{rid}/confirm", {"rating": 1, "actor": "Y"}, 409),
+        ("post", f"/desk/requests/{rid}/confirm", {"rating": 1, "actor": "Y"}, 403),
         (
             "post",
             f"/desk/requests/{rid}/extensions/4/decision",
@@ -179,3 +200,46 @@ def test_no_route_changes_history(client: TestClient, home: Path) -> None:
         for m in item
     }
     assert methods == {"get", "post"}
+
+
+def test_a_company_token_sees_and_acts_on_its_own_requests_only(
+    client: TestClient, companies: dict[str, dict[str, str]]
+) -> None:
+    own, other = companies["demo-nev-0012"], companies["demo-nev-0013"]
+    mine = _post(client, "/desk/requests", {**FILE, "text": "公司自己提交的诉求"}, own)
+    assert [(x["actor"], x["role"]) for x in mine["log"]] == [("企业服务中心 王敏", "company")]
+    theirs = _post(client, "/desk/requests", {**FILE, "org_id": "demo-nev-0013"}, other)
+    listed = client.get("/desk/requests", headers=own).json()
+    assert {x["org_id"] for x in listed["requests"]} == {"demo-nev-0012"}
+    assert theirs["id"] not in [x["id"] for x in listed["requests"]]
+    staff_list = client.get("/desk/requests", headers=AUTH).json()
+    assert {mine["id"], theirs["id"]} <= {x["id"] for x in staff_list["requests"]}
+
+    r = client.get(f"/desk/requests/{theirs['id']}", headers=own)
+    assert r.status_code == 403
+    assert r.json()["detail"] == (
+        f"request {theirs['id']!r}: 'co12' (company token for demo-nev-0012) sees its own "
+        "organisation's only"
+    )
+    denied = [
+        ("get", f"/desk/requests/{theirs['id']}/suggestions", None),
+        ("post", f"/desk/requests/{theirs['id']}/moves", {"to": "withdrawn", "note": "不要了"}),
+        ("post", "/desk/requests", {**FILE, "org_id": "demo-nev-0013"}),
+        ("post", f"/desk/requests/{mine['id']}/moves", {"to": "accepted"}),
+        (
+            "post",
+            f"/desk/requests/{mine['id']}/extensions",
+            {"clock": "accept", "hours": 8, "reason": "x"},
+        ),
+        ("get", "/desk/stats", None),
+        ("get", "/desk/export.xlsx", None),
+        ("get", "/desk/gold.jsonl", None),
+    ]
+    for method, path, body in denied:
+        r = client.request(method, path, json=body, headers=own)
+        assert r.status_code == 403, (method, path, r.text)
+    assert (
+        client.get(f"/desk/requests/{theirs['id']}", headers=other).json()["log"][-1]["to"] == "new"
+    )
+    r = client.post(f"/desk/requests/{mine['id']}/confirm", json={"rating": 3}, headers=AUTH)
+    assert r.status_code == 403 and "only the company's own token confirms" in r.json()["detail"]

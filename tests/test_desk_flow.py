@@ -25,7 +25,7 @@ from catalog.desk import (
     check_extension,
     check_move,
 )
-from catalog.errors import ForbiddenError, InvalidInputError, TransitionError
+from catalog.errors import InvalidInputError, PermissionDeniedError, TransitionError
 
 T0 = dt.datetime(2026, 12, 1, 1, 0, tzinfo=dt.UTC)
 STAFF = Actor.staff("王敏")
@@ -148,16 +148,18 @@ def test_withdrawal_by_staff_is_audited_by_a_callback() -> None:
 
 
 def test_a_company_confirms_reopens_or_withdraws_its_own_requests_only() -> None:
-    with pytest.raises(ForbiddenError, match="a company may confirm .* not move it to 'accepted'"):
+    with pytest.raises(
+        PermissionDeniedError, match="a company may confirm .* not move it to 'accepted'"
+    ):
         check_move(request_in(State.NEW), Move(State.ACCEPTED), COMPANY, T0)
-    with pytest.raises(ForbiddenError, match="belongs to another organisation"):
+    with pytest.raises(PermissionDeniedError, match="belongs to another organisation"):
         check_move(
             request_in(State.RESOLVED),
             Move(State.CLOSED, rating=5),
             Actor("乙", Role.COMPANY, org_id="co-2"),
             T0,
         )
-    with pytest.raises(ForbiddenError, match="a company reopens a resolved request only"):
+    with pytest.raises(PermissionDeniedError, match="a company reopens a resolved request only"):
         check_move(request_in(State.RETURNED), Move(State.REOPENED, note="不服"), COMPANY, T0)
     assert allowed_moves(State.RESOLVED, Role.COMPANY) == [State.CLOSED, State.REOPENED]
 
@@ -191,13 +193,13 @@ def test_extensions_need_a_reason_a_running_clock_and_another_approver() -> None
         check_extension(req, Extension(Clock.RESOLVE, 0, "等检测结果"), STAFF, T0)
     with pytest.raises(InvalidInputError, match="clock: the accept clock of request 'dr-1' has"):
         check_extension(req, Extension(Clock.ACCEPT, 8, "人手不足"), STAFF, T0)
-    with pytest.raises(ForbiddenError, match="staff ask for extensions"):
+    with pytest.raises(PermissionDeniedError, match="staff ask for extensions"):
         check_extension(req, Extension(Clock.RESOLVE, 8, "等"), COMPANY, T0)
     asked = check_extension(req, Extension(Clock.RESOLVE, 16, "等检测结果"), STAFF, T0)
     assert asked.action is Action.EXTENSION_REQUESTED and asked.to_state is State.IN_PROGRESS
     assert asked.data == {"clock": "resolve", "hours": 16.0}
     req = Request(**{**req.__dict__, "log": (*req.log, asked)})
-    with pytest.raises(ForbiddenError, match="'王敏' asked for this extension"):
+    with pytest.raises(PermissionDeniedError, match="'王敏' asked for this extension"):
         check_decision(req, 3, True, STAFF, None, T0)
     with pytest.raises(InvalidInputError, match="ref: line 2 of request 'dr-1' asks no"):
         check_decision(req, 2, True, Actor.staff("主任"), None, T0)

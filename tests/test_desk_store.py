@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from catalog.desk import DESK, Actor, DeskStore, Move, NewRequest, Role, State
-from catalog.errors import ChainMatchError, ForbiddenError, InvalidInputError, NotFoundError
+from catalog.errors import ChainMatchError, InvalidInputError, NotFoundError, PermissionDeniedError
 from catalog.events import EventStore
 from catalog.models import Organisation
 from catalog.store import CatalogStore
@@ -134,7 +134,9 @@ def test_bad_input_names_the_field_and_writes_nothing(desk: DeskStore) -> None:
     with pytest.raises(ValueError, match="kind: 'money' is not a request kind; expected one of"):
         NewRequest(org_id="co-1", text="找钱", kind="money")
     company = Actor("甲公司 张三", Role.COMPANY, org_id="co-2")
-    with pytest.raises(ForbiddenError, match="org_id: company 'co-2' cannot file for 'co-1'"):
+    with pytest.raises(
+        PermissionDeniedError, match="org_id: company 'co-2' cannot file for 'co-1'"
+    ):
         desk.file(NewRequest(org_id="co-1", text="找供应商", kind="supply"), actor=company)
     assert desk.count() == 0
     req = desk.file(NewRequest(org_id="co-1", text="找供应商", kind="partner"), actor=STAFF, at=T0)

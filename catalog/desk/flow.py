@@ -17,7 +17,7 @@ requests)::
         withdrawn* (by the company, or by staff after a callback)
 
 Errors: a move the state does not allow is a `TransitionError` (409, exit 4) naming the
-state and the allowed moves; a move the actor's role may not make is a `ForbiddenError`
+state and the allowed moves; a move the actor's role may not make is a `PermissionDeniedError`
 (403); a missing reason, handler or target is an `InvalidInputError` naming the field.
 """
 
@@ -39,7 +39,7 @@ from catalog.desk.model import (
     Role,
     State,
 )
-from catalog.errors import ForbiddenError, InvalidInputError, TransitionError
+from catalog.errors import InvalidInputError, PermissionDeniedError, TransitionError
 
 __all__ = [
     "COMPANY_MOVES",
@@ -126,7 +126,7 @@ def _own(request: Request, actor: Actor) -> None:
     if not actor.name.strip():
         raise InvalidInputError("actor: who acts must be named")
     if actor.role is Role.COMPANY and actor.org_id not in (None, request.org_id):
-        raise ForbiddenError(
+        raise PermissionDeniedError(
             f"request {request.id!r} belongs to another organisation; a company acts on its "
             "own requests only"
         )
@@ -150,12 +150,14 @@ def check_move(
         raise TransitionError(request.id, state.value, to.value, allowed_moves(state))
     if actor.role is Role.COMPANY and to not in COMPANY_MOVES:
         moves = ", ".join(m.value for m in allowed_moves(state, Role.COMPANY)) or "none"
-        raise ForbiddenError(
+        raise PermissionDeniedError(
             f"a company may confirm (closed), reopen or withdraw its request, not move it to "
             f"{to.value!r}; its moves from {state.value!r}: {moves}"
         )
     if actor.role is Role.COMPANY and to is S.REOPENED and state is not S.RESOLVED:
-        raise ForbiddenError("a company reopens a resolved request only; staff reopen returns")
+        raise PermissionDeniedError(
+            "a company reopens a resolved request only; staff reopen returns"
+        )
     note = _clean(move.note)
     data: dict[str, Any] = {}
     if to in _NEEDS_NOTE and note is None:
@@ -246,7 +248,7 @@ def check_extension(request: Request, ext: Extension, actor: Actor, at: dt.datet
     """The log entry asking for ``ext``: staff only, a reason, a clock still running."""
     _own(request, actor)
     if actor.role is not Role.STAFF:
-        raise ForbiddenError("staff ask for extensions; a company cannot")
+        raise PermissionDeniedError("staff ask for extensions; a company cannot")
     reason = _clean(ext.reason)
     if reason is None:
         raise InvalidInputError("reason: an extension needs a reason")
@@ -277,14 +279,14 @@ def check_decision(
     an approval is marked to be told to the company."""
     _own(request, actor)
     if actor.role is not Role.STAFF:
-        raise ForbiddenError("staff decide extensions; a company cannot")
+        raise PermissionDeniedError("staff decide extensions; a company cannot")
     asked = next((e for e in request.log if e.seq == ref), None)
     if asked is None or asked.action is not Action.EXTENSION_REQUESTED:
         raise InvalidInputError(f"ref: line {ref} of request {request.id!r} asks no extension")
     if any(e.data.get("ref") == ref for e in request.log):
         raise InvalidInputError(f"ref: the extension at line {ref} is already decided")
     if asked.actor == actor.name:
-        raise ForbiddenError(
+        raise PermissionDeniedError(
             f"{actor.name!r} asked for this extension and cannot approve or reject it too"
         )
     action = Action.EXTENSION_APPROVED if approve else Action.EXTENSION_REJECTED

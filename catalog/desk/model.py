@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from catalog.actors import Actor, Role
 from catalog.models import OrgId
 
 __all__ = [
@@ -107,33 +108,12 @@ CLOCK_RUNS: Mapping[Clock, frozenset[State]] = {
 }
 
 
-class Role(enum.StrEnum):
-    """Who acts: park staff (any request) or a company (its own requests only)."""
-
-    STAFF = "staff"
-    COMPANY = "company"
-
-
 class Action(enum.StrEnum):
     FILED = "filed"
     MOVED = "moved"
     EXTENSION_REQUESTED = "extension_requested"
     EXTENSION_APPROVED = "extension_approved"
     EXTENSION_REJECTED = "extension_rejected"
-
-
-@dataclass(frozen=True)
-class Actor:
-    """The acting user. ``org_id`` binds a company actor to its organisation; the token
-    system that proves it is the service's job, not the library's."""
-
-    name: str
-    role: Role = Role.STAFF
-    org_id: str | None = None
-
-    @classmethod
-    def staff(cls, name: str) -> Actor:
-        return cls(name, Role.STAFF)
 
 
 class NewRequest(BaseModel):

@@ -41,7 +41,7 @@ from catalog.desk.model import (
     State,
     Urgency,
 )
-from catalog.errors import ForbiddenError, InvalidInputError, NotFoundError
+from catalog.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from catalog.rows import CATALOG
 
 __all__ = ["DESK", "DeskStore"]
@@ -121,7 +121,9 @@ class DeskStore(SQLiteStore):
         when = _instant(at)
         _check_actor(actor)
         if actor.role is Role.COMPANY and actor.org_id not in (None, new.org_id):
-            raise ForbiddenError(f"org_id: company {actor.org_id!r} cannot file for {new.org_id!r}")
+            raise PermissionDeniedError(
+                f"org_id: company {actor.org_id!r} cannot file for {new.org_id!r}"
+            )
         local_day = when.astimezone(self.zone).date()
         if new.needed_by is not None and new.needed_by < local_day:
             raise InvalidInputError(

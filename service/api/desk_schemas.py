@@ -3,7 +3,8 @@
 ``RequestCreate`` files a request; the changes to a request are appended moves
 (``MoveUpdate``, ``ConfirmUpdate``), extension requests and decisions — there is no model
 that rewrites a request or its log, and every model forbids unknown fields (a body with
-``seq``, ``at`` or ``log`` is a 422). ``actor`` names who acts until named tokens say it.
+``seq``, ``at`` or ``log`` is a 422). The bearer token says who acts; ``actor`` may name
+the person at a shared token, and is recorded in the log under the token's role.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pydantic import (
     field_validator,
 )
 
-from catalog.desk import Clock, NewRequest, RequestKind, Role, State, Urgency
+from catalog.desk import Clock, NewRequest, RequestKind, State, Urgency
 from catalog.errors import InvalidInputError
 from catalog.events.model import describe
 from catalog.models import OrgId
@@ -39,6 +40,7 @@ __all__ = [
 
 Actor = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Note = Annotated[str, StringConstraints(max_length=2000)]
+PERSON = "the person acting, when the token is shared (default: the token's name)"
 
 
 class _In(BaseModel):
@@ -56,8 +58,7 @@ class RequestCreate(_In):
         Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
     ] = Field(default_factory=list, max_length=20)
     needed_by: dt.date | None = None
-    actor: Actor = Field(description="who files it")
-    role: Role = Role.STAFF
+    actor: Actor | None = Field(default=None, description=PERSON)
 
     @field_validator("kind", mode="before")
     @classmethod
@@ -89,8 +90,7 @@ class MoveUpdate(_In):
     solver: OrgId | None = Field(default=None, description="for resolved")
     rating: int | None = Field(default=None, ge=1, le=5, description="for closed")
     callback: bool = False
-    actor: Actor
-    role: Role = Role.STAFF
+    actor: Actor | None = Field(default=None, description=PERSON)
 
 
 class ConfirmUpdate(_In):
@@ -98,7 +98,7 @@ class ConfirmUpdate(_In):
 
     rating: int = Field(ge=1, le=5)
     note: Note | None = None
-    actor: Actor
+    actor: Actor | None = Field(default=None, description=PERSON)
 
 
 class ExtensionCreate(_In):
@@ -108,13 +108,13 @@ class ExtensionCreate(_In):
     hours: float | None = Field(default=None, gt=0, le=400)
     until: dt.datetime | None = None
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-    actor: Actor
+    actor: Actor | None = Field(default=None, description=PERSON)
 
 
 class DecisionUpdate(_In):
     approve: bool
     note: Note | None = None
-    actor: Actor
+    actor: Actor | None = Field(default=None, description=PERSON)
 
 
 class RequestPublic(BaseModel):

@@ -3,10 +3,13 @@ suggestions, stats and exports.
 
 The same library calls as `chainmatch desk …` (service/cli_desk.py, service/desk.py); this
 module only translates HTTP. Requests carry companies' problems, so every /desk route,
-reads included, needs the bearer token. Who acts is the body's ``actor`` and ``role`` for
-now; named tokens with roles (staff, company bound to an organisation) will supply both,
-and a company token will see and act on its own requests only — `_actor` is where that
-plugs in. The log only grows: there is no PUT, PATCH or DELETE here.
+reads included, needs a bearer token. The token says who acts (`catalog.actors.Actor`):
+a staff token acts on every request; a company token files, reads, confirms, rates and
+reopens its own organisation's requests only and sees no one else's (the list is cut to
+them, any other id is a 403); stats, exports, gold lines and extensions are staff's. A
+body's optional ``actor`` names the person at a shared token (recorded in the log); the
+role and the organisation come from the token only. The log only grows: there is no PUT,
+PATCH or DELETE here.
 """
 
 from __future__ import annotations
@@ -20,12 +23,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 
-from catalog.desk import Actor, DeskStore, Move, RequestKind, Role, State
+from catalog.actors import Actor
+from catalog.desk import DeskStore, Move, Request, RequestKind, State
 from catalog.desk.policy import Policy
 from catalog.desk.queue import request_view
 from catalog.desk.stats import desk_gold_lines
+from catalog.errors import PermissionDeniedError
 from matcher.desk import suggest_solvers
-from service.api.deps import HolderDep, WriterDep
+from service.api.deps import ActorDep, HolderDep, StaffDep
 from service.api.desk_schemas import (
     ConfirmUpdate,
     DecisionUpdate,
@@ -41,7 +46,7 @@ from service.api.routes.orgs import ERRORS as ORG_ERRORS
 from service.api.schemas import ErrorBody
 from service.desk import ask_extension, desk_policy, queue_doc, stats_doc, utc_now
 
-router = APIRouter(prefix="/desk", tags=["desk"], dependencies=[WriterDep])
+router = APIRouter(prefix="/desk", tags=["desk"])
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     **ORG_ERRORS,
@@ -64,9 +69,19 @@ def get_desk(holder: HolderDep) -> Iterator[tuple[DeskStore, Policy]]:
 DeskDep = Annotated[tuple[DeskStore, Policy], Depends(get_desk)]
 
 
-def _actor(name: str, role: Role, org_id: str | None = None) -> Actor:
-    """TODO(named tokens): take name, role and the company's org from the token instead."""
-    return Actor(name, role, org_id)
+def _as(token: Actor, person: str | None) -> Actor:
+    """The token's role and organisation, under the name of the person at the desk if given."""
+    return Actor(person, token.role, token.org_id) if person else token
+
+
+def _own(desk: DeskDep, request_id: str, actor: Actor) -> Request:
+    """The request, if this actor may see it (staff: any; a company: its own)."""
+    req = desk[0].get(request_id)
+    if not actor.may_act_for(req.org_id):
+        raise PermissionDeniedError(
+            f"request {request_id!r}: {actor.describe()} sees its own organisation's only"
+        )
+    return req
 
 
 def _view(desk: DeskDep, request_id: str) -> RequestPublic:
@@ -75,25 +90,26 @@ def _view(desk: DeskDep, request_id: str) -> RequestPublic:
 
 
 @router.post("/requests", response_model=RequestPublic, responses=ERRORS)
-def file_request(body: RequestCreate, desk: DeskDep) -> RequestPublic:
+def file_request(body: RequestCreate, desk: DeskDep, actor: ActorDep) -> RequestPublic:
     """File a request (state `new`); the organisation must be in the catalog."""
-    org = body.org_id if body.role is Role.COMPANY else None
-    req = desk[0].file(body.to_new(), actor=_actor(body.actor, body.role, org))
+    req = desk[0].file(body.to_new(), actor=_as(actor, body.actor))
     return _view(desk, req.id)
 
 
 @router.get("/requests", response_model=QueuePublic, responses=ERRORS)
 def list_requests(
     desk: DeskDep,
+    actor: ActorDep,
     state: State | None = None,
     handler: Annotated[str | None, Query(max_length=100)] = None,
     overdue: bool = False,
     include_finished: Annotated[bool, Query(alias="all")] = False,
 ) -> QueuePublic:
-    """The queue: open requests (``all`` for every one), overdue first, then by deadline."""
+    """The queue: open requests (``all`` for every one), overdue first, then by deadline;
+    a company token sees its own organisation's only."""
     store, policy = desk
     doc = queue_doc(
-        store.requests(),
+        [r for r in store.requests() if actor.may_act_for(r.org_id)],
         policy,
         utc_now(),
         include_finished=include_finished,
@@ -105,35 +121,47 @@ def list_requests(
 
 
 @router.get("/requests/{request_id}", response_model=RequestPublic, responses=ERRORS)
-def get_request(request_id: RequestId, desk: DeskDep) -> RequestPublic:
+def get_request(request_id: RequestId, desk: DeskDep, actor: ActorDep) -> RequestPublic:
     """One request with its log, clocks and allowed moves."""
+    _own(desk, request_id, actor)
     return _view(desk, request_id)
 
 
 @router.post("/requests/{request_id}/moves", response_model=RequestPublic, responses=ERRORS)
-def move_request(request_id: RequestId, body: MoveUpdate, desk: DeskDep) -> RequestPublic:
+def move_request(
+    request_id: RequestId, body: MoveUpdate, desk: DeskDep, actor: ActorDep
+) -> RequestPublic:
     """Append one move; an illegal one is a 409 naming the state and the allowed moves."""
     store = desk[0]
-    org = store.get(request_id).org_id if body.role is Role.COMPANY else None
+    _own(desk, request_id, actor)
     move = Move(
         body.to, body.note, body.handler, body.into, body.solver, body.rating, body.callback
     )
-    store.move(request_id, move, actor=_actor(body.actor, body.role, org))
+    store.move(request_id, move, actor=_as(actor, body.actor))
     return _view(desk, request_id)
 
 
 @router.post("/requests/{request_id}/confirm", response_model=RequestPublic, responses=ERRORS)
-def confirm_request(request_id: RequestId, body: ConfirmUpdate, desk: DeskDep) -> RequestPublic:
-    """The company confirms the resolution with a 1–5 rating: the request closes."""
-    store = desk[0]
-    org = store.get(request_id).org_id
+def confirm_request(
+    request_id: RequestId, body: ConfirmUpdate, desk: DeskDep, actor: ActorDep
+) -> RequestPublic:
+    """The company confirms the resolution with a 1–5 rating: the request closes. Only the
+    request's own company token confirms; staff close after a callback, as a move."""
+    _own(desk, request_id, actor)
+    if actor.is_staff:
+        raise PermissionDeniedError(
+            f"request {request_id!r}: only the company's own token confirms; staff record "
+            "the company's answer as a move to 'closed' with callback=true"
+        )
     move = Move(State.CLOSED, note=body.note, rating=body.rating)
-    store.move(request_id, move, actor=_actor(body.actor, Role.COMPANY, org))
+    desk[0].move(request_id, move, actor=_as(actor, body.actor))
     return _view(desk, request_id)
 
 
 @router.post("/requests/{request_id}/extensions", response_model=RequestPublic, responses=ERRORS)
-def ask_for_extension(request_id: RequestId, body: ExtensionCreate, desk: DeskDep) -> RequestPublic:
+def ask_for_extension(
+    request_id: RequestId, body: ExtensionCreate, desk: DeskDep, actor: StaffDep
+) -> RequestPublic:
     """Ask for more working time on a clock (hours, or a new deadline ``until``)."""
     store, policy = desk
     until = body.until
@@ -144,7 +172,7 @@ def ask_for_extension(request_id: RequestId, body: ExtensionCreate, desk: DeskDe
         request_id,
         clock=body.clock,
         reason=body.reason,
-        actor=_actor(body.actor, Role.STAFF),
+        actor=_as(actor, body.actor),
         policy=policy,
         hours=body.hours,
         until=until,
@@ -162,13 +190,14 @@ def decide_extension(
     ref: Annotated[int, Path(ge=1, le=100_000, description="the log line that asked")],
     body: DecisionUpdate,
     desk: DeskDep,
+    actor: StaffDep,
 ) -> RequestPublic:
     """Approve or reject an extension (not by who asked); an approval tells the company."""
     desk[0].decide_extension(
         request_id,
         ref,
         approve=body.approve,
-        actor=_actor(body.actor, Role.STAFF),
+        actor=_as(actor, body.actor),
         note=body.note,
     )
     return _view(desk, request_id)
@@ -181,11 +210,12 @@ def suggestions(
     request_id: RequestId,
     desk: DeskDep,
     holder: HolderDep,
+    actor: ActorDep,
     k: Annotated[int, Query(ge=1, le=100)] = 10,
 ) -> SuggestionsPublic:
     """Who can solve it (organisations, service providers, with reasons) and handlers."""
-    store = desk[0]
-    got = suggest_solvers(holder.engine, store.get(request_id), store.requests(), k=k)
+    req = _own(desk, request_id, actor)
+    got = suggest_solvers(holder.engine, req, desk[0].requests(), k=k)
     return SuggestionsPublic(**got.to_dict())
 
 
@@ -193,6 +223,7 @@ def suggestions(
 def stats(
     desk: DeskDep,
     holder: HolderDep,
+    _: StaffDep,
     since: dt.date | None = None,
     until: dt.date | None = None,
     kind: RequestKind | None = None,
@@ -208,7 +239,7 @@ def stats(
     response_class=Response,
     responses={**ERRORS, 200: {"content": {"application/vnd.ms-excel": {}}}},
 )
-def export_xlsx(desk: DeskDep, holder: HolderDep) -> Response:
+def export_xlsx(desk: DeskDep, holder: HolderDep, _: StaffDep) -> Response:
     """The queue, every log line and the stats as one workbook."""
     from service.exports.desk import write_desk_xlsx
 
@@ -231,7 +262,7 @@ def export_xlsx(desk: DeskDep, holder: HolderDep) -> Response:
     response_class=Response,
     responses={**ERRORS, 200: {"content": {"application/x-ndjson": {}}}},
 )
-def gold(desk: DeskDep) -> Response:
+def gold(desk: DeskDep, _: StaffDep) -> Response:
     """Resolved supply requests with a named solver as gold lines for `chainmatch eval`."""
     store, policy = desk
     lines = desk_gold_lines(store.requests(), policy.calendar.zone)
