@@ -48,13 +48,14 @@ from catalog.io_flat import (
     write_table,
 )
 from catalog.models import Organisation
-from catalog.store import CatalogStore, OnConflict
+from catalog.store import CatalogStore, OnConflict, PutResult
 from catalog.taxonomy import Taxonomy
 from catalog.wording import describe_error, describe_value
 
 __all__ = [
     "FORMATS",
     "ImportReport",
+    "PreviewRow",
     "ReadResult",
     "describe_error",
     "import_organisations",
@@ -100,6 +101,18 @@ class ImportReport:
     updated: int = 0
     skipped: int = 0
     warnings: list[RowError] = field(default_factory=list)
+    dry_run: bool = False
+    preview: list[PreviewRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    """One valid row of an import and what it does (would do, in a dry run) to the catalog."""
+
+    row: int
+    id: str
+    name: str
+    action: str  # "create", "update" or "skip"
 
 
 def _format_of(path: Path, label: str) -> str:
@@ -304,6 +317,7 @@ def import_organisations(
     on_conflict: OnConflict = OnConflict.FAIL,
     source: str | None = None,
     who: Who = SYSTEM,
+    dry_run: bool = False,
 ) -> ImportReport:
     """Validate a file and write its organisations in one transaction.
 
@@ -313,17 +327,22 @@ def import_organisations(
     skipped or — ``OnConflict.FAIL``, the default — refused with ImportConflictError naming
     each such id and its row, and nothing is written. ``source`` names the file in messages;
     ``who`` is recorded in the audit log (through ``import <file>``), in the same transaction.
+    ``dry_run`` does everything but the write — the same errors, the same report — so a
+    person can see what would happen (``preview``) before confirming.
     """
     label = str(path) if source is None else source
     result = read_organisations(path, taxonomy=taxonomy, source=label)
     if result.errors and (result.file_errors or not skip_invalid):
         raise ImportValidationError(result.errors, source=label)
     try:
-        done = store.put(
-            result.organisations,
-            on_conflict=on_conflict,
-            who=who.through(f"import {Path(label).name}"),
-        )
+        if dry_run:
+            done = store.plan_put(result.organisations, on_conflict=on_conflict)
+        else:
+            done = store.put(
+                result.organisations,
+                on_conflict=on_conflict,
+                who=who.through(f"import {Path(label).name}"),
+            )
     except ConflictError as exc:
         if not exc.ids:
             raise
@@ -339,7 +358,17 @@ def import_organisations(
         updated=len(done.updated),
         skipped=len(done.skipped),
         warnings=result.warnings,
+        dry_run=dry_run,
+        preview=_preview(result, done),
     )
+
+
+def _preview(result: ReadResult, done: PutResult) -> list[PreviewRow]:
+    action = dict.fromkeys(done.updated, "update") | dict.fromkeys(done.skipped, "skip")
+    return [
+        PreviewRow(row, org.id, org.name, action.get(org.id, "create"))
+        for org, row in zip(result.organisations, result.rows, strict=True)
+    ]
 
 
 def write_organisations(orgs: Iterable[Organisation], path: str | os.PathLike[str]) -> int:

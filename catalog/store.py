@@ -42,7 +42,14 @@ from catalog.rows import (
     org_row,
 )
 
-__all__ = ["SCHEMA_VERSION", "CatalogStore", "OnConflict", "PutResult", "StoreStats"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "CatalogStore",
+    "OnConflict",
+    "PutResult",
+    "RegionCount",
+    "StoreStats",
+]
 
 _MAX_INT = 2**63 - 1  # SQLite integers are 64-bit: larger paging values cannot bind
 
@@ -54,6 +61,13 @@ class StoreStats(TypedDict):
     needs: int
     products: int
     qualifications: int
+
+
+class RegionCount(TypedDict):
+    province: str
+    city: str
+    park: str | None
+    organisations: int
 
 
 class OnConflict(enum.StrEnum):
@@ -78,6 +92,19 @@ def _id_list(ids: Iterable[str]) -> list[str]:
     if isinstance(ids, str):
         raise InvalidInputError(f"expected a list of ids; got the string {ids!r}")
     return list(ids)
+
+
+def _decide(batch: Sequence[Organisation], existing: set[str], mode: OnConflict) -> PutResult:
+    """The one rule for ids already stored: FAIL refuses the whole batch, naming them."""
+    if existing and mode is OnConflict.FAIL:
+        found = sorted(existing)
+        raise ConflictError(f"organisation(s) already exist: {', '.join(found)}", found)
+    old = [o.id for o in batch if o.id in existing]
+    return PutResult(
+        created=[o.id for o in batch if o.id not in existing],
+        updated=old if mode is OnConflict.UPDATE else [],
+        skipped=old if mode is OnConflict.SKIP else [],
+    )
 
 
 def _casefold(text: str | None) -> str | None:
@@ -124,9 +151,7 @@ class CatalogStore(SQLiteStore):
         mode = OnConflict(on_conflict)
         with self._transaction() as conn:
             existing = self._existing(conn, [o.id for o in batch])
-            if existing and mode is OnConflict.FAIL:
-                found = sorted(existing)
-                raise ConflictError(f"organisation(s) already exist: {', '.join(found)}", found)
+            done = _decide(batch, existing, mode)
             writing = [o for o in batch if o.id not in existing or mode is OnConflict.UPDATE]
             before = {o.id: o for o in self._fetch_ids([o.id for o in writing if o.id in existing])}
             log: list[tuple[Action, str, str, dict[str, Any]]] = []
@@ -140,12 +165,15 @@ class CatalogStore(SQLiteStore):
                 log.append((action, "organisation", org.id, changes))
             append(conn, who, log)
             self._reach("catalog.before_commit")
-        old = [o.id for o in batch if o.id in existing]
-        return PutResult(
-            created=[o.id for o in batch if o.id not in existing],
-            updated=old if mode is OnConflict.UPDATE else [],
-            skipped=old if mode is OnConflict.SKIP else [],
-        )
+        return done
+
+    def plan_put(self, orgs: Iterable[Organisation], *, on_conflict: OnConflict) -> PutResult:
+        """What `put` would create, update and skip — or the ConflictError it would raise —
+        without writing anything: the dry run behind an import preview."""
+        batch = self._checked(orgs)
+        with self._lock:
+            existing = self._existing(self._conn, [o.id for o in batch])
+        return _decide(batch, existing, OnConflict(on_conflict))
 
     def delete(self, ids: Iterable[str], *, who: Who = SYSTEM) -> int:
         """Delete organisations by id; an unknown id raises NotFoundError and deletes nothing.
@@ -288,6 +316,16 @@ class CatalogStore(SQLiteStore):
         with self._lock:
             row = self._conn.execute(f"SELECT count(*) FROM organisations o {where}", params)
             return int(row.fetchone()[0])
+
+    def regions(self) -> builtins.list[RegionCount]:
+        """Every (province, city, park) with its number of organisations: the region filter's
+        choices, largest first."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT province, city, park, count(*) AS n FROM organisations "
+                "GROUP BY province, city, park ORDER BY n DESC, province, city, park"
+            ).fetchall()
+        return [RegionCount(province=p, city=c, park=k, organisations=n) for p, c, k, n in rows]
 
     def stats(self) -> StoreStats:
         with self._lock:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,6 +15,16 @@ from service.workspace import EncoderKind, Workspace
 
 TODAY = dt.date(2026, 11, 21)
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="session")
@@ -34,3 +45,28 @@ def demo_workspace(
     ws.load_demo()
     yield ws
     ws.close()
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """Debian chromium (never a downloaded browser) with a fresh profile, shared by every
+    browser test. CSP is bypassed only so the tests can inject axe-core."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.web_support import CHROMIUM
+
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=str(CHROMIUM),
+            args=CHROMIUM_ARGS,
+            headless=True,
+            viewport={"width": 1440, "height": 900},
+            accept_downloads=True,
+            bypass_csp=True,
+        )
+        try:
+            yield context
+        finally:
+            context.close()

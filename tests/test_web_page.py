@@ -11,139 +11,35 @@ blocked and reported: the page must work with no internet. The last screenshot i
 from __future__ import annotations
 
 import base64
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Route, sync_playwright
+from playwright.sync_api import BrowserContext
 
-ROOT = Path(__file__).resolve().parents[1]
-WEB = ROOT / "service" / "web"
-CHROMIUM = Path("/usr/bin/chromium")
-ECHARTS = WEB / "node_modules" / "echarts" / "dist" / "echarts.min.js"
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.web_support import (
+    ARTIFACTS,
+    WEB,
+    PageWatch,
+    needs_chromium,
+    needs_echarts,
+    running_server,
+)
+
 CHAIN = "nev"  # the chain the test switches to (the page opens on the first chain)
 K = 10  # results per list, as the page asks for them
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-STARTUP_S = 90.0
 EDGE_IN = "#ea580c"  # app.js: colour of a selected organisation's supplier edges
-
-# Both are installed by the test command; a bare checkout skips, saying what to install.
-needs_chromium = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="Debian chromium is not installed at /usr/bin/chromium (apt-get install chromium)",
-)
-needs_echarts = pytest.mark.skipif(
-    not ECHARTS.exists(), reason="ECharts is not installed: run 'npm --prefix service/web install'"
-)
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def _wait_until_up(base: str, proc: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"the server exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            if httpx.get(f"{base}/health", timeout=2.0).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.25)
-    pytest.fail(f"the server did not start in {STARTUP_S:.0f} s:\n{log.read_text()[-3000:]}")
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The real app on 127.0.0.1: hashing encoder, demo park loaded on start, read-only."""
-    home = tmp_path_factory.mktemp("web-home")
-    env = {**os.environ, "CHAINMATCH_HOME": str(home), "CHAINMATCH_ENCODER": "hashing"}
-    env.pop("CHAINMATCH_TOKEN", None)
-    port = _free_port()
-    log = home / "server.log"
-    cmd = [sys.executable, "-m", "uvicorn", "service.api.app:create_app", "--factory"]
-    cmd += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(base, proc, log)
+    with running_server(tmp_path_factory.mktemp("web-home")) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
-    """Debian chromium with a fresh profile; requests leaving 127.0.0.1 are blocked."""
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    with sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=str(CHROMIUM),
-            args=CHROMIUM_ARGS,
-            headless=True,
-            viewport={"width": 1440, "height": 900},
-            accept_downloads=True,
-        )
-        try:
-            yield context
-        finally:
-            context.close()
-
-
-class PageWatch:
-    """What went wrong while a page ran: console errors, uncaught errors, external requests."""
-
-    def __init__(self, page: Page) -> None:
-        self.errors: list[str] = []
-        self.external: list[str] = []
-        page.on("console", self._console)
-        page.on("pageerror", lambda exc: self.errors.append(f"uncaught: {exc}"))
-        page.route("**/*", self._route)
-
-    def _console(self, msg: ConsoleMessage) -> None:
-        if msg.type == "error":
-            self.errors.append(f"console: {msg.text} at {msg.location}")
-
-    def _route(self, route: Route) -> None:
-        url = route.request.url
-        if urlsplit(url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            self.external.append(url)
-            route.abort()
 
 
 def _post(base: str, path: str, body: dict[str, Any]) -> list[dict[str, Any]]:
@@ -266,8 +162,7 @@ def test_map_page_click_partners_substitutes_export(server: str, browser: Browse
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "map.png")
 
-    assert watch.errors == [], watch.errors
-    assert watch.external == [], f"the page tried to reach the internet: {watch.external}"
+    watch.check()
     page.close()
 
 

@@ -9,12 +9,12 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from service.api.errors import install_error_handlers
-from service.api.routes import audit, chains, desk, events, health, match, orgs
+from service.api.routes import audit, chains, desk, events, health, match, orgs, session
 from service.api.state import EngineHolder
 from service.settings import Settings
 from service.tokens import TokenFile
@@ -26,6 +26,12 @@ log = logging.getLogger(__name__)
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 ECHARTS = WEB_DIR / "node_modules" / "echarts" / "dist" / "echarts.min.js"
+CONSOLE_DIR = WEB_DIR / "console"
+# The console is plain ES modules from this origin: nothing else may run or load.
+CONSOLE_CSP = (
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
 
 DESCRIPTION = """
 ChainMatch 产业链供需匹配引擎: find partners (找合作) and substitutes (找替代) among a park's
@@ -95,7 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["GET", "POST", "PUT", "DELETE"],
             allow_headers=["Authorization", "Content-Type"],
         )
-    for module in (health, orgs, match, chains, events, desk, audit):
+    for module in (health, orgs, match, chains, events, desk, audit, session):
         app.include_router(module.router)
 
     @app.get("/", include_in_schema=False)
@@ -112,5 +118,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
         return FileResponse(ECHARTS, media_type="text/javascript")
 
+    @app.get("/console", include_in_schema=False)
+    def console_root() -> RedirectResponse:
+        return RedirectResponse("/console/", status_code=307)
+
+    @app.get("/console/", include_in_schema=False)
+    def console() -> FileResponse:
+        """The web console (工作台): one HTML shell, pages are ES modules behind a hash router."""
+        return FileResponse(
+            CONSOLE_DIR / "index.html",
+            media_type="text/html",
+            headers={"Content-Security-Policy": CONSOLE_CSP, "Cache-Control": "no-cache"},
+        )
+
+    app.mount("/console/assets", StaticFiles(directory=CONSOLE_DIR / "assets"), name="console")
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     return app

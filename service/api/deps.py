@@ -1,6 +1,7 @@
 """Typed dependencies: routes ask for what they need, tests override it.
 
-Who is asking (`catalog.actors.Actor`) comes in three strengths:
+Who is asking (`catalog.actors.Actor`) comes from the bearer header or, for the web console,
+the session cookie holding the same token (``presented_token``), in three strengths:
 
 - ``MaybeActorDep`` — the actor of a valid bearer token, else None (open reads; contacts
   are shown only to an actor who may see them);
@@ -28,8 +29,10 @@ __all__ = [
     "Credentials",
     "HolderDep",
     "MaybeActorDep",
+    "SESSION_COOKIE",
     "SettingsDep",
     "StaffDep",
+    "Token",
     "TokensDep",
     "require_actor",
     "require_staff",
@@ -41,6 +44,7 @@ READ_ONLY = (
     "this service is read-only: set CHAINMATCH_TOKEN or a CHAINMATCH_TOKENS file to allow writes"
 )
 MISSING = "a valid bearer token is required"
+SESSION_COOKIE = "chainmatch_session"
 
 
 def get_settings(request: Request) -> Settings:
@@ -65,23 +69,35 @@ TokensDep = Annotated[TokenBook, Depends(get_tokens)]
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
-def current_actor(tokens: TokensDep, creds: Credentials) -> Actor | None:
-    """The actor of the request's bearer token; None without one or for an unknown one."""
-    if creds is None:
+def presented_token(request: Request, creds: Credentials) -> str | None:
+    """The token a request carries: its bearer header, else the console's session cookie
+    (set by ``POST /session``; HttpOnly, SameSite=Strict, so a page of another site can
+    neither read it nor make the browser send it)."""
+    if creds is not None:
+        return creds.credentials
+    return request.cookies.get(SESSION_COOKIE) or None
+
+
+Token = Annotated[str | None, Depends(presented_token)]
+
+
+def current_actor(tokens: TokensDep, token: Token) -> Actor | None:
+    """The actor of the request's token; None without one or for an unknown one."""
+    if token is None:
         return None
-    return tokens.actor_for(creds.credentials)
+    return tokens.actor_for(token)
 
 
 MaybeActorDep = Annotated[Actor | None, Depends(current_actor)]
 
 
-def require_actor(tokens: TokensDep, creds: Credentials) -> Actor:
+def require_actor(tokens: TokensDep, token: Token) -> Actor:
     """A valid token of any role: 403 if the service has no tokens, 401 without a match."""
     if tokens.empty:
         raise PermissionDeniedError(READ_ONLY)
-    if creds is None:
+    if token is None:
         raise AuthenticationError(MISSING)
-    actor = tokens.actor_for(creds.credentials)
+    actor = tokens.actor_for(token)
     if actor is None:
         raise AuthenticationError(f"{MISSING}; the one given matches no configured token")
     return actor

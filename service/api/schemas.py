@@ -27,12 +27,16 @@ __all__ = [
     "ErrorItem",
     "FiltersIn",
     "ImportResult",
+    "ImportRow",
     "MatchList",
     "OrgCreate",
     "OrgList",
     "OrgPublic",
     "OrgUpdate",
     "PartnersRequest",
+    "RegionOut",
+    "SessionCreate",
+    "SessionPublic",
     "SubstitutesRequest",
 ]
 
@@ -190,6 +194,13 @@ class MatchList(BaseModel):
     results: list[MatchOut]
 
 
+class ImportRow(BaseModel):
+    row: int = Field(description="the row, as a spreadsheet counts")
+    id: str
+    name: str
+    action: str = Field(description="create, update or skip")
+
+
 class ImportResult(BaseModel):
     imported: int = Field(description="organisations written: created + updated")
     created: int = Field(description="new ids")
@@ -200,6 +211,33 @@ class ImportResult(BaseModel):
     warnings: list[ErrorItem] = Field(
         description="cells a spreadsheet would run as formulas, imported as text"
     )
+    dry_run: bool = Field(default=False, description="true: checked only, nothing written")
+    preview: list[ImportRow] = Field(
+        default_factory=list, description="each valid row and what it does (would do)"
+    )
+
+
+class RegionOut(BaseModel):
+    province: str
+    city: str
+    park: str | None
+    organisations: int
+
+
+class SessionCreate(BaseModel):
+    """Sign in with a bearer token; the service keeps it in an HttpOnly cookie."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    token: str = Field(min_length=16, max_length=200)
+
+
+class SessionPublic(BaseModel):
+    """Who the session's token belongs to."""
+
+    name: str
+    role: str
+    org: str | None
 
 
 class Health(BaseModel):

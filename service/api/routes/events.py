@@ -29,9 +29,9 @@ from catalog.events import (
 from matcher.engine import MatchEngine
 from matcher.events import HistoryRules, load_history, plan_event, theme_pool
 from service.api.deps import (
-    Credentials,
     HolderDep,
     StaffDep,
+    Token,
     TokensDep,
     require_actor,
     require_staff,
@@ -102,14 +102,14 @@ def _check_pool(engine: MatchEngine, req: PlanRequest) -> None:
 
 @router.post("/plan", response_model=PlanOut, responses=ERRORS)
 def plan(
-    req: PlanRequest, holder: HolderDep, request: Request, tokens: TokensDep, creds: Credentials
+    req: PlanRequest, holder: HolderDep, request: Request, tokens: TokensDep, token: Token
 ) -> PlanOut:
     """Shortlist (with `participants` N when the event lists nobody; from a theme that admits
     at most 250 organisations), schedule 1:1 meetings that maximise mutual value, and store
     the plan. `save` (the default) needs the token; with `save: false` planning is open and
     nothing is written."""
     # saving needs staff, checked before any planning
-    staff = require_staff(require_actor(tokens, creds), request) if req.save else None
+    staff = require_staff(require_actor(tokens, token), request) if req.save else None
     engine = holder.engine
     _check_pool(engine, req)
     event = req.event.to_event()

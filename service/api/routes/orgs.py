@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from catalog.actors import Actor
 from catalog.errors import RowError
-from catalog.importer import import_organisations
+from catalog.importer import ImportReport, import_organisations
 from catalog.models import Organisation, OrgKind
 from catalog.store import CatalogStore, OnConflict
 from service.api.deps import ActorDep, HolderDep, MaybeActorDep, SettingsDep, StaffDep
@@ -21,10 +21,12 @@ from service.api.schemas import (
     ErrorBody,
     ErrorItem,
     ImportResult,
+    ImportRow,
     OrgCreate,
     OrgList,
     OrgPublic,
     OrgUpdate,
+    RegionOut,
 )
 
 router = APIRouter(prefix="/orgs", tags=["organisations"])
@@ -69,6 +71,12 @@ def list_orgs(
     )
     total = store.count(kind=kind, chain=chain, segment=segment, park=park, q=q)
     return OrgList(total=total, items=[_public(o, actor) for o in items])
+
+
+@router.get("/regions", response_model=list[RegionOut], responses=ERRORS)
+def list_regions(holder: HolderDep) -> list[RegionOut]:
+    """Every province / city / park with its number of organisations, largest first."""
+    return [RegionOut(**r) for r in holder.store.regions()]
 
 
 @router.get("/{org_id}", response_model=OrgPublic, responses=ERRORS)
@@ -141,9 +149,13 @@ async def import_orgs(
     on_conflict: Annotated[
         OnConflict, Query(description="an id already in the catalog: update, skip or fail")
     ] = OnConflict.FAIL,
+    dry_run: Annotated[
+        bool, Query(description="check only: the same errors and counts, nothing written")
+    ] = False,
 ) -> ImportResult:
     """Bulk import a CSV, XLSX or JSON file (staff only); any bad row rejects the file unless
-    skip_invalid.
+    skip_invalid. ``dry_run`` answers the same (errors, conflicts, counts, the preview of
+    each row) and writes nothing.
 
     Errors name the file as uploaded. An existing id fails the import (409, naming each id
     and row) unless ``on_conflict`` is ``update`` or ``skip``.
@@ -173,18 +185,29 @@ async def import_orgs(
                 on_conflict=on_conflict,
                 source=name,
                 who=actor.who(),
+                dry_run=dry_run,
             )
-            return ImportResult(
-                imported=report.imported,
-                created=report.created,
-                updated=report.updated,
-                skipped=report.skipped,
-                skipped_rows=report.skipped_rows,
-                errors=[_item(e) for e in report.errors],
-                warnings=[_item(w) for w in report.warnings],
-            )
+            return _result(report)
 
+        if dry_run:  # nothing changes: no write lock, no new engine
+            return await run_in_threadpool(run, holder.store)
         return await run_in_threadpool(holder.write, run)
+
+
+def _result(report: ImportReport) -> ImportResult:
+    return ImportResult(
+        imported=report.imported,
+        created=report.created,
+        updated=report.updated,
+        skipped=report.skipped,
+        skipped_rows=report.skipped_rows,
+        errors=[_item(e) for e in report.errors],
+        warnings=[_item(w) for w in report.warnings],
+        dry_run=report.dry_run,
+        preview=[
+            ImportRow(row=p.row, id=p.id, name=p.name, action=p.action) for p in report.preview
+        ],
+    )
 
 
 def _item(error: RowError) -> ErrorItem:

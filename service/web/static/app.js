@@ -6,6 +6,7 @@
  *
  * Stable DOM contract (used by tests/test_web_page.py):
  *   #chain-select #region-select #kind-select #per-org #map #panel #export-png
+ *   #org-console-link: the selected organisation's page in the console (/console/#/org/ID)
  *   #partners-list li.result  (.result-name .result-score .result-parts .result-explanation)
  *     li.result[data-exploratory=true] with .badge.exploratory: no statement pair above the
  *     evidence threshold (探索性); its explanation says what it rests on instead
@@ -953,6 +954,7 @@
     $("#org-card").hidden = false;
     var known = state.nodeIndex.get(id);
     $("#org-name").textContent = known ? known.name : id;
+    $("#org-console-link").href = "/console/#/org/" + encodeURIComponent(id);
     $("#org-meta").replaceChildren();
     updateOnMapNote();
     var org = api("/orgs/" + encodeURIComponent(id)).then(function (o) {

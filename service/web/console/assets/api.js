@@ -1,0 +1,176 @@
+/**
+ * The HTTP API as the console uses it: one function per endpoint, written once, typed with
+ * JSDoc (the shapes are the OpenAPI schema's at /openapi.json). Requests send the session
+ * cookie (same origin); errors throw ApiError with the service's `detail` and `errors`.
+ */
+
+/**
+ * @typedef {{field: string, message: string, row: number | null}} ErrorItem
+ * @typedef {{region?: string, kind?: string, chain?: string, segment?: string,
+ *            qualification?: string}} Filters
+ * @typedef {{query: string, candidate: string, score: number, direction: string,
+ *            margin?: number | null}} Evidence
+ * @typedef {{org_id: string, name: string, score: number, parts: Record<string, number>,
+ *            relation: string, evidence: Evidence[], explanation: string,
+ *            exploratory: boolean, rests_on: string[]}} Match
+ * @typedef {{query: object, results: Match[]}} MatchList
+ * @typedef {{province: string, city: string, park: string | null}} Region
+ * @typedef {{name: string, issuer?: string | null, valid_until?: string | null}} Qualification
+ * @typedef {{id: string, name: string, aliases: string[], kind: string, region: Region,
+ *            chains: {chain: string, segment: string}[], offers: string[], needs: string[],
+ *            products: {name: string, share: number}[], qualifications: Qualification[],
+ *            size: string | null, contacts: {name: string, role?: string, phone?: string,
+ *            email?: string}[], contacts_hidden: boolean, updated_at: string | null}} Org
+ * @typedef {{name: string, role: "staff" | "company", org: string | null}} Session
+ * @typedef {{id: string, org_id: string, text: string, kind: string, urgency: string,
+ *            state: string, handler: string | null, filed_at: string, clock: string | null,
+ *            due_at: string | null, overdue: boolean}} QueueItem
+ * @typedef {{id: string, org_id: string, text: string, kind: string, urgency: string,
+ *            state: string, handler: string | null, filed_at: string,
+ *            log: Record<string, any>[], clocks: Record<string, Record<string, any>>,
+ *            allowed_moves: {staff: string[], company: string[]}}} DeskRequest
+ * @typedef {{imported: number, created: number, updated: number, skipped: number,
+ *            skipped_rows: number[], errors: ErrorItem[], warnings: ErrorItem[],
+ *            dry_run: boolean, preview: {row: number, id: string, name: string,
+ *            action: string}[]}} ImportResult
+ */
+
+export class ApiError extends Error {
+  /**
+   * @param {string} detail
+   * @param {number} status
+   * @param {ErrorItem[]} errors
+   */
+  constructor(detail, status, errors) {
+    super(detail);
+    this.status = status;
+    this.errors = errors;
+  }
+}
+
+/**
+ * @param {string} path
+ * @param {{method?: string, json?: unknown, form?: FormData}} [opts]
+ */
+async function call(path, opts = {}) {
+  /** @type {RequestInit} */
+  const init = { method: opts.method || "GET", headers: { Accept: "application/json" } };
+  init.credentials = "same-origin";
+  if (opts.json !== undefined) {
+    init.headers = { ...init.headers, "Content-Type": "application/json" };
+    init.body = JSON.stringify(opts.json);
+  } else if (opts.form) {
+    init.body = opts.form;
+  }
+  const res = await fetch(path, init);
+  if (res.status === 204) return null;
+  const data = await res.json().catch(() => null);
+  if (!res.ok) {
+    const detail = data && typeof data.detail === "string" ? data.detail : `HTTP ${res.status}`;
+    throw new ApiError(detail, res.status, (data && data.errors) || []);
+  }
+  return data;
+}
+
+/** @param {Record<string, string | number | boolean | undefined | null>} params */
+function query(params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined && v !== null && v !== "" && v !== false) q.set(k, String(v));
+  }
+  const s = q.toString();
+  return s ? `?${s}` : "";
+}
+
+/** @param {Filters} filters */
+function cleanFilters(filters) {
+  /** @type {Filters} */
+  const out = {};
+  for (const [k, v] of Object.entries(filters || {})) if (v) out[/** @type {keyof Filters} */ (k)] = v;
+  return out;
+}
+
+// -- session ------------------------------------------------------------------------------
+/** @returns {Promise<Session | null>} signed-in session, null when signed out */
+export async function getSession() {
+  try {
+    return await call("/session");
+  } catch (err) {
+    if (err instanceof ApiError && (err.status === 401 || err.status === 403)) return null;
+    throw err;
+  }
+}
+/** @param {string} token @returns {Promise<Session>} */
+export const signIn = (token) => call("/session", { method: "POST", json: { token } });
+export const signOut = () => call("/session", { method: "DELETE" });
+
+// -- catalog and matching ------------------------------------------------------------------
+/** @returns {Promise<{chains: {id: string, name: string, name_en: string,
+ *   segments: {id: string, name: string, name_en: string, stage: string}[]}[]}>} */
+export const chains = () => call("/chains");
+/** @returns {Promise<{province: string, city: string, park: string | null,
+ *   organisations: number}[]>} */
+export const regions = () => call("/orgs/regions");
+/** @param {{q?: string, limit?: number, offset?: number, kind?: string, chain?: string}} p
+ *  @returns {Promise<{total: number, items: Org[]}>} */
+export const listOrgs = (p) => call(`/orgs${query(p)}`);
+/** @param {string} id @returns {Promise<Org>} */
+export const getOrg = (id) => call(`/orgs/${encodeURIComponent(id)}`);
+/** @param {string} text @param {number} k @param {Filters} filters
+ *  @returns {Promise<MatchList>} */
+export const ask = (text, k, filters) =>
+  call("/ask", { method: "POST", json: { text, k, filters: cleanFilters(filters) } });
+/** @param {string} orgId @param {string} direction @param {number} k
+ *  @returns {Promise<MatchList>} */
+export const partners = (orgId, direction, k) =>
+  call("/match/partners", { method: "POST", json: { org_id: orgId, direction, k } });
+/** @param {string} orgId @param {number} k @returns {Promise<MatchList>} */
+export const substitutes = (orgId, k) =>
+  call("/match/substitutes", { method: "POST", json: { org_id: orgId, k } });
+/** @returns {Promise<{events: {event_id: string, name: string, date: string,
+ *   participants: number, meetings: number}[]}>} */
+export const events = () => call("/events");
+/** @param {string} eventId @param {string} orgId @returns {Promise<object>} */
+export const agenda = (eventId, orgId) =>
+  call(`/events/${encodeURIComponent(eventId)}/agenda/${encodeURIComponent(orgId)}`);
+
+// -- import ---------------------------------------------------------------------------------
+/**
+ * @param {File} file
+ * @param {{onConflict: string, skipInvalid: boolean, dryRun: boolean}} opts
+ * @returns {Promise<ImportResult>}
+ */
+export function importOrgs(file, opts) {
+  const form = new FormData();
+  form.append("file", file, file.name);
+  const q = query({
+    on_conflict: opts.onConflict,
+    skip_invalid: opts.skipInvalid,
+    dry_run: opts.dryRun,
+  });
+  return call(`/orgs/import${q}`, { method: "POST", form });
+}
+
+// -- demand desk ----------------------------------------------------------------------------
+/** @param {{state?: string, handler?: string, overdue?: boolean, all?: boolean}} p
+ *  @returns {Promise<{as_of: string, overdue: number, requests: QueueItem[]}>} */
+export const deskQueue = (p) => call(`/desk/requests${query(p)}`);
+/** @param {string} id @returns {Promise<DeskRequest>} */
+export const deskRequest = (id) => call(`/desk/requests/${encodeURIComponent(id)}`);
+/** @param {{org_id: string, text: string, kind: string, urgency: string}} body
+ *  @returns {Promise<DeskRequest>} */
+export const fileRequest = (body) => call("/desk/requests", { method: "POST", json: body });
+/** @param {string} id @param {Record<string, unknown>} move @returns {Promise<DeskRequest>} */
+export const moveRequest = (id, move) =>
+  call(`/desk/requests/${encodeURIComponent(id)}/moves`, { method: "POST", json: move });
+/** @param {string} id @param {{rating: number, note?: string}} body
+ *  @returns {Promise<DeskRequest>} */
+export const confirmRequest = (id, body) =>
+  call(`/desk/requests/${encodeURIComponent(id)}/confirm`, { method: "POST", json: body });
+/** @param {string} id @param {number} k
+ *  @returns {Promise<{results: (Match & {sources: object})[],
+ *   handlers: {handler: string, score: number, explanation: string}[]}>} */
+export const suggestions = (id, k) =>
+  call(`/desk/requests/${encodeURIComponent(id)}/suggestions${query({ k })}`);
+/** @returns {Promise<Record<string, any>>} */
+export const deskStats = () => call("/desk/stats");
