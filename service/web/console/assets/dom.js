@@ -33,13 +33,12 @@ export const fmt = (x, digits = 3) => Number(x).toFixed(digits);
 /** @param {number | null | undefined} x */
 export const pct = (x) => (x === null || x === undefined ? t("stats.none") : `${(x * 100).toFixed(1)}%`);
 
-/** A local date-time, short: 2026-11-19 10:00. @param {string | null | undefined} iso */
+/** A date-time in the park's own time zone, as the API wrote it: 2026-11-19 10:00.
+ * @param {string | null | undefined} iso */
 export function when(iso) {
   if (!iso) return "";
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  const pad = (n) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(iso);
+  return m ? `${m[1]} ${m[2]}` : iso;
 }
 
 /** A word from the dictionary for an API value (`state.new`), else the value itself. */
