@@ -283,3 +283,20 @@ def test_console_assets_are_local_and_data_is_text() -> None:
         assert not re.search(r"https?://", text), f"{path} names an external URL"
     html = (root / "index.html").read_text(encoding="utf-8")
     assert not re.search(r"(src|href)=\"https?://", html)
+
+
+def test_every_word_the_console_asks_for_is_in_both_languages() -> None:
+    """The zh and en dictionaries have the same keys, and every literal t("key") a page
+    asks for is in them (a missing word would show as its key)."""
+    root = Path(__file__).resolve().parents[1] / "service" / "web" / "console" / "assets"
+    source = (root / "i18n.js").read_text(encoding="utf-8")
+    zh_part, en_part = source.split("\n  en: {", 1)
+    key = re.compile(r'^\s+"([\w.]+)": ', re.M)
+    zh, en = set(key.findall(zh_part)), set(key.findall(en_part))
+    assert zh and zh == en, sorted(zh ^ en)
+    asked = {
+        k
+        for path in root.rglob("*.js")
+        for k in re.findall(r'\bt\("([\w.]+)"', path.read_text(encoding="utf-8"))
+    }
+    assert asked - zh == set()
