@@ -141,6 +141,8 @@ def demo(
             filed = ws.load_demo_desk()
             if filed:
                 logging.info("loaded %d fictional demo requests into the desk", filed)
+            if posted := ws.load_demo_challenges():
+                logging.info("loaded %d fictional demo challenges (揭榜挂帅)", posted)
             engine = cli.engine(ws)
             tour: dict[str, Any] = demo_document().get("tour", {})
             source = ws.store.get_meta("source") or "catalog"
