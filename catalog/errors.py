@@ -6,7 +6,8 @@ Hierarchy::
     ├── NotFoundError            an organisation / segment id that does not exist  (HTTP 404)
     ├── ConflictError            an id that already exists where a new one was expected (409)
     │   ├── ImportConflictError    rows of an import whose id already exists
-    │   └── TransitionError        a desk request move its state does not allow (names both)
+    │   └── TransitionError        a desk request's or challenge's move its state does not
+    │                              allow (names both)
     ├── InvalidInputError        a bad argument or query, also a ValueError         (422)
     │   ├── ImportValidationError  rows of an import file that failed validation
     │   └── FileTooLargeError      a file past a size limit (an XLSX that would inflate) (413)
@@ -68,10 +69,12 @@ class ConflictError(ChainMatchError):
 class TransitionError(ConflictError):
     """A request cannot make this move from its current state; says which moves it can."""
 
-    def __init__(self, request_id: str, state: str, to: str, allowed: Sequence[str]) -> None:
-        moves = ", ".join(allowed) if allowed else "none (the request is finished)"
+    def __init__(
+        self, request_id: str, state: str, to: str, allowed: Sequence[str], *, what: str = "request"
+    ) -> None:
+        moves = ", ".join(allowed) if allowed else f"none (the {what} is finished)"
         super().__init__(
-            f"request {request_id!r} is {state!r}: it cannot move to {to!r}; "
+            f"{what} {request_id!r} is {state!r}: it cannot move to {to!r}; "
             f"allowed from {state!r}: {moves}"
         )
         self.request_id = request_id

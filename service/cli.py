@@ -26,6 +26,7 @@ from catalog.store import OnConflict
 from embeddings.choice import EncoderKind
 from matcher.types import Direction, Filters, MatchResult
 from service.cli_ask import read_questions
+from service.cli_challenge import challenge_app
 from service.cli_context import AsJson, CliContext, cli_context
 from service.cli_desk import desk_app
 from service.cli_eval import eval_app
@@ -46,6 +47,7 @@ app.add_typer(index_app, name="index")
 app.add_typer(eval_app, name="eval")
 app.add_typer(event_app, name="event")
 app.add_typer(desk_app, name="desk")
+app.add_typer(challenge_app, name="challenge")
 app.add_typer(token_app, name="token")
 app.command("audit")(audit)
 app.command("backup")(backup)
@@ -141,6 +143,8 @@ def demo(
             filed = ws.load_demo_desk()
             if filed:
                 logging.info("loaded %d fictional demo requests into the desk", filed)
+            if posted := ws.load_demo_challenges():
+                logging.info("loaded %d fictional demo challenges (揭榜挂帅)", posted)
             engine = cli.engine(ws)
             tour: dict[str, Any] = demo_document().get("tour", {})
             source = ws.store.get_meta("source") or "catalog"

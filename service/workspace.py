@@ -124,6 +124,17 @@ class Workspace:
         with DeskStore(self.paths.db) as desk:
             return len(load_demo_requests(desk))
 
+    def load_demo_challenges(self) -> int:
+        """Replay the fictional demo challenges (揭榜挂帅) into an empty store of the demo
+        park; 0 when the catalog is not the demo park's or challenges exist already."""
+        from catalog.challenge import ChallengeStore
+        from catalog.challenge.demo import load_demo_challenges
+
+        if self.store.get_meta("source") != DEMO_LABEL:
+            return 0
+        with ChallengeStore(self.paths.db) as store:
+            return len(load_demo_challenges(store))
+
     def model_card(self) -> tuple[str, int | None]:
         """The ``(model_id, dim)`` of `encoder`, without loading or building a model.
 

@@ -14,7 +14,17 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from service.api.errors import install_error_handlers
-from service.api.routes import audit, chains, desk, events, health, match, orgs, session
+from service.api.routes import (
+    audit,
+    chains,
+    challenges,
+    desk,
+    events,
+    health,
+    match,
+    orgs,
+    session,
+)
 from service.api.state import EngineHolder
 from service.settings import Settings
 from service.tokens import TokenFile
@@ -101,7 +111,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["GET", "POST", "PUT", "DELETE"],
             allow_headers=["Authorization", "Content-Type"],
         )
-    for module in (health, orgs, match, chains, events, desk, audit, session):
+    for module in (health, orgs, match, chains, events, desk, challenges, audit, session):
         app.include_router(module.router)
 
     @app.get("/", include_in_schema=False)
