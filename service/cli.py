@@ -33,6 +33,7 @@ from service.cli_event import event_app
 from service.cli_index import index_app
 from service.cli_ops import audit, backup, restore
 from service.cli_token import token_app
+from service.cli_toolkit import toolkit_app
 
 __all__ = ["app", "main"]
 
@@ -47,6 +48,7 @@ app.add_typer(eval_app, name="eval")
 app.add_typer(event_app, name="event")
 app.add_typer(desk_app, name="desk")
 app.add_typer(token_app, name="token")
+app.add_typer(toolkit_app, name="toolkit")
 app.command("audit")(audit)
 app.command("backup")(backup)
 app.command("restore")(restore)
@@ -141,6 +143,8 @@ def demo(
             filed = ws.load_demo_desk()
             if filed:
                 logging.info("loaded %d fictional demo requests into the desk", filed)
+            if ws.load_demo_toolkit():
+                logging.info("loaded the fictional toolkit items and demo facts")
             engine = cli.engine(ws)
             tour: dict[str, Any] = demo_document().get("tour", {})
             source = ws.store.get_meta("source") or "catalog"

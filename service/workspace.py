@@ -124,6 +124,17 @@ class Workspace:
         with DeskStore(self.paths.db) as desk:
             return len(load_demo_requests(desk))
 
+    def load_demo_toolkit(self) -> int:
+        """The fictional toolkit items and facts into an empty toolkit of the demo park;
+        returns the items loaded (0 when not the demo park or the toolkit is not empty)."""
+        from catalog.toolkit.demo import load_demo_toolkit
+        from catalog.toolkit.store import ToolkitStore
+
+        if self.store.get_meta("source") != DEMO_LABEL:
+            return 0
+        with ToolkitStore(self.paths.db) as tk:
+            return load_demo_toolkit(tk, self.store.all())[0]
+
     def model_card(self) -> tuple[str, int | None]:
         """The ``(model_id, dim)`` of `encoder`, without loading or building a model.
 
