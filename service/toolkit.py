@@ -1,5 +1,5 @@
 """What the toolkit's CLI and HTTP routes share: one organisation's match as JSON, facts as
-JSON, and the toolkit items a desk request should see.
+JSON, the eligibility sheet, and what the desk's suggestions read from the toolkit.
 
 Kept out of the routes and commands so both stay thin and cannot drift apart.
 """
@@ -7,19 +7,19 @@ Kept out of the routes and commands so both stay thin and cannot drift apart.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from typing import TYPE_CHECKING, Any
 
-from catalog.desk.model import Request
 from catalog.store import CatalogStore
-from catalog.toolkit.model import FactField, OrgFact
+from catalog.toolkit.model import FactField, OrgFact, ToolkitItem
 from catalog.toolkit.store import ToolkitStore
 from matcher.eligibility import match_items, org_facts
-from matcher.toolkit import ItemSuggestion, relevant_items, with_providers
+from matcher.toolkit import with_providers
 
 if TYPE_CHECKING:
     from matcher.engine import MatchEngine
 
-__all__ = ["desk_items", "facts_doc", "match_doc", "match_report_rows"]
+__all__ = ["facts_doc", "match_doc", "match_report_rows", "toolkit_for"]
 
 
 def match_doc(
@@ -55,27 +55,22 @@ def facts_doc(org_id: str, facts: dict[FactField, OrgFact]) -> dict[str, Any]:
     }
 
 
-def desk_items(
-    engine: MatchEngine, toolkit: ToolkitStore, request: Request, *, day: dt.date, k: int = 3
-) -> list[ItemSuggestion]:
-    """Toolkit items for a desk request of a kind they answer, with the requester's standing."""
-    items = toolkit.items()
-    if not items:
-        return []
-    known = {o.id: o for o in engine.orgs}
-    org = known.get(request.org_id)
-    facts = None if org is None else org_facts(org, toolkit.facts(org.id), day)
-    return relevant_items(engine, request.text, request.kind, items, facts, k=k)
+def toolkit_for(
+    db: str | os.PathLike[str], org_id: str
+) -> tuple[list[ToolkitItem], dict[FactField, OrgFact]]:
+    """The toolkit's items and one organisation's facts, for the desk's suggestions."""
+    with ToolkitStore(db) as tk:
+        return tk.items(), tk.facts(org_id)
 
 
 def match_report_rows(
     toolkit: ToolkitStore, catalog: CatalogStore, *, day: dt.date
-) -> list[list[str | float | None]]:
+) -> list[list[str | int | float]]:
     """One row per enterprise and item (header first): outcome, distance, what was missed
     and what is unknown, with the clauses — the staff's eligibility sheet."""
     items = toolkit.items()
     facts = toolkit.all_facts()
-    rows: list[list[str | float | None]] = [
+    rows: list[list[str | int | float]] = [
         ["org_id", "name", "item_id", "item", "outcome", "distance", "missed", "unknown"]
     ]
     for org in catalog.all():
@@ -97,7 +92,7 @@ def match_report_rows(
                     r.item.id,
                     r.item.name,
                     outcome,
-                    None if r.distance is None else round(r.distance, 4),
+                    "" if r.distance is None else round(r.distance, 4),
                     "; ".join(missed),
                     "; ".join(dict.fromkeys(unknown)),
                 ]

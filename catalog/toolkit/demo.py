@@ -55,7 +55,7 @@ def _unit(org_id: str, salt: str) -> float:
     return int.from_bytes(digest[:8], "big") / 2**64
 
 
-def demo_facts(org: Organisation) -> dict[FactField, Any]:
+def demo_facts(org: Organisation) -> dict[str | FactField, Any]:
     """Fictional facts of one demo enterprise (empty for others and for one in six)."""
     if org.kind is not OrgKind.ENTERPRISE or _unit(org.id, "none") < 1 / 6:
         return {}
@@ -69,7 +69,7 @@ def demo_facts(org: Organisation) -> dict[FactField, Any]:
     revenue = round(r_lo * (r_hi / r_lo) ** u("revenue"), -1)  # log-uniform, to 10 万元
     year = 2004 + int(21 * u("founded"))
     founded = dt.date(year, 1 + int(12 * u("month")), 1 + int(28 * u("day")))
-    facts: dict[FactField, Any] = {
+    facts: dict[str | FactField, Any] = {
         FactField.FOUNDED: founded,
         FactField.EMPLOYEES: employees,
         FactField.REVENUE: revenue,
@@ -93,9 +93,7 @@ def load_demo_toolkit(store: ToolkitStore, orgs: Iterable[Organisation]) -> tupl
     items = demo_items()
     store.save_items(items, who=_LOADER)
     rows: list[tuple[str, Mapping[str | FactField, Any], dt.date | None, str]] = [
-        (org.id, dict(facts), DEMO_FACTS_AS_OF, DEMO_SOURCE)
-        for org in orgs
-        if (facts := demo_facts(org))
+        (org.id, facts, DEMO_FACTS_AS_OF, DEMO_SOURCE) for org in orgs if (facts := demo_facts(org))
     ]
     store.set_many(rows, who=_LOADER)
     return len(items), len(rows)

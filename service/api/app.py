@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from service.api.errors import install_error_handlers
-from service.api.routes import audit, chains, desk, events, health, match, orgs
+from service.api.routes import audit, chains, desk, events, health, match, orgs, toolkit
 from service.api.state import EngineHolder
 from service.settings import Settings
 from service.tokens import TokenFile
@@ -69,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             if settings.load_demo:
                 ws.load_demo()
+                ws.load_demo_toolkit()
             app.state.holder = await run_in_threadpool(EngineHolder, ws)
             threads = _limit_threads(settings.omp_threads)
             log.info("engine ready: %d organisations", len(app.state.holder.engine.orgs))
@@ -95,7 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["GET", "POST", "PUT", "DELETE"],
             allow_headers=["Authorization", "Content-Type"],
         )
-    for module in (health, orgs, match, chains, events, desk, audit):
+    for module in (health, orgs, match, chains, events, desk, audit, toolkit):
         app.include_router(module.router)
 
     @app.get("/", include_in_schema=False)
