@@ -23,7 +23,9 @@ def cond(field: str, op: str, value: Any, clause: str = "第一条") -> dict[str
 
 
 def item(conditions: dict[str, Any], id: str = "tk-t", **extra: Any) -> Any:
-    return parse_item({"id": id, "name": "测试", "source": "《测试政策》", "conditions": conditions, **extra})
+    return parse_item(
+        {"id": id, "name": "测试", "source": "《测试政策》", "conditions": conditions, **extra}
+    )
 
 
 def org(**kw: Any) -> Organisation:
@@ -84,7 +86,10 @@ def test_date_operators_are_strict() -> None:
         "eligible",
         "not_eligible",
     ]
-    assert [status(after, founded=dt.date(2022, 12, 31)), status(after, founded=dt.date(2023, 1, 1))] == [
+    assert [
+        status(after, founded=dt.date(2022, 12, 31)),
+        status(after, founded=dt.date(2023, 1, 1)),
+    ] == [
         "not_eligible",
         "eligible",
     ]
@@ -133,7 +138,13 @@ def test_kleene_logic_of_groups_and_the_trace() -> None:
         "kind": "all",
         "items": [
             cond("kind", "eq", "enterprise", "第五条第(一)款"),
-            {"kind": "any", "items": [cond("rd_ratio", "ge", 5, "第五条第(二)款"), cond("invention_patents", "ge", 2, "第五条第(三)款")]},
+            {
+                "kind": "any",
+                "items": [
+                    cond("rd_ratio", "ge", 5, "第五条第(二)款"),
+                    cond("invention_patents", "ge", 2, "第五条第(三)款"),
+                ],
+            },
             cond("tax", "ge", 50, "第五条第(四)款"),
         ],
     }
@@ -157,14 +168,27 @@ def test_kleene_logic_of_groups_and_the_trace() -> None:
 
 def test_nearly_is_ranked_by_hand_computed_distance() -> None:
     items = [
-        item({"kind": "all", "items": [cond("revenue", "ge", 2000), cond("invention_patents", "ge", 2)]}, "tk-a"),
+        item(
+            {
+                "kind": "all",
+                "items": [cond("revenue", "ge", 2000), cond("invention_patents", "ge", 2)],
+            },
+            "tk-a",
+        ),
         item(cond("revenue", "ge", 1600), "tk-b"),
         item({"kind": "any", "items": [cond("rd_ratio", "ge", 5), cond("tax", "ge", 100)]}, "tk-c"),
         item(cond("founded", "before", "2025-06-01"), "tk-d"),
         item(cond("employees", "le", 100), "tk-e"),
         item(cond("qualification", "has_valid", "专精特新"), "tk-f"),
     ]
-    facts = facts_of(revenue=1500, invention_patents=1, rd_ratio=4, tax=30, founded=dt.date(2025, 8, 30), employees=130)
+    facts = facts_of(
+        revenue=1500,
+        invention_patents=1,
+        rd_ratio=4,
+        tax=30,
+        founded=dt.date(2025, 8, 30),
+        employees=130,
+    )
     got = match_items(items, facts)
     # a: (2000-1500)/2000 + (2-1)/2 = 0.75 > 0.5 -> not nearly
     # b: (1600-1500)/1600 = 0.0625; c: min(1/5, 70/100) = 0.2; d: 90 days / 365 = 0.2466
@@ -195,27 +219,61 @@ def test_an_item_out_of_effect_is_not_eligible_and_never_nearly() -> None:
             "(revenue ge 50): no value satisfies them all",
         ),
         (
-            {"kind": "all", "items": [cond("revenue", "eq", 10), {"kind": "all", "items": [cond("revenue", "ne", 10)]}]},
+            {
+                "kind": "all",
+                "items": [
+                    cond("revenue", "eq", 10),
+                    {"kind": "all", "items": [cond("revenue", "ne", 10)]},
+                ],
+            },
             "item 'tk-t': conditions.items[1].items[0] (field 'revenue'): contradicts",
         ),
         (
-            {"kind": "all", "items": [cond("size", "in", ["micro", "small"]), cond("size", "eq", "large")]},
+            {
+                "kind": "all",
+                "items": [cond("size", "in", ["micro", "small"]), cond("size", "eq", "large")],
+            },
             "item 'tk-t': conditions.items[1] (field 'size'): contradicts conditions.items[0]",
         ),
         (
-            {"kind": "all", "items": [cond("qualification", "has_valid", "高新技术企业"), cond("qualification", "not_has", "高新技术企业")]},
+            {
+                "kind": "all",
+                "items": [
+                    cond("qualification", "has_valid", "高新技术企业"),
+                    cond("qualification", "not_has", "高新技术企业"),
+                ],
+            },
             "item 'tk-t': conditions.items[1] (field 'qualification'): contradicts",
         ),
         (
-            {"kind": "all", "items": [cond("founded", "after", "2024-01-01"), cond("founded", "before", "2023-01-01")]},
+            {
+                "kind": "all",
+                "items": [
+                    cond("founded", "after", "2024-01-01"),
+                    cond("founded", "before", "2023-01-01"),
+                ],
+            },
             "item 'tk-t': conditions.items[1] (field 'founded'): contradicts",
         ),
-        (cond("revenue", "has", 5), "item 'tk-t': conditions (field 'revenue'): operator 'has' does not fit a number field; expected one of between, eq, ge, gt, le, lt, ne"),
-        (cond("revenue", "ge", "many"), "item 'tk-t': conditions (field 'revenue'): expected a number, got 'many'"),
+        (
+            cond("revenue", "has", 5),
+            "item 'tk-t': conditions (field 'revenue'): operator 'has' does not fit a number "
+            "field; expected one of between, eq, ge, gt, le, lt, ne",
+        ),
+        (
+            cond("revenue", "ge", "many"),
+            "item 'tk-t': conditions (field 'revenue'): expected a number, got 'many'",
+        ),
         (cond("revenue", "between", [10, 5]), "between expects low ≤ high"),
-        (cond("size", "eq", "huge"), "'huge' is not a known size; expected one of large, medium, micro, small"),
+        (
+            cond("size", "eq", "huge"),
+            "'huge' is not a known size; expected one of large, medium, micro, small",
+        ),
         (cond("chain", "has", "semis"), "(field 'chain'): 'semis' is not a known chain"),
-        (cond("founded", "before", "yesterday"), "expected an ISO date like 2024-01-01, got 'yesterday'"),
+        (
+            cond("founded", "before", "yesterday"),
+            "expected an ISO date like 2024-01-01, got 'yesterday'",
+        ),
         (cond("turnover", "ge", 5), "item 'tk-t': conditions.field: Input should be"),
     ],
 )
@@ -239,26 +297,69 @@ def _judge(item_id: str, o: Organisation | None = None, **values: Any) -> str:
     return evaluate_item(_demo(item_id), facts_of(o, **values)).outcome.value
 
 
-BASE = {"founded": dt.date(2018, 3, 1), "employees": 80, "revenue": 3000, "rd_spend": 300, "rd_ratio": 10, "rd_staff_ratio": 30, "invention_patents": 3, "ip_count": 8, "tax": 120}
+BASE = {
+    "founded": dt.date(2018, 3, 1),
+    "employees": 80,
+    "revenue": 3000,
+    "rd_spend": 300,
+    "rd_ratio": 10,
+    "rd_staff_ratio": 30,
+    "invention_patents": 3,
+    "ip_count": 8,
+    "tax": 120,
+}
 
 
 @pytest.mark.parametrize(
     ("item_id", "field", "below", "at", "above", "verdicts"),
     [
-        ("tk-innovation-voucher", "rd_ratio", 2.99, 3, 3.01, ("not_eligible", "eligible", "eligible")),
+        (
+            "tk-innovation-voucher",
+            "rd_ratio",
+            2.99,
+            3,
+            3.01,
+            ("not_eligible", "eligible", "eligible"),
+        ),
         ("tk-compute-voucher", "rd_spend", 199.9, 200, 200.1, None),
-        ("tk-model-voucher", "employees", 999, 1000, 1001, ("eligible", "eligible", "not_eligible")),
+        (
+            "tk-model-voucher",
+            "employees",
+            999,
+            1000,
+            1001,
+            ("eligible", "eligible", "not_eligible"),
+        ),
         ("tk-points-loan", "tax", 49.9, 50, 50.1, ("not_eligible", "eligible", "eligible")),
         ("tk-hnte-award", "revenue", 499, 500, 501, ("not_eligible", "eligible", "eligible")),
         ("tk-rd-deduction", "rd_spend", -0.0, 0, 0.1, ("not_eligible", "not_eligible", "eligible")),
-        ("tk-talent-apartment", "rd_staff_ratio", 19.9, 20, 20.1, ("not_eligible", "eligible", "eligible")),
+        (
+            "tk-talent-apartment",
+            "rd_staff_ratio",
+            19.9,
+            20,
+            20.1,
+            ("not_eligible", "eligible", "eligible"),
+        ),
         ("tk-first-set", "revenue", 1999, 2000, 2001, None),
-        ("tk-ip-pledge-subsidy", "invention_patents", 0, 1, 2, ("not_eligible", "eligible", "eligible")),
+        (
+            "tk-ip-pledge-subsidy",
+            "invention_patents",
+            0,
+            1,
+            2,
+            ("not_eligible", "eligible", "eligible"),
+        ),
         ("tk-startup-rent", "employees", 4, 5, 6, None),
     ],
 )
 def test_each_demo_policy_just_below_at_and_just_above(
-    item_id: str, field: str, below: float, at: float, above: float, verdicts: tuple[str, ...] | None
+    item_id: str,
+    field: str,
+    below: float,
+    at: float,
+    above: float,
+    verdicts: tuple[str, ...] | None,
 ) -> None:
     got = tuple(_judge(item_id, **{**BASE, field: x}) for x in (below, at, above))
     if verdicts is None:  # the base organisation misses another clause: nothing changes
@@ -278,22 +379,44 @@ def test_demo_first_set_for_an_organisation_that_fits_every_other_clause() -> No
 def test_demo_hnte_cultivation_uses_the_band_of_its_revenue() -> None:
     young = org(qualifications=())
     # 5000万 exactly sits in the first band (≤ 5000, 5 %) and the second (5000–20000, 4 %)
-    assert _judge("tk-hnte-cultivation", young, **{**BASE, "revenue": 5000, "rd_ratio": 4}) == "eligible"
-    assert _judge("tk-hnte-cultivation", young, **{**BASE, "revenue": 4999, "rd_ratio": 4.99}) == "not_eligible"
-    assert _judge("tk-hnte-cultivation", young, **{**BASE, "revenue": 20001, "rd_ratio": 3}) == "eligible"
-    assert _judge("tk-hnte-cultivation", young, **{**BASE, "revenue": 20001, "rd_ratio": 2.99}) == "not_eligible"
+    assert (
+        _judge("tk-hnte-cultivation", young, **{**BASE, "revenue": 5000, "rd_ratio": 4})
+        == "eligible"
+    )
+    assert (
+        _judge("tk-hnte-cultivation", young, **{**BASE, "revenue": 4999, "rd_ratio": 4.99})
+        == "not_eligible"
+    )
+    assert (
+        _judge("tk-hnte-cultivation", young, **{**BASE, "revenue": 20001, "rd_ratio": 3})
+        == "eligible"
+    )
+    assert (
+        _judge("tk-hnte-cultivation", young, **{**BASE, "revenue": 20001, "rd_ratio": 2.99})
+        == "not_eligible"
+    )
     # an enterprise already recognised is out, whatever its figures
     assert _judge("tk-hnte-cultivation", **BASE) == "not_eligible"
 
 
 def test_demo_little_giant_accepts_patents_or_other_ip() -> None:
-    giant = org(qualifications=(Qualification(name="省级专精特新中小企业", valid_until=dt.date(2028, 1, 1)),))
+    giant = org(
+        qualifications=(
+            Qualification(name="省级专精特新中小企业", valid_until=dt.date(2028, 1, 1)),
+        )
+    )
     base = {**BASE, "invention_patents": 1, "ip_count": 4}
     assert _judge("tk-little-giant", giant, **base) == "not_eligible"
     assert _judge("tk-little-giant", giant, **{**base, "invention_patents": 2}) == "eligible"
     assert _judge("tk-little-giant", giant, **{**base, "ip_count": 5}) == "eligible"
-    assert _judge("tk-little-giant", giant, **{**base, "founded": dt.date(2023, 12, 2)}) == "not_eligible"
-    assert _judge("tk-little-giant", giant, **{**base, "founded": dt.date(2023, 12, 1), "ip_count": 5}) == "eligible"
+    assert (
+        _judge("tk-little-giant", giant, **{**base, "founded": dt.date(2023, 12, 2)})
+        == "not_eligible"
+    )
+    assert (
+        _judge("tk-little-giant", giant, **{**base, "founded": dt.date(2023, 12, 1), "ip_count": 5})
+        == "eligible"
+    )
 
 
 def test_the_demo_items_are_fictional_and_cite_a_clause_in_every_condition() -> None:

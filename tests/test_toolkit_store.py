@@ -60,7 +60,10 @@ def test_items_and_facts_round_trip_with_audit(db: Path) -> None:
         assert tk.save_items(items, who=who) == (0, 0)  # nothing changed, nothing logged
         assert tk.items() == sorted(items, key=lambda i: i.id)
         facts = tk.set_facts(
-            ORGS[0].id, {"revenue": "5200", "founded": "2019-03-01"}, as_of=dt.date(2025, 12, 31), who=who
+            ORGS[0].id,
+            {"revenue": "5200", "founded": "2019-03-01"},
+            as_of=dt.date(2025, 12, 31),
+            who=who,
         )
         assert facts[FactField.REVENUE].value == 5200.0
         assert facts[FactField.FOUNDED].value == dt.date(2019, 3, 1)
@@ -84,7 +87,9 @@ def test_items_and_facts_round_trip_with_audit(db: Path) -> None:
         ({"turnover": 3}, "turnover: not a stored fact"),
     ],
 )
-def test_bad_facts_name_the_field_and_write_nothing(db: Path, values: dict[str, object], message: str) -> None:
+def test_bad_facts_name_the_field_and_write_nothing(
+    db: Path, values: dict[str, object], message: str
+) -> None:
     with ToolkitStore(db) as tk:
         with pytest.raises(InvalidInputError) as exc:
             tk.set_facts(ORGS[0].id, {"employees": 50, **values})
@@ -101,7 +106,9 @@ def test_demo_toolkit_loads_once_with_some_facts_missing(db: Path) -> None:
         assert load_demo_toolkit(tk, ORGS) == (0, 0)
         all_facts = tk.all_facts()
     without_rd = [o for o, f in all_facts.items() if FactField.RD_RATIO not in f]
-    assert without_rd and all(f[FactField.REVENUE].source == "demo (fictional)" for f in all_facts.values())
+    assert without_rd and all(
+        f[FactField.REVENUE].source == "demo (fictional)" for f in all_facts.values()
+    )
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".json"])
@@ -118,10 +125,25 @@ def test_a_bad_csv_names_each_row_and_column_and_writes_nothing(db: Path, tmp_pa
     header, rows = lines[0], lines[1:]
     bad_json = rows[1].replace('"{""kind""', '"{""kind"" oops', 1)
     contradictory = json.dumps(
-        {"kind": "all", "items": [
-            {"kind": "condition", "field": "revenue", "op": "ge", "value": 50, "clause": "第一条"},
-            {"kind": "condition", "field": "revenue", "op": "lt", "value": 10, "clause": "第二条"},
-        ]},
+        {
+            "kind": "all",
+            "items": [
+                {
+                    "kind": "condition",
+                    "field": "revenue",
+                    "op": "ge",
+                    "value": 50,
+                    "clause": "第一条",
+                },
+                {
+                    "kind": "condition",
+                    "field": "revenue",
+                    "op": "lt",
+                    "value": 10,
+                    "clause": "第二条",
+                },
+            ],
+        },
         ensure_ascii=False,
     ).replace('"', '""')
     row5 = f'tk-x,某政策,policy,《测试》,,,,2026-01-01,2025-01-01,,false,"{contradictory}"'
@@ -171,6 +193,12 @@ def test_facts_import_is_all_or_nothing(db: Path, tmp_path: Path) -> None:
             import_facts(tk, path)
         assert tk.fact_count() == 0
         assert [(e.row, e.field) for e in exc.value.errors] == [(4, "value"), (5, "field")]
-        path.write_text(path.read_text("utf-8").splitlines()[0] + "\n" + "\n".join(path.read_text("utf-8").splitlines()[1:3]) + "\n", "utf-8")
+        path.write_text(
+            path.read_text("utf-8").splitlines()[0]
+            + "\n"
+            + "\n".join(path.read_text("utf-8").splitlines()[1:3])
+            + "\n",
+            "utf-8",
+        )
         assert import_facts(tk, path) == {"rows": 2, "changed": 2}
         assert tk.facts(a)[FactField.REVENUE].source == "年报"

@@ -18,7 +18,7 @@ Example usage::
 
 from __future__ import annotations
 
-from catalog.toolkit.checks import check_item
+from catalog.toolkit.checks import check_item, parse_item
 from catalog.toolkit.model import (
     AllOf,
     AnyOf,
@@ -29,7 +29,6 @@ from catalog.toolkit.model import (
     Op,
     OrgFact,
     ToolkitItem,
-    parse_item,
 )
 from catalog.toolkit.store import TOOLKIT, ToolkitStore, parse_fact
 

@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import ValidationError
+
 from catalog.errors import InvalidInputError
 from catalog.models import OrgKind, OrgSize
 from catalog.taxonomy import Taxonomy, load_default_taxonomy
@@ -32,6 +34,7 @@ from catalog.toolkit.model import (
     Node,
     Op,
     ToolkitItem,
+    describe_errors,
 )
 
 __all__ = [
@@ -44,6 +47,7 @@ __all__ = [
     "leaves",
     "names_of",
     "number_of",
+    "parse_item",
 ]
 
 MAX_DEPTH = 5
@@ -273,3 +277,17 @@ def check_item(item: ToolkitItem, taxonomy: Taxonomy | None = None) -> None:
             if bad is not None:
                 p, c, why = bad
                 raise InvalidInputError(f"{where}: {p} (field {c.field.value!r}): {why}")
+
+
+def parse_item(doc: Any) -> ToolkitItem:
+    """A validated item: its shape (pydantic), then its meaning (`checks.check_item`).
+
+    Raises InvalidInputError naming the item, the path and the field; nothing is stored.
+    """
+    name = doc.get("id", "?") if isinstance(doc, dict) else "?"
+    try:
+        item = ToolkitItem.model_validate(doc)
+    except ValidationError as exc:
+        raise InvalidInputError(f"item {name!r}: {describe_errors(exc)}") from None
+    check_item(item)
+    return item

@@ -19,7 +19,8 @@ from typing import Any
 
 from catalog.audit import Who
 from catalog.models import Organisation, OrgKind, OrgSize
-from catalog.toolkit.model import FactField, ToolkitItem, parse_item
+from catalog.toolkit.checks import parse_item
+from catalog.toolkit.model import FactField, ToolkitItem
 from catalog.toolkit.store import ToolkitStore
 
 __all__ = [

@@ -9,7 +9,7 @@ refuses a leaf that does not fit, and contradictions inside an ``all`` group.
 
 Example usage::
 
-    item = parse_item({"id": "tk-voucher", "name": "创新券", "kind": "policy",
+    item = ToolkitItem.model_validate({"id": "tk-voucher", "name": "创新券", "kind": "policy",
                        "source": "《XX区促进产业链高质量发展若干政策》",
                        "conditions": {"kind": "all", "items": [
                            {"kind": "condition", "field": "employees", "op": "le",
@@ -25,7 +25,6 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from catalog.desk.model import RequestKind
-from catalog.errors import InvalidInputError
 
 __all__ = [
     "FIELD_LABELS",
@@ -45,7 +44,6 @@ __all__ = [
     "OrgFact",
     "ToolkitItem",
     "describe_errors",
-    "parse_item",
 ]
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -254,19 +252,3 @@ def describe_errors(exc: ValidationError) -> str:
         msg = str(e["msg"]).removeprefix("Value error, ")
         problems.append(f"{where}: {msg}" if where else msg)
     return "; ".join(problems)
-
-
-def parse_item(doc: Any) -> ToolkitItem:
-    """A validated item: its shape (pydantic), then its meaning (`checks.check_item`).
-
-    Raises InvalidInputError naming the item, the path and the field; nothing is stored.
-    """
-    from catalog.toolkit.checks import check_item
-
-    name = doc.get("id", "?") if isinstance(doc, dict) else "?"
-    try:
-        item = ToolkitItem.model_validate(doc)
-    except ValidationError as exc:
-        raise InvalidInputError(f"item {name!r}: {describe_errors(exc)}") from None
-    check_item(item)
-    return item
