@@ -11,6 +11,10 @@ their own scale, so only ranks are comparable):
 * ``service`` / ``institute`` — ``ask`` among service providers (banks, law firms, labs,
   IP agents) or research institutes, for the kinds they usually serve.
 
+Toolkit items (惠企工具包) whose request kinds include the request's follow the
+organisations in ``results`` (with ``item_id`` instead of ``org_id``), ranked by
+`matcher.toolkit.relevant_items`, each saying whether the requester is eligible.
+
 Example usage::
 
     result = suggest_solvers(engine, request, history=desk.requests(), k=10)
@@ -19,6 +23,7 @@ Example usage::
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +32,10 @@ from typing import Any
 from catalog.desk.model import Request, RequestKind, State
 from catalog.errors import InvalidInputError
 from catalog.models import OrgKind
+from catalog.toolkit.model import FactField, OrgFact, ToolkitItem
+from matcher.eligibility import org_facts
 from matcher.engine import MatchEngine
+from matcher.toolkit import ItemSuggestion, relevant_items
 from matcher.types import Direction, Filters, Match
 
 __all__ = [
@@ -126,11 +134,12 @@ class Suggestions:
     query: dict[str, Any]
     results: tuple[SolverSuggestion, ...]
     handlers: tuple[HandlerSuggestion, ...] = field(default=())
+    items: tuple[ItemSuggestion, ...] = field(default=())  # toolkit items, after the orgs
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "query": self.query,
-            "results": [r.to_dict() for r in self.results],
+            "results": [r.to_dict() for r in self.results] + [i.to_dict() for i in self.items],
             "handlers": [h.to_dict() for h in self.handlers],
         }
 
@@ -195,9 +204,13 @@ def suggest_solvers(
     *,
     k: int = 10,
     depth: int = 50,
+    toolkit_items: Sequence[ToolkitItem] = (),
+    toolkit_facts: Mapping[FactField, OrgFact] | None = None,
+    toolkit_k: int = 3,
 ) -> Suggestions:
     """Organisations that can solve ``request``, fused from the engine's lists, best first;
-    and the handlers who usually take its kind (from ``history``)."""
+    toolkit items of its kind (with the requester's standing, from ``toolkit_facts``); and
+    the handlers who usually take its kind (from ``history``)."""
     if not 1 <= k <= 100:
         raise InvalidInputError(f"k: expected 1 to 100, got {k}")
     weights = WEIGHTS[request.kind]
@@ -223,7 +236,16 @@ def suggest_solvers(
         "text": request.text,
         "k": k,
     }
-    return Suggestions(query, tuple(results), tuple(suggest_handlers(request, history)))
+    handlers = tuple(suggest_handlers(request, history))
+    items: list[ItemSuggestion] = []
+    if toolkit_items:
+        known = {o.id: o for o in engine.orgs}.get(request.org_id)
+        day = engine.today or dt.date.today()
+        facts = None if known is None else org_facts(known, toolkit_facts or {}, day)
+        items = relevant_items(
+            engine, request.text, request.kind, toolkit_items, facts, k=toolkit_k
+        )
+    return Suggestions(query, tuple(results), handlers, tuple(items))
 
 
 def suggest_handlers(

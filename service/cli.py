@@ -34,6 +34,7 @@ from service.cli_event import event_app
 from service.cli_index import index_app
 from service.cli_ops import audit, backup, restore
 from service.cli_token import token_app
+from service.cli_toolkit import toolkit_app
 
 __all__ = ["app", "main"]
 
@@ -49,6 +50,7 @@ app.add_typer(event_app, name="event")
 app.add_typer(desk_app, name="desk")
 app.add_typer(challenge_app, name="challenge")
 app.add_typer(token_app, name="token")
+app.add_typer(toolkit_app, name="toolkit")
 app.command("audit")(audit)
 app.command("backup")(backup)
 app.command("restore")(restore)
@@ -140,11 +142,8 @@ def demo(
             added = ws.load_demo(replace=reset)
             if added:
                 logging.info("loaded %d demo organisations into %s", added, ws.paths.db)
-            filed = ws.load_demo_desk()
-            if filed:
-                logging.info("loaded %d fictional demo requests into the desk", filed)
-            if posted := ws.load_demo_challenges():
-                logging.info("loaded %d fictional demo challenges (揭榜挂帅)", posted)
+            for what, n in ws.load_demo_extras().items():
+                logging.info("loaded %d fictional demo %s", n, what)
             engine = cli.engine(ws)
             tour: dict[str, Any] = demo_document().get("tour", {})
             source = ws.store.get_meta("source") or "catalog"

@@ -24,6 +24,7 @@ from catalog.errors import InvalidInputError
 from service.cli_context import AsJson, CliContext, cli_context
 from service.cli_desk_report import desk_policy_of, register_reports
 from service.desk import ask_extension, utc_now
+from service.toolkit import toolkit_for
 
 if TYPE_CHECKING:
     from service.workspace import Workspace
@@ -287,7 +288,11 @@ def suggest_cmd(
         with DeskStore(ws.paths.db) as desk:
             history = desk.requests()
             request = desk.get(request_id)
-        return suggest_solvers(cli.engine(ws), request, history, k=k).to_dict()
+        items, facts = toolkit_for(ws.paths.db, request.org_id)
+        got = suggest_solvers(
+            cli.engine(ws), request, history, k=k, toolkit_items=items, toolkit_facts=facts
+        )
+        return got.to_dict()
 
     doc = cli.in_workspace(go)
     if as_json:
@@ -295,7 +300,8 @@ def suggest_cmd(
         return
     cli.out.print(f"[bold]{escape(request_id)}[/bold] {escape(doc['query']['text'])}")
     for i, r in enumerate(doc["results"], 1):
-        cli.out.print(f"  {i}. {escape(r['name'])} ({r['org_id']}, {r['org_kind']}) {r['score']}")
+        who = f"{r['org_id']}, {r['org_kind']}" if "org_id" in r else f"{r['item_id']}, toolkit"
+        cli.out.print(f"  {i}. {escape(r['name'])} ({who}) {r['score']}")
         cli.out.print(f"     {escape(r['explanation'])}", style="dim")
     for h in doc["handlers"]:
         cli.out.print(f"  handler: {escape(h['handler'])} — {escape(h['explanation'])}")

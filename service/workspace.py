@@ -113,6 +113,17 @@ class Workspace:
         self.store.set_meta("source", DEMO_LABEL)
         return n
 
+    def load_demo_extras(self) -> dict[str, int]:
+        """The demo park's fictional desk requests, challenges and toolkit, each into an
+        empty store; what was loaded, by name (nothing when the catalog is not the demo
+        park's). `chainmatch demo` and `serve` on an empty home both call it."""
+        loaded = {
+            "desk requests": self.load_demo_desk(),
+            "challenges (揭榜挂帅)": self.load_demo_challenges(),
+            "toolkit items (惠企工具包)": self.load_demo_toolkit(),
+        }
+        return {what: n for what, n in loaded.items() if n}
+
     def load_demo_desk(self) -> int:
         """Replay the fictional demo requests into an empty desk of the demo park; 0 when
         the catalog is not the demo park's or the desk already holds requests."""
@@ -134,6 +145,17 @@ class Workspace:
             return 0
         with ChallengeStore(self.paths.db) as store:
             return len(load_demo_challenges(store))
+
+    def load_demo_toolkit(self) -> int:
+        """The fictional toolkit items and facts into an empty toolkit of the demo park;
+        returns the items loaded (0 when not the demo park or the toolkit is not empty)."""
+        from catalog.toolkit.demo import load_demo_toolkit
+        from catalog.toolkit.store import ToolkitStore
+
+        if self.store.get_meta("source") != DEMO_LABEL:
+            return 0
+        with ToolkitStore(self.paths.db) as tk:
+            return load_demo_toolkit(tk, self.store.all())[0]
 
     def model_card(self) -> tuple[str, int | None]:
         """The ``(model_id, dim)`` of `encoder`, without loading or building a model.

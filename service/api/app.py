@@ -24,6 +24,7 @@ from service.api.routes import (
     match,
     orgs,
     session,
+    toolkit,
 )
 from service.api.state import EngineHolder
 from service.settings import Settings
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             if settings.load_demo:
                 ws.load_demo()
+                ws.load_demo_extras()
             app.state.holder = await run_in_threadpool(EngineHolder, ws)
             threads = _limit_threads(settings.omp_threads)
             log.info("engine ready: %d organisations", len(app.state.holder.engine.orgs))
@@ -111,7 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["GET", "POST", "PUT", "DELETE"],
             allow_headers=["Authorization", "Content-Type"],
         )
-    for module in (health, orgs, match, chains, events, desk, challenges, audit, session):
+    for module in (health, orgs, match, chains, events, desk, challenges, toolkit, audit, session):
         app.include_router(module.router)
 
     @app.get("/", include_in_schema=False)

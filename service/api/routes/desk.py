@@ -45,6 +45,7 @@ from service.api.desk_schemas import (
 from service.api.routes.orgs import ERRORS as ORG_ERRORS
 from service.api.schemas import ErrorBody
 from service.desk import ask_extension, desk_policy, queue_doc, stats_doc, utc_now
+from service.toolkit import toolkit_for
 
 router = APIRouter(prefix="/desk", tags=["desk"])
 
@@ -215,7 +216,10 @@ def suggestions(
 ) -> SuggestionsPublic:
     """Who can solve it (organisations, service providers, with reasons) and handlers."""
     req = _own(desk, request_id, actor)
-    got = suggest_solvers(holder.engine, req, desk[0].requests(), k=k)
+    items, facts = toolkit_for(holder.workspace.paths.db, req.org_id)
+    got = suggest_solvers(
+        holder.engine, req, desk[0].requests(), k=k, toolkit_items=items, toolkit_facts=facts
+    )
     return SuggestionsPublic(**got.to_dict())
 
 
