@@ -12,7 +12,7 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.logging import RichHandler
@@ -30,6 +30,9 @@ from service.cli_context import AsJson, CliContext, cli_context
 from service.cli_eval import eval_app
 from service.cli_event import event_app
 from service.cli_index import index_app
+
+if TYPE_CHECKING:
+    from service.workspace import Workspace
 
 __all__ = ["app", "main"]
 
@@ -113,17 +116,32 @@ def demo(
     ctx: typer.Context,
     reset: Annotated[bool, typer.Option(help="Restore demo entries you edited.")] = False,
     k: K = 5,
+    scale: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Instead of the demo park, N fictional organisations recombined from its "
+            "phrases (and the A-share products when present); needs an empty catalog.",
+        ),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed of the --scale catalog.")] = 0,
 ) -> None:
     """The main job: load the demo park, build model and index if missing, show a tour."""
     cli = cli_context(ctx)
 
     def go() -> None:
         with cli.workspace() as ws:
-            added = ws.load_demo(replace=reset)
+            if scale is None:
+                added = ws.load_demo(replace=reset)
+                tour: dict[str, Any] = demo_document().get("tour", {})
+            else:
+                from eval.scale_catalog import scale_tour  # reads A-share: only when used
+
+                added = _load_scale(cli, ws, scale, seed)
+                tour = scale_tour(ws.store.list(limit=50), demo_document().get("tour", {}))
             if added:
-                logging.info("loaded %d demo organisations into %s", added, ws.paths.db)
+                logging.info("loaded %d organisations into %s", added, ws.paths.db)
             engine = cli.engine(ws)
-            tour: dict[str, Any] = demo_document().get("tour", {})
             source = ws.store.get_meta("source") or "catalog"
             cli.out.print(f"[bold]ChainMatch demo[/bold] — {source}")
             cli.out.print(
@@ -142,6 +160,14 @@ def demo(
                 _show(cli, engine.ask(text, k=k), False, f"一问即答 Ask: {text}")
 
     cli.run(go)
+
+
+def _load_scale(cli: CliContext, ws: Workspace, n: int, seed: int) -> int:
+    from rich.progress import Progress
+
+    with Progress(console=cli.err, transient=True) as bar:
+        task = bar.add_task(f"generating {n} organisations", total=n)
+        return ws.load_scale(n, seed, done=lambda k: bar.update(task, completed=k))
 
 
 @app.command("import")

@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from contextlib import closing
 from typing import Any
 
 from catalog.demo import DEMO_LABEL, load_demo_organisations
+from catalog.errors import ConflictError
+from catalog.models import Organisation
 from catalog.paths import Paths
 from catalog.store import CatalogStore
 from catalog.taxonomy import Taxonomy, load_default_taxonomy
 from embeddings.cache import CachedEncoder, EmbeddingCache
 from embeddings.choice import EncoderKind, model_card, open_encoder, sparse_encoder_for
+from eval.scale_catalog import ScaleSources, iter_organisations, scale_label
 from matcher.engine import MatchEngine
 from matcher.index import IndexKind
 
@@ -101,6 +105,37 @@ class Workspace:
         n = self.store.upsert(load_demo_organisations())
         self.store.set_meta("source", DEMO_LABEL)
         return n
+
+    def load_scale(
+        self, n: int, seed: int, *, chunk: int = 5000, done: Callable[[int], None] | None = None
+    ) -> int:
+        """Put ``n`` generated organisations (`eval.scale_catalog`, ``seed``) into an empty
+        catalog, ``chunk`` at a time (``done`` is told how many after each); 0 when this
+        very catalog is already there. Any other catalog is left alone: ConflictError."""
+        label = scale_label(n, seed)
+        if self.store.get_meta("source") == label:
+            return 0
+        have = self.store.count()
+        if have:
+            raise ConflictError(
+                f"the catalog in {self.paths.home} already holds {have} organisations; "
+                "a scale demo needs an empty one (give another --home)"
+            )
+        src = ScaleSources.load()
+        batch: list[Organisation] = []
+        written = 0
+        for rec in iter_organisations(src, n, seed=seed, validate=False):
+            batch.append(Organisation.model_validate(rec))
+            if len(batch) == chunk:
+                written += self.store.upsert(batch)
+                batch.clear()
+                if done is not None:
+                    done(written)
+        written += self.store.upsert(batch)
+        if done is not None:
+            done(written)
+        self.store.set_meta("source", label)
+        return written
 
     def model_card(self) -> tuple[str, int | None]:
         """The ``(model_id, dim)`` of `encoder`, without loading or building a model.
