@@ -61,7 +61,7 @@ class MatchEngine(Matcher):
         encoder: Encoder,
         *,
         ranker: Ranker | None = None,
-        index_kind: IndexKind = IndexKind.FAISS_FLAT,
+        index_kind: IndexKind = IndexKind.AUTO,
         today: dt.date | None = None,
         hits_per_statement: int = 200,
         aggregation: Aggregation = Aggregation.BLEND,

@@ -45,7 +45,7 @@ class StatementIndex:
         table: StatementTable,
         encoder: Encoder,
         *,
-        index_kind: IndexKind = IndexKind.FAISS_FLAT,
+        index_kind: IndexKind = IndexKind.AUTO,
         centering: float = 0.5,
         sparse_encoder: SparseTextEncoder | None = None,
     ) -> None:
@@ -83,14 +83,14 @@ class StatementIndex:
             raw = encode_for(self.encoder, space, texts)
             if len(rows):
                 self.centering.fit(space.value, texts, raw)
-            index = make_index(self.index_kind, self.encoder.dim)
+            index = make_index(self.index_kind, self.encoder.dim, len(rows))
             if len(rows):
                 index.upsert(
                     self.table.ids[rows], self.centering.transform(space.value, texts, raw)
                 )
             self.indexes[space] = index
             if space is Space.OFFERS and self.centering.strength:
-                self.plain_ = make_index(self.index_kind, self.encoder.dim)
+                self.plain_ = make_index(self.index_kind, self.encoder.dim, len(rows))
                 if len(rows):
                     self.plain_.upsert(self.table.ids[rows], raw)
             log.info("indexed %d %s statements", len(rows), space.value)
@@ -104,8 +104,10 @@ class StatementIndex:
         """
         added = removed = 0
         for space in Space:
-            index = self.indexes.get(space) or make_index(self.index_kind, self.encoder.dim)
             rows = self.rows(space)
+            index = self.indexes.get(space) or make_index(
+                self.index_kind, self.encoder.dim, len(rows)
+            )
             have = index.ids()
             stale = np.setdiff1d(have, self.table.ids[rows])
             removed += index.delete(stale) if len(stale) else 0
@@ -120,7 +122,7 @@ class StatementIndex:
             self.indexes[space] = index
             if space is Space.OFFERS and self.centering.strength:
                 if self.plain_ is None:
-                    self.plain_ = make_index(self.index_kind, self.encoder.dim)
+                    self.plain_ = make_index(self.index_kind, self.encoder.dim, len(rows))
                 self.plain_.delete(np.setdiff1d(self.plain_.ids(), self.table.ids[rows]))
                 if raw is not None:
                     self.plain_.upsert(self.table.ids[new_rows], raw)

@@ -40,7 +40,7 @@ class Settings(HomeSettings):
     """The HTTP service's settings; built once in the app factory, never at import time."""
 
     encoder: EncoderKind = EncoderKind.E5_SMALL
-    index: IndexKind = IndexKind.FAISS_FLAT
+    index: IndexKind = IndexKind.AUTO  # exact (flat) below 2·10⁵ vectors a space, IVF above
     token: SecretStr | None = Field(
         default=None, description="bearer token for writes and contact data; none = read-only"
     )

@@ -37,7 +37,7 @@ class Workspace:
         paths: Paths,
         *,
         encoder_kind: EncoderKind = EncoderKind.E5_SMALL,
-        index_kind: IndexKind = IndexKind.FAISS_FLAT,
+        index_kind: IndexKind = IndexKind.AUTO,
         taxonomy: Taxonomy | None = None,
         today: dt.date | None = None,
         progress: bool = True,
