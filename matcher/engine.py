@@ -20,7 +20,7 @@ from matcher.base import Matcher
 from matcher.evidence import EvidenceGate
 from matcher.explain import build_match
 from matcher.hybrid import AskEvidence, name_evidence, too_short
-from matcher.index import I64Array, IndexKind, VectorIndex
+from matcher.index import FaissIVFIndex, I64Array, IndexKind, VectorIndex
 from matcher.indexset import StatementIndex
 from matcher.inference import ProductGraph
 from matcher.knowledge import ChainKnowledge
@@ -43,6 +43,7 @@ from matcher.types import Direction, Filters, Match, MatchResult, Signal, Task
 __all__ = ["MatchEngine"]
 
 SIGNAL_CANDIDATES = 200  # organisations a learned signal may add to the semantic candidates
+APPROXIMATE_PEERS = 20_000  # organisations past which an approximate engine finds peers by IVF
 
 
 class MatchEngine(Matcher):
@@ -72,8 +73,10 @@ class MatchEngine(Matcher):
         inferred_needs: int = 30,
         evidence_threshold: float | None = None,
         sparse_encoder: SparseTextEncoder | None = None,
+        approximate: bool | None = None,  # None: when an index is approximate
     ) -> None:
         self.orgs = list(orgs)
+        self.approximate = approximate
         self.taxonomy = taxonomy
         self.encoder = encoder
         self.ranker = ranker or ChainAwareRanker(taxonomy, today=today)
@@ -120,11 +123,22 @@ class MatchEngine(Matcher):
         """Open saved indexes if they fit this encoder, then sync; else build from scratch."""
         return self.vectors.load(folder)
 
+    def is_approximate(self) -> bool:
+        """Whether the catalog-wide lookups may be approximate: ``approximate`` if given,
+        else whenever a statement index is (IVF: `IndexKind.AUTO` on a large catalog)."""
+        if self.approximate is not None:
+            return self.approximate
+        return any(isinstance(ix, FaissIVFIndex) for ix in self.indexes.values())
+
     def learned(self) -> ChainKnowledge:
         """Signals and need inference fitted on this catalog; fitted once, on first use."""
         if self._learned is None:
             self._learned = ChainKnowledge.fit(
-                self.orgs, self.vectors, self.encoder, self.product_graph
+                self.orgs,
+                self.vectors,
+                self.encoder,
+                self.product_graph,
+                approximate_above=APPROXIMATE_PEERS if self.is_approximate() else None,
             )
         return self._learned
 
@@ -153,10 +167,15 @@ class MatchEngine(Matcher):
     ) -> tuple[F32Array, I64Array]:
         if not self.vectors:
             raise InvalidInputError("the engine has no index yet; call build() or load() first")
-        flt = None
-        if allowed is not None:
+        flt = excluded = None
+        if allowed is not None and 2 * len(allowed) > len(self.orgs):  # name the few left out
+            keep = np.ones(len(self.orgs), dtype=bool)
+            keep[allowed] = False
+            excluded = self.table.ids[self.table.rows_for_orgs(np.flatnonzero(keep), space)]
+        elif allowed is not None:
             flt = self.table.ids[self.table.rows_for_orgs(allowed, space)]
-        scores, rows = self.vectors.search(space, queries, self.hits_per_statement, flt)
+        k = self.hits_per_statement
+        scores, rows = self.vectors.search(space, queries, k, flt, excluded=excluded)
         return best_per_org(scores, rows, self.table.org, len(self.orgs))
 
     def _side(

@@ -138,20 +138,28 @@ class StatementIndex:
         allowed: npt.NDArray[np.int64] | None,
         *,
         plain: bool = False,
+        excluded: npt.NDArray[np.int64] | None = None,
     ) -> tuple[F32Array, npt.NDArray[np.int64]]:
         """(scores, statement rows), each (n, k); rows −1 where nothing was found.
-        ``plain``: the uncentered offers (queries from `encode_plain`)."""
+        ``plain``: the uncentered offers (queries from `encode_plain`). ``excluded``
+        instead of ``allowed``: the ids left out (cheaper when they are few)."""
         if not self.indexes:
             raise RuntimeError("the statement index is empty; build() or load() it first")
         index = self.indexes[space]
         if plain and space is Space.OFFERS and self.plain_ is not None:
             index = self.plain_
         k = max(1, min(k, len(index)))
-        if allowed is not None:
-            excluded = np.setdiff1d(self._space_ids(space), allowed, assume_unique=True)
-            if len(excluded) <= max(_OVERFETCH, k):
+        if allowed is not None or excluded is not None:
+            few, space_ids = max(_OVERFETCH, k), self._space_ids(space)
+            # ``allowed`` holds distinct ids of this space, so a short list leaves many out
+            # (then no set difference over the whole space is worth computing)
+            if excluded is None and allowed is not None and len(space_ids) - len(allowed) <= few:
+                excluded = np.setdiff1d(space_ids, allowed, assume_unique=True)
+            if excluded is not None and len(excluded) <= few:
                 scores, ids = _search_excluding(index, queries, k, excluded)
                 return scores, self.table.rows_of(ids)
+            if allowed is None and excluded is not None:
+                allowed = np.setdiff1d(space_ids, excluded)
         scores, ids = index.search(queries, k, allowed)
         return scores, self.table.rows_of(ids)
 
