@@ -49,7 +49,8 @@ _SEED = 20261121
 
 
 def default_nlist(n: int) -> int:
-    """Inverted lists for ``n`` vectors: about 4·√n, at least 39 training points each."""
+    """Inverted lists for ``n`` training vectors: about 4·√n, at least 39 points each
+    (FAISS's k-means minimum)."""
     return int(max(1, min(4 * math.sqrt(max(n, 1)), n // 39)))
 
 
@@ -109,7 +110,8 @@ class FaissIVFIndex:
 
     def _train(self, vec: F32Array) -> None:
         n = len(vec)
-        nlist = self.nlist or default_nlist(n)
+        # about 4·√n lists, but never fewer than 39 training points per list
+        nlist = self.nlist or min(default_nlist(n), max(1, min(n, self.train_max) // 39))
         quantizer = faiss.IndexFlatIP(self._dim)
         index: faiss.IndexIVF
         if self.sq8:
