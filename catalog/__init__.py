@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from catalog.errors import (
+    AccessDeniedError,
+    AuthenticationError,
+    BackupError,
     ChainMatchError,
     ConflictError,
     FileTooLargeError,
@@ -10,6 +13,7 @@ from catalog.errors import (
     ImportValidationError,
     InvalidInputError,
     NotFoundError,
+    PermissionDeniedError,
     RowError,
 )
 from catalog.importer import (
@@ -42,6 +46,9 @@ from catalog.taxonomy import (
 )
 
 __all__ = [
+    "AccessDeniedError",
+    "AuthenticationError",
+    "BackupError",
     "CatalogStore",
     "Chain",
     "ChainMatchError",
@@ -59,6 +66,7 @@ __all__ = [
     "OrgKind",
     "OrgSize",
     "Organisation",
+    "PermissionDeniedError",
     "Product",
     "Qualification",
     "ReadResult",

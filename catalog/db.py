@@ -29,7 +29,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +37,11 @@ from typing import ClassVar, Self
 
 from catalog.errors import ChainMatchError, InvalidInputError
 
-__all__ = ["META_TABLE", "Family", "Migration", "SQLiteStore"]
+__all__ = ["META_TABLE", "Checkpoint", "Family", "Migration", "SQLiteStore"]
+
+Checkpoint = Callable[[str], None]
+"""Called with a point's name (``catalog.before_commit``) where a write is half done: the
+seam the kill -9 fault tests stop a process at. Nothing is called unless one is given."""
 
 Migration = tuple[str, ...]
 """SQL statements applied together; each is one statement (no executescript: it commits)."""
@@ -71,8 +75,11 @@ class SQLiteStore:
     families: ClassVar[tuple[Family, ...]] = ()
     label: ClassVar[str] = "database"  # the word used in open errors ("not a usable …")
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], *, checkpoint: Checkpoint | None = None
+    ) -> None:
         self.path = str(path)
+        self._checkpoint = checkpoint
         in_memory = self.path in ("", ":memory:")
         if not in_memory:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -124,6 +131,11 @@ class SQLiteStore:
                     self._conn.execute("ROLLBACK")
                 raise
             self._conn.execute("COMMIT")
+
+    def _reach(self, point: str) -> None:
+        """A write's critical point (inside its transaction, before COMMIT)."""
+        if self._checkpoint is not None:
+            self._checkpoint(point)
 
     # -- schema ----------------------------------------------------------------------------
 

@@ -5,10 +5,17 @@ Hierarchy::
     ChainMatchError
     ├── NotFoundError            an organisation / segment id that does not exist  (HTTP 404)
     ├── ConflictError            an id that already exists where a new one was expected (409)
-    │   └── ImportConflictError    rows of an import whose id already exists
-    └── InvalidInputError        a bad argument or query, also a ValueError         (422)
-        ├── ImportValidationError  rows of an import file that failed validation
-        └── FileTooLargeError      a file past a size limit (an XLSX that would inflate) (413)
+    │   ├── ImportConflictError    rows of an import whose id already exists
+    │   └── TransitionError        a desk request move its state does not allow (names both)
+    ├── InvalidInputError        a bad argument or query, also a ValueError         (422)
+    │   ├── ImportValidationError  rows of an import file that failed validation
+    │   └── FileTooLargeError      a file past a size limit (an XLSX that would inflate) (413)
+    ├── AccessDeniedError        a request without the right to do what it asks
+    │   ├── AuthenticationError    no bearer token, or one that matches none        (401)
+    │   └── PermissionDeniedError  a valid token whose role may not do this (a company
+    │                              acting on another's request), or the service is
+    │                              read-only                                        (403)
+    └── BackupError              a backup that is missing, partial or corrupt; names the file
 
 The embedding model's error lives with the model (`embeddings.errors`); `service.errors`
 holds the whole tree and the one mapping to exit codes and HTTP statuses.
@@ -20,6 +27,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 __all__ = [
+    "AccessDeniedError",
+    "AuthenticationError",
+    "BackupError",
     "ChainMatchError",
     "ConflictError",
     "FileTooLargeError",
@@ -27,7 +37,9 @@ __all__ = [
     "ImportValidationError",
     "InvalidInputError",
     "NotFoundError",
+    "PermissionDeniedError",
     "RowError",
+    "TransitionError",
 ]
 
 
@@ -53,12 +65,43 @@ class ConflictError(ChainMatchError):
         self.ids = tuple(ids)
 
 
+class TransitionError(ConflictError):
+    """A request cannot make this move from its current state; says which moves it can."""
+
+    def __init__(self, request_id: str, state: str, to: str, allowed: Sequence[str]) -> None:
+        moves = ", ".join(allowed) if allowed else "none (the request is finished)"
+        super().__init__(
+            f"request {request_id!r} is {state!r}: it cannot move to {to!r}; "
+            f"allowed from {state!r}: {moves}"
+        )
+        self.request_id = request_id
+        self.state = state
+        self.to = to
+        self.allowed = tuple(allowed)
+
+
 class InvalidInputError(ChainMatchError, ValueError):
     pass
 
 
 class FileTooLargeError(InvalidInputError):
     """A file (or what it would expand to) past a size limit; the message names the limit."""
+
+
+class AccessDeniedError(ChainMatchError):
+    """The caller may not do what it asked; the message says what was missing."""
+
+
+class AuthenticationError(AccessDeniedError):
+    """No credentials, or credentials that match no configured token."""
+
+
+class PermissionDeniedError(AccessDeniedError):
+    """Known credentials whose role may not do this (or a read-only service)."""
+
+
+class BackupError(ChainMatchError):
+    """A backup that cannot be made or trusted: missing, partial, corrupt; names the file."""
 
 
 @dataclass(frozen=True)

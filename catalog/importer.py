@@ -28,6 +28,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from catalog.audit import SYSTEM, Who
 from catalog.errors import (
     ConflictError,
     ImportConflictError,
@@ -302,6 +303,7 @@ def import_organisations(
     skip_invalid: bool = False,
     on_conflict: OnConflict = OnConflict.FAIL,
     source: str | None = None,
+    who: Who = SYSTEM,
 ) -> ImportReport:
     """Validate a file and write its organisations in one transaction.
 
@@ -309,14 +311,19 @@ def import_organisations(
     then the valid rows are written and the invalid ones reported. Errors in the header
     (missing or unknown columns) always raise. An id already in the catalog is updated,
     skipped or — ``OnConflict.FAIL``, the default — refused with ImportConflictError naming
-    each such id and its row, and nothing is written. ``source`` names the file in messages.
+    each such id and its row, and nothing is written. ``source`` names the file in messages;
+    ``who`` is recorded in the audit log (through ``import <file>``), in the same transaction.
     """
     label = str(path) if source is None else source
     result = read_organisations(path, taxonomy=taxonomy, source=label)
     if result.errors and (result.file_errors or not skip_invalid):
         raise ImportValidationError(result.errors, source=label)
     try:
-        done = store.put(result.organisations, on_conflict=on_conflict)
+        done = store.put(
+            result.organisations,
+            on_conflict=on_conflict,
+            who=who.through(f"import {Path(label).name}"),
+        )
     except ConflictError as exc:
         if not exc.ids:
             raise

@@ -27,7 +27,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
-from catalog.db import SQLiteStore
+from catalog.audit import AUDIT, SYSTEM, Action, Who, append, org_changes
+from catalog.db import Checkpoint, SQLiteStore
 from catalog.errors import ConflictError, InvalidInputError, NotFoundError
 from catalog.models import Organisation, OrgKind, StatementRole
 from catalog.rows import (
@@ -90,26 +91,35 @@ class CatalogStore(SQLiteStore):
     """
 
     label = "catalog"
-    families = (CATALOG,)
+    families = (CATALOG, AUDIT)
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        super().__init__(path)
+    def __init__(
+        self, path: str | os.PathLike[str], *, checkpoint: Checkpoint | None = None
+    ) -> None:
+        super().__init__(path, checkpoint=checkpoint)
         self._conn.create_function("casefold", 1, _casefold, deterministic=True)
 
     # -- writes ----------------------------------------------------------------------------
 
-    def upsert(self, orgs: Iterable[Organisation]) -> int:
+    def upsert(self, orgs: Iterable[Organisation], *, who: Who = SYSTEM) -> int:
         """Insert or replace organisations (and all their child rows) in one transaction."""
-        done = self.put(orgs, on_conflict=OnConflict.UPDATE)
+        done = self.put(orgs, on_conflict=OnConflict.UPDATE, who=who)
         return len(done.created) + len(done.updated)
 
-    def insert(self, orgs: Iterable[Organisation]) -> int:
+    def insert(self, orgs: Iterable[Organisation], *, who: Who = SYSTEM) -> int:
         """Like :meth:`upsert`, but refuse (writing nothing) if any id already exists."""
-        return len(self.put(orgs, on_conflict=OnConflict.FAIL).created)
+        return len(self.put(orgs, on_conflict=OnConflict.FAIL, who=who).created)
 
-    def put(self, orgs: Iterable[Organisation], *, on_conflict: OnConflict) -> PutResult:
+    def put(
+        self, orgs: Iterable[Organisation], *, on_conflict: OnConflict, who: Who = SYSTEM
+    ) -> PutResult:
         """Write organisations in one transaction; an existing id is updated, skipped or,
-        with ``FAIL``, refused: ConflictError (with ``ids``) and nothing is written."""
+        with ``FAIL``, refused: ConflictError (with ``ids``) and nothing is written.
+
+        Each created or changed organisation appends one audit entry (``who``, the changed
+        fields before → after) in the same transaction; an update that changes nothing
+        appends none.
+        """
         batch = self._checked(orgs)
         mode = OnConflict(on_conflict)
         with self._transaction() as conn:
@@ -117,9 +127,19 @@ class CatalogStore(SQLiteStore):
             if existing and mode is OnConflict.FAIL:
                 found = sorted(existing)
                 raise ConflictError(f"organisation(s) already exist: {', '.join(found)}", found)
-            for org in batch:
-                if org.id not in existing or mode is OnConflict.UPDATE:
-                    self._write(conn, org)
+            writing = [o for o in batch if o.id not in existing or mode is OnConflict.UPDATE]
+            before = {o.id: o for o in self._fetch_ids([o.id for o in writing if o.id in existing])}
+            log: list[tuple[Action, str, str, dict[str, Any]]] = []
+            for org in writing:
+                prior = before.get(org.id)
+                changes = org_changes(prior, org)
+                if prior is not None and not changes:
+                    continue  # nothing to write, nothing to log
+                self._write(conn, org)
+                action = Action.CREATE if prior is None else Action.UPDATE
+                log.append((action, "organisation", org.id, changes))
+            append(conn, who, log)
+            self._reach("catalog.before_commit")
         old = [o.id for o in batch if o.id in existing]
         return PutResult(
             created=[o.id for o in batch if o.id not in existing],
@@ -127,18 +147,23 @@ class CatalogStore(SQLiteStore):
             skipped=old if mode is OnConflict.SKIP else [],
         )
 
-    def delete(self, ids: Iterable[str]) -> int:
-        """Delete organisations by id; an unknown id raises NotFoundError and deletes nothing."""
+    def delete(self, ids: Iterable[str], *, who: Who = SYSTEM) -> int:
+        """Delete organisations by id; an unknown id raises NotFoundError and deletes nothing.
+        Each deletion is audited with the organisation's last fields (after: null)."""
         wanted = list(dict.fromkeys(_id_list(ids)))
         with self._transaction() as conn:
             existing = self._existing(conn, wanted)
             for org_id in wanted:
                 if org_id not in existing:
                     raise NotFoundError("organisation", org_id)
+            gone = self._fetch_ids(wanted)
             conn.execute(
                 "DELETE FROM organisations WHERE id IN (SELECT value FROM json_each(?))",
                 (json.dumps(wanted),),
             )
+            log = [(Action.DELETE, "organisation", o.id, org_changes(o, None)) for o in gone]
+            append(conn, who, log)
+            self._reach("catalog.before_commit")
         return len(wanted)
 
     def set_meta(self, key: str, value: str) -> None:
@@ -198,6 +223,11 @@ class CatalogStore(SQLiteStore):
                 raise NotFoundError("organisation", org_id)
         return [by_id[i] for i in wanted]
 
+    def _fetch_ids(self, ids: Sequence[str]) -> builtins.list[Organisation]:
+        if not ids:
+            return []
+        return self._fetch("WHERE o.id IN (SELECT value FROM json_each(?))", [json.dumps(ids)])
+
     def all(self) -> builtins.list[Organisation]:
         """Every organisation, ordered by id, in six queries whatever the catalog size."""
         return self._fetch("", [])
@@ -205,6 +235,21 @@ class CatalogStore(SQLiteStore):
     def ids(self) -> builtins.list[str]:
         with self._lock:
             return [r[0] for r in self._conn.execute("SELECT id FROM organisations ORDER BY id")]
+
+    def chains_by_org(self) -> dict[str, builtins.list[str]]:
+        """Every organisation's chains (none: an empty list), in one query: what series stats
+        need of the catalog, without loading every profile."""
+        out: dict[str, builtins.list[str]] = {}
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT o.id, c.chain FROM organisations o LEFT JOIN chain_positions c "
+                "ON c.org_id = o.id ORDER BY o.id, c.position"
+            ).fetchall()
+        for org_id, chain in rows:
+            got = out.setdefault(org_id, [])
+            if chain is not None and chain not in got:
+                got.append(chain)
+        return out
 
     def list(
         self,

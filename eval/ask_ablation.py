@@ -7,10 +7,10 @@ head included) once, then asks every question of each set with each variant of
 
 - the single kinds through the engine: ``dense`` (plain cosine of the best offer — the
   engine with nothing else, equal to the scorecard's ``embedding_max``), ``sparse``,
-  ``bm25``;
-- the recipe built up step by step (+ neighbours' feedback, + breadth, + sparse = shipped),
-  and the shipped recipe with one step removed or changed (− feedback, − breadth,
-  − sparse, + BM25 at 0.1, centered vectors);
+  ``bm25`` (jieba words), ``ngram`` (BM25 over character bigrams);
+- the recipe built up step by step (+ neighbours' feedback, + breadth, + sparse, + ngram =
+  shipped), and the shipped recipe with one step removed or changed (− feedback, − breadth,
+  − sparse, − ngram, ngram at 0.5 / 1 / 1.5, + BM25 over words at 0.1, centered vectors);
 - beside them the scorecard's plain baselines, ``bm25`` and ``embedding_max``.
 
 Sets: ``ask`` (ask by product class, the dev set the recipe was chosen on: `eval.askset`),
@@ -61,17 +61,23 @@ VARIANTS: dict[str, AskRecipe] = {
     "dense": _ALONE,
     "sparse": replace(_ALONE, weights=FusionWeights().only(_K.SPARSE)),
     "bm25 (engine)": replace(_ALONE, weights=FusionWeights().only(_K.BM25)),
+    "ngram (engine)": replace(_ALONE, weights=FusionWeights().only(_K.NGRAM)),
     "dense + feedback": replace(_ALONE, feedback=ASK_RECIPE.feedback),
     "dense + feedback + breadth": replace(ASK_RECIPE, weights=FusionWeights()),
+    "+ sparse": replace(ASK_RECIPE, weights=FusionWeights(sparse=ASK_RECIPE.weights.sparse)),
+    "+ sparse + bm25 0.1 (shipped before ngram)": replace(
+        ASK_RECIPE, weights=FusionWeights(sparse=ASK_RECIPE.weights.sparse, bm25=0.1)
+    ),
     "chainmatch (shipped)": ASK_RECIPE,
     "shipped − feedback": replace(ASK_RECIPE, feedback=0),
     "shipped − breadth": replace(ASK_RECIPE, breadth=0.0),
     "shipped − sparse": replace(ASK_RECIPE, weights=ASK_RECIPE.weights.without(_K.SPARSE)),
+    "shipped − ngram": replace(ASK_RECIPE, weights=ASK_RECIPE.weights.without(_K.NGRAM)),
     **{
-        f"shipped, bm25 {w}": replace(ASK_RECIPE, weights=replace(ASK_RECIPE.weights, bm25=w))
-        for w in (0.0, 0.1, 0.25, 0.5, 1.0)
-        if w != ASK_RECIPE.weights.bm25
+        f"shipped, ngram {w}": replace(ASK_RECIPE, weights=replace(ASK_RECIPE.weights, ngram=w))
+        for w in (0.5, 1.0, 1.5)
     },
+    "shipped, bm25 0.1": replace(ASK_RECIPE, weights=replace(ASK_RECIPE.weights, bm25=0.1)),
     "shipped, centered": replace(ASK_RECIPE, plain=False),
 }
 

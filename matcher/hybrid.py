@@ -43,7 +43,7 @@ from matcher.fusion import EvidenceKind, FusionWeights, fuse
 from matcher.index import I64Array
 from matcher.indexset import StatementIndex
 from matcher.language import language_of
-from matcher.lexical import LexicalIndex
+from matcher.lexical import LexicalIndex, Tokens, bigrams
 from matcher.profiles import Space, profile_texts
 from matcher.rank import SearchSide
 from matcher.scoring import top_stable
@@ -61,7 +61,13 @@ __all__ = [
     "top_two_per_org",
 ]
 
-_LABEL = {EvidenceKind.DENSE: "语义", EvidenceKind.SPARSE: "稀疏词项", EvidenceKind.BM25: "字面"}
+_LABEL = {
+    EvidenceKind.DENSE: "语义",
+    EvidenceKind.SPARSE: "稀疏词项",
+    EvidenceKind.BM25: "字面",
+    EvidenceKind.NGRAM: "字面片段",
+}
+_TOKENS = {EvidenceKind.BM25: Tokens.WORDS, EvidenceKind.NGRAM: Tokens.BIGRAMS}
 
 
 @dataclass(frozen=True)
@@ -79,22 +85,56 @@ class AskRecipe:
     plain: bool = True  # compare uncentered vectors (else the index's centered ones)
     depth: int = 200  # statements the dense search returns (1000: −0.005 nDCG@10 on dev)
     pool: int = 200  # organisations each other kind adds
+    # the longest question (in character bigrams) the lexical weights were measured on; a
+    # longer question's lexical weights shrink by lexical_range / its length (0: never)
+    lexical_range: int = 0
+
+    def weights_for(self, text: str) -> FusionWeights:
+        """The fusion weights for one question: the lexical kinds' weights hold over the
+        questions they were measured on — Chinese, up to ``lexical_range`` bigrams long —
+        and fade beyond that length. A question without Chinese gets none: its words occur
+        only in offers of its own language, so word matches would rank those above the
+        Chinese offers that answer it (dense evidence compares each offer in its own
+        language instead: step 2)."""
+        if not self.lexical_range:
+            return self.weights
+        w = self.weights
+        if language_of(text) != 0:
+            return replace(w, bm25=0.0, ngram=0.0)
+        n = len(bigrams(text))
+        if n <= self.lexical_range:
+            return w
+        fade = self.lexical_range / n
+        return replace(w, bm25=w.bm25 * fade, ngram=w.ngram * fade)
 
 
 # Chosen on the A-share ask-by-product-class dev set (359 questions; nDCG@10 through the
 # engine, `python -m eval.ask_ablation`): plain cosine of the best offer (= embedding_max)
 # 0.470, BM25 0.295; each step on a plateau of its grid. Feedback: 10 offers at α 1.0
 # (0.470 → 0.493; 5/0.6 … 20/1.5 within 0.004 in the exploration). Breadth 0.25 (→ 0.517;
-# 0.35: −0.002, 0.5: −0.005). Sparse 0.5 (→ 0.529; 0.25: −0.002, 0.75: +0.001). BM25 0.1:
-# the best weight tried on dev (0: 0.5285, 0.1: 0.5287, 0.25: 0.515, 0.5: 0.494; MRR 0.601,
-# 0.606, 0.587, 0.563). Centered vectors (strength 0.5) read 0.535 on dev and are not used
-# (step 1). Checked on the Shenwan-industry ask set (shipped 0.256, plain cosine 0.214,
-# BM25 0.295) and the demo probes (0.723, 0.699, 0.262): README.
+# 0.35: −0.002, 0.5: −0.005). Sparse 0.5 (→ 0.529; 0.25: −0.002, 0.75: +0.001). Lexical:
+# BM25 over character bigrams at 0.75 and BM25 over jieba words dropped (0.529 → 0.579).
+# The grid over cached evidence (sparse 0.25/0.5/0.75 × words 0/0.1 × bigrams 0–1.5) had a
+# plateau ≥ 0.570 at sparse 0.25–0.75, bigrams 0.5–1.0, words 0 (words 0.1 cost 0.006–0.014
+# everywhere); its middle was taken. Caveat, in the README: the dev gold is defined by
+# substring (every child term of product_subclasses.jsonl contains its parent), so part of
+# the bigrams' gain is the set's construction; the check set has no such link. Centered
+# vectors are not used (step 1). Checked on the Shenwan-industry ask set (shipped 0.298,
+# plain cosine 0.214, BM25 0.295; the dev optimum, sparse 0.25 bigrams 0.5, would read
+# 0.291 there) and the demo probes: README. The dev questions are terms of 1–4 bigrams, so
+# the lexical weights are known only there: a longer question's fade as 4 / its length
+# (dev unchanged; the demo probes' sentences of 5–18 bigrams read 0.628 without the fade,
+# 0.711 with it, plain cosine 0.699 — the demo park showed the problem, the range comes
+# from the dev set alone). A question without Chinese (dev: LED, PCB, PVC) gets no lexical
+# evidence: English questions met English offers by their words before Chinese answers
+# (tests/test_e2e_model.py); through the engine dev 0.579 → 0.581, ask_industry 0.297 →
+# 0.298, demo probes 0.711 → 0.724.
 ASK_RECIPE = AskRecipe(
-    weights=FusionWeights(dense=1.0, sparse=0.5, bm25=0.1),
+    weights=FusionWeights(dense=1.0, sparse=0.5, bm25=0.0, ngram=0.75),
     feedback=10,
     feedback_weight=1.0,
     breadth=0.25,
+    lexical_range=4,  # the dev questions are 1–4 bigrams long (median 1): no longer measured
 )
 
 
@@ -176,7 +216,7 @@ class AskEvidence:
         self.n_orgs = len(orgs)
         self.documents = [" ".join(profile_texts(o, Space.OFFERS)) for o in orgs]
         self.recipe = recipe
-        self._lexical: LexicalIndex | None = None
+        self._lexical: dict[EvidenceKind, LexicalIndex] = {}
         self._langs: npt.NDArray[np.int64] | None = None
 
     def kinds(self) -> tuple[EvidenceKind, ...]:
@@ -184,11 +224,12 @@ class AskEvidence:
         kinds = self.recipe.weights.kinds()
         return tuple(k for k in kinds if k is not EvidenceKind.SPARSE or self.vectors.sparse)
 
-    def lexical(self) -> LexicalIndex:
-        """BM25 over each organisation's offers, built on first use."""
-        if self._lexical is None:
-            self._lexical = LexicalIndex.fit(self.documents)
-        return self._lexical
+    def lexical(self, kind: EvidenceKind = EvidenceKind.BM25) -> LexicalIndex:
+        """BM25 over each organisation's offers, cut as ``kind`` wants (jieba words for
+        BM25, character bigrams for NGRAM), built on first use."""
+        if kind not in self._lexical:
+            self._lexical[kind] = LexicalIndex.fit(self.documents, tokens=_TOKENS[kind])
+        return self._lexical[kind]
 
     def _encode(self, space: Space, texts: Sequence[str]) -> F32Array:
         if self.recipe.plain:
@@ -260,8 +301,9 @@ class AskEvidence:
             owner = table.org[s_rows].astype(np.int64)
             best, second, sparse_best = top_two_per_org(cos, owner, s_rows, self.n_orgs)
             others[EvidenceKind.SPARSE] = breadth_scores(best, second, r.breadth)
-        if EvidenceKind.BM25 in kinds:
-            others[EvidenceKind.BM25] = self.lexical().scores([text])
+        for kind in (EvidenceKind.BM25, EvidenceKind.NGRAM):
+            if kind in kinds:
+                others[kind] = self.lexical(kind).scores([text])
         rows = pool_candidates(reached, list(others.values()), allowed, r.pool)
         # every statement of every candidate, exactly: by the question rephrased in the
         # statement's language (ranks) and by the question as asked (cited)
@@ -279,7 +321,7 @@ class AskEvidence:
         dense = breadth_scores(best, second, r.breadth)
         evidence = {EvidenceKind.DENSE: _finite(dense[rows])}
         evidence.update({k: _finite(v[rows]) for k, v in others.items()})
-        fused = fuse(evidence, r.weights)
+        fused = fuse(evidence, r.weights_for(text))
         cited = np.where(best_row[rows] >= 0, by_row[-1][best_row[rows]], -np.inf)  # as asked
         side_scores = np.full((1, self.n_orgs), -np.inf, dtype=np.float32)
         side_scores[0, rows] = cited

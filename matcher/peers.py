@@ -2,17 +2,21 @@
 
 Analysts call two firms competitors when they sit in the same industry and earn their money
 from the same things, not when one of them lists one rare product the other also makes.
-`PeerSignals` gives find-substitute three such signals per organisation:
+`PeerSignals` gives find-substitute four such signals per organisation:
 
 - **group**: the candidate sits in the query's segment group (Shenwan L2 on A-share data;
   a segment without a group is its own group);
 - **overlap**: the revenue-weighted share of the query's offers the candidate makes almost
   exactly (a soft count, `Aggregation.POWER` of the engine's own statement matches);
 - **profile**: the cosine of the two whole profiles, each the revenue-weighted mean of its
-  offer vectors.
+  offer vectors;
+- **breadth**: how alike the two portfolios are in breadth — a specialist's competitor is
+  another specialist, a conglomerate's another conglomerate: the ratio of the smaller to
+  the larger *effective number of products* (1 / Σ wᵢ² over `share_weights`), in (0, 1].
 
 Growth: the group lookup touches only the query's group members (an inverted list), the
-overlap reuses the search's own matrix, and the profile cosine is one (n × d) product per
+overlap reuses the search's own matrix, breadth is one division per organisation
+(effective counts computed once), and the profile cosine is one (n × d) product per
 query — 0.4 G multiply-adds at 10⁶ organisations, the one part that grows with the catalog.
 """
 
@@ -31,7 +35,14 @@ from matcher.profiles import Space, profile_texts
 from matcher.scoring import Aggregation, aggregate
 from matcher.types import Signal
 
-__all__ = ["OVERLAP_POWER", "PeerSignals", "profile_vectors", "share_weights"]
+__all__ = [
+    "OVERLAP_POWER",
+    "PeerSignals",
+    "breadth_alike",
+    "effective_products",
+    "profile_vectors",
+    "share_weights",
+]
 
 # The exponent of the overlap's soft count: a statement pair at cosine 0.95 counts 0.66,
 # at 0.85 0.27, at 0.75 0.10 (fitted with the weights, `eval.fit_substitutes`).
@@ -43,6 +54,27 @@ def share_weights(org: Organisation, texts: Sequence[str]) -> F32Array:
     share = {p.name: p.share for p in org.products}
     w: F32Array = np.asarray([0.2 + share.get(t, 0.0) for t in texts], dtype=np.float32)
     out: F32Array = (w / w.sum()).astype(np.float32)
+    return out
+
+
+def effective_products(orgs: Sequence[Organisation]) -> F32Array:
+    """Each organisation's effective number of products, 1 / Σ wᵢ² of its `share_weights`
+    (n equal products: n; one product earning nearly everything among others: near 1);
+    0 for an organisation without offers."""
+    out = np.zeros(len(orgs), dtype=np.float32)
+    for r, o in enumerate(orgs):
+        texts = profile_texts(o, Space.OFFERS)
+        if texts:
+            w = share_weights(o, texts)
+            out[r] = 1.0 / float(np.sum(w.astype(np.float64) ** 2))
+    return out
+
+
+def breadth_alike(query: float, effective: F32Array) -> F32Array:
+    """min / max of the query's and each organisation's effective product counts (0 where
+    either has no offers)."""
+    lo, hi = np.minimum(effective, query), np.maximum(effective, query)
+    out: F32Array = np.where(hi > 0, lo / np.where(hi > 0, hi, 1.0), 0.0).astype(np.float32)
     return out
 
 
@@ -88,6 +120,7 @@ class PeerSignals:
                 members[g].append(r)
         self.members_ = {g: np.asarray(rows, dtype=np.int64) for g, rows in members.items()}
         self._profiles: F32Array | None = None  # computed on first use
+        self._effective: F32Array | None = None
 
     def profiles(self) -> F32Array:
         if self._profiles is None:
@@ -117,6 +150,12 @@ class PeerSignals:
         out: F32Array = np.clip(profiles @ profiles[row], 0.0, None).astype(np.float32)
         return out
 
+    def breadth(self, org: Organisation) -> F32Array:
+        if self._effective is None:
+            self._effective = effective_products(self.orgs)
+        query = float(effective_products([org])[0])
+        return breadth_alike(query, self._effective)
+
     def substitute_signals(
         self, org: Organisation, row: int | None, scores: F32Array, wanted: Collection[Signal]
     ) -> dict[Signal, F32Array]:
@@ -129,4 +168,6 @@ class PeerSignals:
             out[Signal.OVERLAP] = self.overlap(org, scores)
         if Signal.PROFILE in wanted and row is not None:
             out[Signal.PROFILE] = self.profile(row)
+        if Signal.BREADTH in wanted:
+            out[Signal.BREADTH] = self.breadth(org)
         return out

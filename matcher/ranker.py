@@ -104,6 +104,7 @@ class RankWeights:
     group: float = 0.0
     overlap: float = 0.0
     profile: float = 0.0
+    breadth: float = 0.0
 
     @classmethod
     def from_dict(cls, doc: Mapping[str, Any]) -> RankWeights:
@@ -142,6 +143,7 @@ class RankWeights:
             Signal.GROUP: float(self.group),
             Signal.OVERLAP: float(self.overlap),
             Signal.PROFILE: float(self.profile),
+            Signal.BREADTH: float(self.breadth),
         }
 
     def of(self, signal: Signal) -> float:

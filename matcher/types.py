@@ -53,6 +53,7 @@ class Signal(enum.StrEnum):
     GROUP = "group"  # the candidate sits in the query's segment group (Shenwan L2)
     OVERLAP = "overlap"  # revenue-weighted share of the query's offers it makes almost exactly
     PROFILE = "profile"  # cosine of the two whole profiles (revenue-weighted offer vectors)
+    BREADTH = "breadth"  # how alike the two portfolios are in breadth (effective products)
 
     @property
     def task(self) -> Task:
@@ -60,7 +61,7 @@ class Signal(enum.StrEnum):
         return Task.SUBSTITUTES if self in _SUBSTITUTE_SIGNALS else Task.PARTNERS
 
 
-_SUBSTITUTE_SIGNALS = frozenset({Signal.GROUP, Signal.OVERLAP, Signal.PROFILE})
+_SUBSTITUTE_SIGNALS = frozenset({Signal.GROUP, Signal.OVERLAP, Signal.PROFILE, Signal.BREADTH})
 
 
 @dataclass(frozen=True)

@@ -27,9 +27,12 @@ from embeddings.choice import EncoderKind
 from matcher.types import Direction, Filters, MatchResult
 from service.cli_ask import read_questions
 from service.cli_context import AsJson, CliContext, cli_context
+from service.cli_desk import desk_app
 from service.cli_eval import eval_app
 from service.cli_event import event_app
 from service.cli_index import index_app
+from service.cli_ops import audit, backup, restore
+from service.cli_token import token_app
 
 if TYPE_CHECKING:
     from service.workspace import Workspace
@@ -45,6 +48,11 @@ app = typer.Typer(
 app.add_typer(index_app, name="index")
 app.add_typer(eval_app, name="eval")
 app.add_typer(event_app, name="event")
+app.add_typer(desk_app, name="desk")
+app.add_typer(token_app, name="token")
+app.command("audit")(audit)
+app.command("backup")(backup)
+app.command("restore")(restore)
 
 
 @app.callback()
@@ -59,9 +67,17 @@ def _options(
         typer.Option(envvar="CHAINMATCH_ENCODER", help="Embedding model to use."),
     ] = EncoderKind.E5_SMALL,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log more detail.")] = False,
+    as_name: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            envvar="CHAINMATCH_AS",
+            help="Who the audit log records for this command's writes (default: the OS user).",
+        ),
+    ] = None,
 ) -> None:
     """Global options shared by every command."""
-    cli = ctx.obj = CliContext(home=home, encoder=encoder)
+    cli = ctx.obj = CliContext(home=home, encoder=encoder, actor=as_name)
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(message)s",
@@ -141,6 +157,9 @@ def demo(
                 tour = scale_tour(ws.store.list(limit=50), demo_document().get("tour", {}))
             if added:
                 logging.info("loaded %d organisations into %s", added, ws.paths.db)
+            filed = ws.load_demo_desk()
+            if filed:
+                logging.info("loaded %d fictional demo requests into the desk", filed)
             engine = cli.engine(ws)
             source = ws.store.get_meta("source") or "catalog"
             cli.out.print(f"[bold]ChainMatch demo[/bold] — {source}")
@@ -196,6 +215,7 @@ def import_(
                 taxonomy=ws.taxonomy,
                 skip_invalid=skip_invalid,
                 on_conflict=on_conflict,
+                who=cli.who(),
             )
             for e in report.errors:
                 cli.err.print(escape(f"skipped row {e.row}, field {e.field!r}: {e.message}"))

@@ -11,6 +11,8 @@ import time: ``chainmatch --help`` loads none of them.
 
 from __future__ import annotations
 
+import getpass
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,6 +24,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from catalog.audit import Who
 from catalog.errors import ChainMatchError
 from embeddings.choice import EncoderKind
 from embeddings.errors import ModelUnavailableError
@@ -53,6 +56,7 @@ class CliContext:
 
     home: Path | None = None
     encoder: EncoderKind = EncoderKind.E5_SMALL
+    actor: str | None = None  # --as NAME; else the OS user
     out: Console = field(default_factory=_console)
     err: Console = field(default_factory=_err_console)
 
@@ -62,11 +66,27 @@ class CliContext:
 
         return home_paths(self.home)
 
+    def who(self) -> Who:
+        """Who this command writes as, for the audit log: ``--as NAME``, else the OS user."""
+        if self.actor:
+            return Who(self.actor, "cli")
+        try:
+            user = getpass.getuser()
+        except (OSError, KeyError):  # no login name (some containers)
+            user = f"uid-{os.getuid()}"
+        return Who(user, "cli")
+
     @contextmanager
     def workspace(self, *, progress: bool = True) -> Iterator[Workspace]:
+        from service.faults import checkpoint_from_env
         from service.workspace import Workspace  # the engine, hence FAISS: only when used
 
-        with Workspace(self.paths(), encoder_kind=self.encoder, progress=progress) as ws:
+        with Workspace(
+            self.paths(),
+            encoder_kind=self.encoder,
+            progress=progress,
+            checkpoint=checkpoint_from_env(os.environ),
+        ) as ws:
             yield ws
 
     def engine(self, ws: Workspace, *, rebuild: bool = False) -> MatchEngine:

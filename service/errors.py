@@ -6,11 +6,16 @@ Every error ChainMatch raises on purpose, with where it lives, its exit code and
     ├── ChainMatchError  catalog.errors                              exit 1, HTTP 500
     │   ├── NotFoundError  catalog.errors                                 3, 404
     │   ├── ConflictError  catalog.errors                                 4, 409
-    │   │   └── ImportConflictError  catalog.errors                       4, 409  (rows listed)
+    │   │   ├── ImportConflictError  catalog.errors                       4, 409  (rows listed)
+    │   │   └── TransitionError  catalog.errors                           4, 409  (state, moves)
     │   ├── InvalidInputError  catalog.errors (also a ValueError)         2, 422
     │   │   ├── ImportValidationError  catalog.errors                     2, 422  (rows listed)
     │   │   ├── FileTooLargeError  catalog.errors                         2, 413
     │   │   └── InfeasibleScheduleError  matcher.events.infeasible        2, 422  (problems listed)
+    │   ├── AccessDeniedError  catalog.errors                             6, 403
+    │   │   ├── AuthenticationError  catalog.errors                       6, 401  (WWW-Authenticate)
+    │   │   └── PermissionDeniedError  catalog.errors                     6, 403  (role named)
+    │   ├── BackupError  catalog.errors                                   7, 500  (file named)
     │   └── ScheduleTimeoutError  matcher.events.scheduler                1, 422  (allow more time)
     └── ModelUnavailableError  embeddings.errors                          5, 503
 
@@ -23,6 +28,9 @@ CLI imports it only once an error has happened.
 from __future__ import annotations
 
 from catalog.errors import (
+    AccessDeniedError,
+    AuthenticationError,
+    BackupError,
     ChainMatchError,
     ConflictError,
     FileTooLargeError,
@@ -30,6 +38,7 @@ from catalog.errors import (
     ImportValidationError,
     InvalidInputError,
     NotFoundError,
+    PermissionDeniedError,
 )
 from embeddings.errors import ModelUnavailableError
 from matcher.events.infeasible import InfeasibleScheduleError
@@ -53,6 +62,10 @@ _TABLE: list[tuple[type[Exception], int, int]] = [
     (InfeasibleScheduleError, 2, 422),
     (InvalidInputError, 2, 422),
     (ScheduleTimeoutError, 1, 422),  # no schedule in the request's time limit: allow more
+    (AuthenticationError, 6, 401),  # the API adds WWW-Authenticate: Bearer
+    (PermissionDeniedError, 6, 403),
+    (AccessDeniedError, 6, 403),
+    (BackupError, 7, 500),  # a backup restore refused, or one that could not be made
     (ModelUnavailableError, 5, 503),
     (ChainMatchError, 1, 500),
 ]

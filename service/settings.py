@@ -18,16 +18,32 @@ log = logging.getLogger(__name__)
 
 
 class HomeSettings(BaseSettings):
-    """Where the home folder and the model folder are (``CHAINMATCH_HOME``,
-    ``CHAINMATCH_MODELS``): all the CLI's commands need of the environment."""
+    """Where the home folder, the model folder and the token file are (``CHAINMATCH_HOME``,
+    ``CHAINMATCH_MODELS``, ``CHAINMATCH_TOKENS``): all the CLI's commands need of the
+    environment."""
 
     model_config = SettingsConfigDict(env_prefix="CHAINMATCH_", extra="ignore")
 
     home: Path = Field(default_factory=default_home)
     models: Path | None = None
+    tokens: Path | None = Field(
+        default=None,
+        description="the named-token file (TOML, see service.tokens); default "
+        "<home>/tokens.toml when that file exists",
+    )
 
     def paths(self) -> Paths:
         return Paths(self.home, self.models)
+
+    def token_file(self) -> Path:
+        """``CHAINMATCH_TOKENS``, else ``<home>/tokens.toml`` (which may not exist yet)."""
+        return self.tokens or self.home / "tokens.toml"
+
+    def token_file_in_use(self) -> Path | None:
+        """The token file the service reads: an explicit one always (a missing file is an
+        error then), the default one only when it exists."""
+        path = self.token_file()
+        return path if self.tokens is not None or path.exists() else None
 
 
 def home_paths(home: Path | None = None) -> Paths:

@@ -12,8 +12,11 @@ from collections.abc import Callable
 from contextlib import closing
 from typing import Any
 
+from catalog.audit import Who
+from catalog.db import Checkpoint
 from catalog.demo import DEMO_LABEL, load_demo_organisations
 from catalog.errors import ConflictError
+from catalog.events import EventStore
 from catalog.models import Organisation
 from catalog.paths import Paths
 from catalog.store import CatalogStore
@@ -28,6 +31,8 @@ __all__ = ["EncoderKind", "Paths", "Workspace"]
 
 log = logging.getLogger(__name__)
 
+DEMO_LOADER = Who("system", "demo")
+
 
 class Workspace:
     """Catalog store + encoder + engine for one home folder; opened lazily, closed once."""
@@ -41,15 +46,17 @@ class Workspace:
         taxonomy: Taxonomy | None = None,
         today: dt.date | None = None,
         progress: bool = True,
+        checkpoint: Checkpoint | None = None,
     ) -> None:
         self.paths = paths
+        self.checkpoint = checkpoint
         self.encoder_kind = encoder_kind
         self.index_kind = index_kind
         self.taxonomy = taxonomy or load_default_taxonomy()
         self.today = today
         self.progress = progress
         paths.home.mkdir(parents=True, exist_ok=True)
-        self.store = CatalogStore(paths.db)
+        self.store = CatalogStore(paths.db, checkpoint=checkpoint)
         self._encoder: CachedEncoder | None = None
 
     def close(self) -> None:
@@ -62,6 +69,10 @@ class Workspace:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def events(self) -> EventStore:
+        """The event tables in the catalog's file (close it after use: ``with ws.events()``)."""
+        return EventStore(self.paths.db, checkpoint=self.checkpoint)
 
     def encoder(self) -> CachedEncoder:
         if self._encoder is None:
@@ -102,7 +113,7 @@ class Workspace:
         """
         if self.store.count() and not replace:
             return 0
-        n = self.store.upsert(load_demo_organisations())
+        n = self.store.upsert(load_demo_organisations(), who=DEMO_LOADER)
         self.store.set_meta("source", DEMO_LABEL)
         return n
 
@@ -136,6 +147,17 @@ class Workspace:
             done(written)
         self.store.set_meta("source", label)
         return written
+
+    def load_demo_desk(self) -> int:
+        """Replay the fictional demo requests into an empty desk of the demo park; 0 when
+        the catalog is not the demo park's or the desk already holds requests."""
+        from catalog.desk import DeskStore
+        from catalog.desk.demo import load_demo_requests
+
+        if self.store.get_meta("source") != DEMO_LABEL:
+            return 0
+        with DeskStore(self.paths.db) as desk:
+            return len(load_demo_requests(desk))
 
     def model_card(self) -> tuple[str, int | None]:
         """The ``(model_id, dim)`` of `encoder`, without loading or building a model.

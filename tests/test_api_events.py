@@ -334,7 +334,8 @@ def test_openapi_documents_the_event_routes(client: TestClient) -> None:
         if path.startswith("/events")
         for op in item.values()
     ]
-    assert len(ops) == 11
+    assert len(ops) == 12  # with GET /events/stats, the series
+    assert "/events/stats" in spec["paths"]
     for path, op in ops:
         assert op.get("description") or op.get("summary"), path
         assert op["tags"] == ["events"]
@@ -344,3 +345,5 @@ def test_openapi_documents_the_event_routes(client: TestClient) -> None:
     plan = schemas["PlanRequest"]["properties"]
     assert plan["time_limit"]["maximum"] == 60
     assert plan["participants"]["anyOf"][0]["maximum"] == 250
+    assert plan["not_again_within_days"]["default"] == 180
+    assert plan["not_again_within_days"]["maximum"] == 3650

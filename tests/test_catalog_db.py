@@ -110,6 +110,9 @@ def old_file(path: Path, *, catalog: bool = True) -> Path:
     return path
 
 
+AUDIT_OBJECTS = {"audit", "audit_entity", "audit_at", "audit_no_update", "audit_no_delete"}
+
+
 def meta(path: Path) -> dict[str, str]:
     with sqlite3.connect(path) as conn:
         found = dict(conn.execute("SELECT key, value FROM meta"))
@@ -186,22 +189,43 @@ def test_a_file_written_before_versions_opens_with_its_data(tmp_path: Path) -> N
         # exploratory, and the plan left no table empty for want of evidence
         assert (plan.meetings[0].exploratory, plan.meetings[0].rests_on) == (False, ())
         assert plan.declined_exploratory == 0
+        # events migration 3: no history note, no meeting made a wish by a follow-up
+        assert (plan.history, plan.meetings[0].follow_up) == (None, "")
+        [past] = events.past_meetings()
+        assert (past.event_id, past.a, past.b, past.status) == (
+            "ev-old",
+            "a",
+            "b",
+            OutcomeStatus.SIGNED,
+        )
         events.save_plan(plan.model_copy(update={"event": plan.event.with_id("ev-new")}))
         assert [p.event.id for p in events.list_plans()] == ["ev-new", "ev-old"]
-    # nothing re-created: only events migration 2 altered the two event tables, adding
-    # exactly its columns
+    # nothing re-created: only events migrations 2 and 3 altered the two event tables,
+    # adding exactly their columns, and migration 3 added the two meeting indexes; the
+    # audit family added its own table, indexes and triggers
     after = ddl(path)
     altered = {"events", "event_meetings"}
-    assert {k: v for k, v in after.items() if k not in altered} == {
-        k: v for k, v in before.items() if k not in altered
+    indexes = {
+        "event_meetings_a": "CREATE INDEX event_meetings_a ON event_meetings (a)",
+        "event_meetings_b": "CREATE INDEX event_meetings_b ON event_meetings (b)",
     }
-    assert columns(path, "events") == [*OLD_COLUMNS["events"], "declined_exploratory"]
+    assert set(after) - set(before) == AUDIT_OBJECTS | set(indexes)
+    assert {k: v for k, v in after.items() if k not in altered | AUDIT_OBJECTS} == {
+        **{k: v for k, v in before.items() if k not in altered},
+        **indexes,
+    }
+    assert columns(path, "events") == [*OLD_COLUMNS["events"], "declined_exploratory", "history"]
     assert columns(path, "event_meetings") == [
         *OLD_COLUMNS["event_meetings"],
         "exploratory",
         "rests_on",
+        "follow_up",
     ]
-    assert meta(path) == {"schema_version": "1", "schema_version.events": "2"}
+    assert meta(path) == {
+        "schema_version": "1",
+        "schema_version.events": "3",
+        "schema_version.audit": "1",
+    }
 
 
 def test_an_events_only_file_without_meta_is_adopted(tmp_path: Path) -> None:
@@ -210,12 +234,17 @@ def test_an_events_only_file_without_meta_is_adopted(tmp_path: Path) -> None:
         assert events.outcomes("ev-old")[0].supplier == "b"
     with CatalogStore(path) as catalog:
         assert catalog.count() == 0
-    assert meta(path) == {"schema_version.events": "2", "schema_version": "1"}
+    assert meta(path) == {
+        "schema_version.events": "3",
+        "schema_version": "1",
+        "schema_version.audit": "1",
+    }
 
 
 def test_new_stores_create_exactly_the_old_layout_upgraded(tmp_path: Path) -> None:
     """Same tables, columns, constraints and indexes, statement for statement, as the old
-    layout once the stores' migrations ran on it (events migration 2 added columns: a new
+    layout once the stores' migrations ran on it (events migrations 2 and 3 added columns
+    and indexes: a new
     file is an old one upgraded, never a layout of its own)."""
     old = tmp_path / "old.sqlite"
     with sqlite3.connect(old) as conn:

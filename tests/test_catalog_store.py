@@ -133,6 +133,7 @@ def test_file_is_wal_with_foreign_keys_and_persists(tmp_path: Path) -> None:
         "qualifications",
         "contacts",
         "meta",
+        "audit",  # the audit log's own family (catalog.audit), written with every change
     }
     with CatalogStore(path) as again:
         assert again.get("000123") == RICH

@@ -13,6 +13,9 @@ from rich.console import Console
 
 import service.errors
 from catalog.errors import (
+    AccessDeniedError,
+    AuthenticationError,
+    BackupError,
     ChainMatchError,
     ConflictError,
     FileTooLargeError,
@@ -20,7 +23,9 @@ from catalog.errors import (
     ImportValidationError,
     InvalidInputError,
     NotFoundError,
+    PermissionDeniedError,
     RowError,
+    TransitionError,
 )
 from embeddings.errors import ModelUnavailableError
 from matcher.events.infeasible import InfeasibleScheduleError, Problem
@@ -34,12 +39,17 @@ CASES: list[tuple[Exception, int, int]] = [  # (error, exit code, HTTP status)
     (NotFoundError("organisation", "no-such"), 3, 404),
     (ConflictError("organisation 'a' already exists"), 4, 409),
     (ImportConflictError([(3, "a")], "orgs.csv"), 4, 409),
+    (TransitionError("dr-1", "new", "closed", ["accepted", "returned"]), 4, 409),
     (InvalidInputError("k must be positive"), 2, 422),
     (ImportValidationError([RowError(2, "name", "required but missing")], "orgs.csv"), 2, 422),
     (FileTooLargeError("park.xlsx: the workbook expands to 900 MiB, over 128 MiB"), 2, 413),
     (InfeasibleScheduleError([Problem("tables", ("a", "b"), "0 tables for 2 meetings")]), 2, 422),
     (ScheduleTimeoutError("no schedule within 1 s"), 1, 422),
     (ModelUnavailableError("no embedding model in /nowhere"), 5, 503),
+    (AccessDeniedError("not allowed"), 6, 403),
+    (AuthenticationError("a valid bearer token is required"), 6, 401),
+    (PermissionDeniedError("POST /orgs/import needs a staff token"), 6, 403),
+    (BackupError("backup/catalog.sqlite: sha256 differs from the manifest"), 7, 500),
 ]
 IDS = [type(e).__name__ for e, _, _ in CASES]
 

@@ -10,7 +10,7 @@ from rich.console import Console
 from catalog.events import Event, EventStore, Link, Plan, parse_event, why_for
 from matcher.engine import MatchEngine
 from matcher.events import PairScore, PairScores, plan_from_scores, score_pairs
-from service.cli_event import _show_plan
+from service.cli_event_plan import show_plan
 from service.exports import agendas, grid, render_html
 from service.exports.agenda import meeting_rows
 from tests.synthetic import checkerboard, fake_encoder, tiny_taxonomy
@@ -114,7 +114,7 @@ def test_a_minimum_forces_an_exploratory_meeting_and_every_output_says_so() -> N
     assert back.meeting("a", "b") == p.meeting("a", "b")
     # the CLI's plan output
     console = Console(record=True, width=400)
-    _show_plan(console, p)
+    show_plan(console, p)
     text = console.export_text()
     assert "table   2  名称c × 名称d  0.600  探索性 exploratory" in text
     assert "table   1  名称a × 名称b  0.800\n" in text and p.evidence_note() in text

@@ -28,6 +28,7 @@ from matcher.hybrid import (
     pool_candidates,
     top_two_per_org,
 )
+from matcher.lexical import LexicalIndex, Tokens, bigrams
 from matcher.profiles import Space, StatementTable
 from matcher.sparseset import SparseStatements
 
@@ -205,20 +206,57 @@ def hybrid_engine() -> MatchEngine:
 def test_ask_names_the_evidence_behind_each_answer(hybrid_engine: MatchEngine) -> None:
     res = hybrid_engine.ask("碳化硅功率模块", k=5)
     assert len(res.matches) == 5
-    for m in res.matches:  # the shipped recipe weighs all three kinds
-        assert {"semantic", "sparse", "bm25"} <= set(m.parts)
+    for m in res.matches:  # the shipped recipe weighs dense, sparse and bigram BM25
+        assert {"semantic", "sparse", "ngram"} <= set(m.parts) and "bm25" not in m.parts
         assert m.score == pytest.approx(sum(m.parts.values()), abs=1e-4)
-        assert "依据 evidence（语义、稀疏词项、字面）" in m.explanation
-        assert all(f"{kind} " in m.explanation for kind in ("dense", "sparse", "bm25"))
+        assert "依据 evidence（语义、稀疏词项、字面片段）" in m.explanation
+        assert all(f"{kind} " in m.explanation for kind in ("dense", "sparse", "ngram"))
     assert res.to_dict()["results"][0].keys() >= {"org_id", "score", "parts", "explanation"}
     engine = MatchEngine(hybrid_engine.orgs, hybrid_engine.taxonomy, hybrid_engine.encoder)
     engine.vectors = hybrid_engine.vectors
-    weights = FusionWeights(sparse=0.5, bm25=0.0)  # a kind at weight 0 is neither used nor named
+    weights = FusionWeights(sparse=0.5, bm25=0.1)  # a kind at weight 0 is neither used nor named
     engine.hybrid = AskEvidence(engine.vectors, engine.orgs, replace(ASK_RECIPE, weights=weights))
     for m in engine.ask("碳化硅功率模块", k=5).matches:
-        assert {"semantic", "sparse"} <= set(m.parts) and "bm25" not in m.parts
+        assert {"semantic", "sparse", "bm25"} <= set(m.parts) and "ngram" not in m.parts
         assert m.score == pytest.approx(sum(m.parts.values()), abs=1e-4)
-        assert "（语义、稀疏词项）" in m.explanation and "bm25" not in m.explanation
+        assert "（语义、稀疏词项、字面）" in m.explanation and "ngram" not in m.explanation
+
+
+def test_bigrams_cut_chinese_runs_and_keep_latin_words() -> None:
+    assert bigrams("锂电池") == ["锂电", "电池"]
+    assert bigrams("钨") == ["钨"]  # a one-character run stays whole
+    assert bigrams("PCB可靠性测试，LED") == ["pcb", "可靠", "靠性", "性测", "测试", "led"]
+    # documents carry the characters too, so a one-character question finds its word
+    assert bigrams("钨钼", unigrams=True) == ["钨钼", "钨", "钼"]
+
+
+def test_bigram_bm25_finds_a_term_inside_a_compound_that_jieba_keeps_whole() -> None:
+    """锂电池 is a kind of 电池; jieba cuts 锂电池 as one word, so BM25 over words misses it
+    when the question is 电池; over bigrams it is found, and the exact maker ranks first."""
+    docs = ["磷酸铁锂电池 储能电池", "电池", "光伏玻璃 EVA胶膜"]
+    words = LexicalIndex.fit(docs, tokens=Tokens.WORDS).scores(["电池"])
+    grams = LexicalIndex.fit(docs, tokens=Tokens.BIGRAMS).scores(["电池"])
+    assert words[0] == 0 or words[0] < words[1]
+    assert grams[0] > 0 and grams[1] > grams[0] and grams[2] == 0
+    one = LexicalIndex.fit(["钨钼制品", "硬质合金"], tokens=Tokens.BIGRAMS).scores(["钨"])
+    assert one[0] > 0 and one[1] == 0
+
+
+def test_lexical_weights_fade_beyond_the_question_lengths_they_were_measured_on() -> None:
+    recipe = replace(ASK_RECIPE, weights=FusionWeights(sparse=0.5, bm25=0.2, ngram=0.75))
+    assert recipe.lexical_range == 4
+    assert recipe.weights_for("电池") == recipe.weights  # one bigram: as measured
+    assert recipe.weights_for("锂电池隔膜") == recipe.weights  # four: still measured
+    # 需要 (1) + pcb (1) + 可靠性测试和失效分析服务 (12 characters: 11) = 13 bigrams: × 4/13
+    got = recipe.weights_for("需要PCB可靠性测试和失效分析服务")
+    assert (got.dense, got.sparse) == (1.0, 0.5)
+    assert got.ngram == pytest.approx(0.75 * 4 / 13) and got.bm25 == pytest.approx(0.2 * 4 / 13)
+    assert replace(recipe, lexical_range=0).weights_for("需要PCB可靠性测试和失效分析服务") == (
+        recipe.weights
+    )
+    # no Chinese, no lexical evidence: its words occur only in offers of its own language
+    english = recipe.weights_for("IP pledge loan")
+    assert (english.dense, english.sparse, english.bm25, english.ngram) == (1.0, 0.5, 0.0, 0.0)
 
 
 def test_one_chinese_character_is_a_question(hybrid_engine: MatchEngine) -> None:

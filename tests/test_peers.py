@@ -16,7 +16,7 @@ from embeddings.fake import FakeEncoder
 from eval.fit_substitutes import SubstituteSet, fit, lift, scores
 from eval.records import Record
 from matcher import IndexKind, MatchEngine
-from matcher.peers import PeerSignals, share_weights
+from matcher.peers import PeerSignals, breadth_alike, effective_products, share_weights
 from matcher.profiles import Space
 from matcher.ranker import ChainAwareRanker, RankWeights
 from matcher.scoring import Aggregation, aggregate
@@ -154,9 +154,28 @@ def test_the_segment_group_names_candidates_the_text_search_missed() -> None:
 def test_substitute_candidates_record_every_signal_at_unit_weight() -> None:
     scored = _engine(RankWeights.unit()).substitute_candidates("q")
     assert set(scored.ids) == {"text", "seg", "grp", "other"}
-    assert {"semantic", "chain", "group", "overlap", "profile"} <= set(scored.parts)
+    assert {"semantic", "chain", "group", "overlap", "profile", "breadth"} <= set(scored.parts)
     parts = dict(zip(scored.ids, scored.parts["group"], strict=True))
     assert parts == {"text": 0.0, "seg": 1.0, "grp": 1.0, "other": 0.0}
+    # the query earns 0.8 / 0.2 from two products: weights 1.0 / 0.4 → 5/7, 2/7, so its
+    # effective count is 1 / (25/49 + 4/49) = 49/29; every candidate has one product, so
+    # each is 29/49 alike, which the ranker's max-normalisation over candidates makes 1
+    peers = PeerSignals(ORGS, _taxonomy(), _engine(RankWeights()).vectors)
+    assert peers.breadth(ORGS[0]) == pytest.approx([1.0, *[29 / 49] * 4], abs=1e-5)
+    breadth = dict(zip(scored.ids, scored.parts["breadth"], strict=True))
+    assert breadth == pytest.approx(dict.fromkeys(scored.ids, 1.0), abs=1e-5)
+
+
+def test_effective_products_and_breadth_alike_by_hand() -> None:
+    orgs = [
+        _org("one", "c.a", {"steel pipe": 1.0}),
+        _org("two", "c.a", {"steel pipe": 0.5, "valve": 0.5}),
+        _org("four", "c.a", {"a": 0.25, "b": 0.25, "c": 0.25, "d": 0.25}),
+        Organisation(id="none", name="空"),
+    ]
+    assert effective_products(orgs) == pytest.approx([1.0, 2.0, 4.0, 0.0])
+    got = breadth_alike(2.0, effective_products(orgs))
+    assert got == pytest.approx([0.5, 1.0, 0.5, 0.0])  # min / max; no offers: 0
 
 
 def _set(

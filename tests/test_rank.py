@@ -38,7 +38,7 @@ def test_every_signal_is_a_rank_weight_and_every_learned_weight_a_signal() -> No
     partner = {s.value: getattr(w, s.value) for s in Signal if s.task is Task.PARTNERS}
     assert w.scales() == {"chain": w.chain, **partner}
     substitute = {s.value: getattr(w, s.value) for s in Signal if s.task is Task.SUBSTITUTES}
-    assert substitute.keys() == {"group", "overlap", "profile"}
+    assert substitute.keys() == {"group", "overlap", "profile", "breadth"}
     assert w.scales(Task.SUBSTITUTES) == {"chain": w.substitute_chain, **substitute}
     unit = RankWeights.unit()
     assert unit.chain == 1.0 and set(unit.signal_weights().values()) == {1.0}

@@ -17,6 +17,7 @@ Example usage::
 
 from __future__ import annotations
 
+from catalog.events.history import PastMeeting
 from catalog.events.model import (
     Event,
     PairRequest,
@@ -28,6 +29,7 @@ from catalog.events.model import (
     parse_event,
     regular_slots,
 )
+from catalog.events.note import Excluded, FollowUps, FollowUpWish, HistoryNote, Reason
 from catalog.events.outcomes import (
     EventStats,
     Outcome,
@@ -41,32 +43,54 @@ from catalog.events.outcomes import (
     write_gold,
 )
 from catalog.events.results import Link, Meeting, Plan, ShortlistEntry, SolveStatus, why_for
+from catalog.events.series import (
+    REFERENCE_RATE,
+    ChainRow,
+    MonthRow,
+    SeriesStats,
+    in_series,
+    series_stats,
+    stored_series_stats,
+)
 from catalog.events.store import EventStore
 
 __all__ = [
+    "REFERENCE_RATE",
+    "ChainRow",
     "Event",
     "EventStats",
     "EventStore",
+    "Excluded",
+    "FollowUpWish",
+    "FollowUps",
+    "HistoryNote",
     "Link",
     "Meeting",
+    "MonthRow",
     "Outcome",
     "OutcomeStatus",
     "PairRequest",
+    "PastMeeting",
     "Participant",
     "Plan",
     "Preference",
+    "Reason",
+    "SeriesStats",
     "ShortlistEntry",
     "SolveStatus",
     "Theme",
     "Totals",
     "event_stats",
     "gold_lines",
+    "in_series",
     "load_event",
     "load_outcomes",
     "pair_key",
     "parse_event",
     "parse_outcome",
     "regular_slots",
+    "series_stats",
+    "stored_series_stats",
     "totals",
     "why_for",
     "write_gold",

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from catalog.events.model import Event, Preference
+from catalog.events.note import HistoryNote
 
 __all__ = ["Link", "Meeting", "Plan", "ShortlistEntry", "SolveStatus", "why_for"]
 
@@ -54,6 +55,7 @@ class Meeting(_Model):
     # held for a request or a participant's minimum, resting on ``rests_on`` (as printed)
     exploratory: bool = False
     rests_on: tuple[str, ...] = ()
+    follow_up: str = ""  # the event whose outcome "follow_up" made this pair a wish
 
     def why(self, names: dict[str, str]) -> str:
         """The reason in neutral words, for the organiser."""
@@ -91,7 +93,10 @@ def _tail(meeting: Meeting) -> list[str]:
     out = []
     if meeting.relation:
         out.append(f"产业链：{meeting.relation}")
-    if meeting.requested is Preference.MUST_MEET:
+    if meeting.follow_up:
+        must = "，主办方指定 must-meet" if meeting.requested is Preference.MUST_MEET else ""
+        out.append(f"跟进 follow-up of {meeting.follow_up}{must}")
+    elif meeting.requested is Preference.MUST_MEET:
         out.append("主办方指定 must-meet")
     elif meeting.requested is Preference.MEET:
         out.append("应邀约见 requested")
@@ -105,6 +110,8 @@ class ShortlistEntry(_Model):
     name: str
     strength: float  # sum of its strong reciprocal scores with the other invited
     reason: str
+    wave: int | None = None  # invitation wave: 1 chain leaders (链主) and suppliers, 2 the rest
+    favour: float = 1.0  # the factor --favour-unserved gave its shortlist gain
 
 
 class Plan(_Model):
@@ -123,6 +130,7 @@ class Plan(_Model):
     created_at: dt.datetime | None = None
     # table slots left empty where only a meeting without evidence could have been held
     declined_exploratory: int = 0
+    history: HistoryNote | None = None  # what the park's past meetings did to this plan
 
     def name(self, org_id: str) -> str:
         return self.names.get(org_id, org_id)
@@ -176,6 +184,7 @@ class Plan(_Model):
                     "why": m.why(self.names),
                     "exploratory": m.exploratory,
                     "rests_on": list(m.rests_on),
+                    "follow_up": m.follow_up,
                 }
                 for m in sorted(self.meetings, key=lambda m: (m.slot, m.table))
             ],
@@ -184,4 +193,8 @@ class Plan(_Model):
             "gap": round(self.gap, 6),
             **self.evidence_counts(),
             "evidence_note": self.evidence_note(),
+            "history": None
+            if self.history is None
+            else {"window_days": self.history.window_days, **self.history.counts()},
+            "history_note": "" if self.history is None else self.history.note(),
         }

@@ -20,9 +20,12 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
+from catalog.audit import AUDIT, SYSTEM, Action, Change, Who, append
 from catalog.db import Family, SQLiteStore
 from catalog.errors import ConflictError, InvalidInputError, NotFoundError
+from catalog.events.history import PastMeeting
 from catalog.events.model import STORED_CONTEXT, Event, Preference
+from catalog.events.note import HistoryNote
 from catalog.events.outcomes import Outcome, OutcomeStatus
 from catalog.events.results import Link, Meeting, Plan, ShortlistEntry, SolveStatus
 
@@ -57,21 +60,30 @@ _EXPLORATORY = (
     "ALTER TABLE event_meetings ADD COLUMN rests_on TEXT NOT NULL DEFAULT '[]'",
     "ALTER TABLE events ADD COLUMN declined_exploratory INTEGER NOT NULL DEFAULT 0",
 )
+# 3: event series — what history did to a plan, the follow-up behind a meeting, and the
+# indexes that find one organisation's past meetings without reading every event
+_SERIES = (
+    "ALTER TABLE events ADD COLUMN history TEXT",
+    "ALTER TABLE event_meetings ADD COLUMN follow_up TEXT NOT NULL DEFAULT ''",
+    "CREATE INDEX IF NOT EXISTS event_meetings_a ON event_meetings (a)",
+    "CREATE INDEX IF NOT EXISTS event_meetings_b ON event_meetings (b)",
+)
 # The event tables' family. Append a migration (never edit a shipped one) to change them.
-EVENTS = Family("events", "schema_version.events", migrations=(_CREATE, _EXPLORATORY))
+EVENTS = Family("events", "schema_version.events", migrations=(_CREATE, _EXPLORATORY, _SERIES))
 
 
 class EventStore(SQLiteStore):
     """Planned events and their outcomes; thread-safe like the catalog store."""
 
-    families = (EVENTS,)
+    families = (EVENTS, AUDIT)
 
     # ------------------------------------------------------------------ plans
-    def save_plan(self, plan: Plan, *, replace: bool = False) -> Plan:
+    def save_plan(self, plan: Plan, *, replace: bool = False, who: Who = SYSTEM) -> Plan:
         """Store a plan with all its meetings; an event without id gets ``ev-YYYYMMDD-n``.
 
         Re-planning an existing id needs ``replace``, and is refused once outcomes exist:
-        they would point at meetings that no longer happen.
+        they would point at meetings that no longer happen. The audit entry (same
+        transaction) summarises the plan: name, date, participants, meetings, objective.
         """
         with self._transaction() as conn:
             event = plan.event
@@ -79,7 +91,8 @@ class EventStore(SQLiteStore):
                 event = event.with_id(self._next_id(conn, event.date))
                 plan = plan.model_copy(update={"event": event})
             event_id = event.id or ""
-            exists = conn.execute("SELECT 1 FROM events WHERE id = ?", (event_id,)).fetchone()
+            before = _summary_of_stored(conn, event_id)
+            exists = before is not None
             if exists and not replace:
                 raise ConflictError(f"event {event_id!r} already exists; replace it explicitly")
             if exists:
@@ -93,7 +106,7 @@ class EventStore(SQLiteStore):
                     )
                 conn.execute("DELETE FROM events WHERE id = ?", (event_id,))
             conn.execute(
-                "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     event_id,
                     event.name,
@@ -109,10 +122,11 @@ class EventStore(SQLiteStore):
                     plan.candidate_pairs,
                     (plan.created_at or dt.datetime.now(dt.UTC)).isoformat(),
                     plan.declined_exploratory,
+                    None if plan.history is None else plan.history.model_dump_json(),
                 ),
             )
             conn.executemany(
-                "INSERT INTO event_meetings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO event_meetings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         event_id,
@@ -126,10 +140,17 @@ class EventStore(SQLiteStore):
                         json.dumps([x.model_dump() for x in m.links], ensure_ascii=False),
                         int(m.exploratory),
                         json.dumps(list(m.rests_on), ensure_ascii=False),
+                        m.follow_up,
                     )
                     for m in plan.meetings
                 ],
             )
+            after = _summary(plan)
+            old = before or {}
+            changes = {k: (old.get(k), v) for k, v in after.items() if old.get(k) != v}
+            action = Action.UPDATE if exists else Action.CREATE
+            append(conn, who, [(action, "event", event_id, changes)])
+            self._reach("events.before_commit")
         return plan
 
     @staticmethod
@@ -148,7 +169,7 @@ class EventStore(SQLiteStore):
                 raise NotFoundError("event", event_id)
             meetings = self._conn.execute(
                 "SELECT slot, table_no, a, b, score, requested, relation, links, exploratory, "
-                "rests_on "
+                "rests_on, follow_up "
                 "FROM event_meetings WHERE event_id = ? ORDER BY slot, table_no",
                 (event_id,),
             ).fetchall()
@@ -160,12 +181,69 @@ class EventStore(SQLiteStore):
             ids = [r[0] for r in self._conn.execute("SELECT id FROM events ORDER BY date DESC, id")]
         return [self.get_plan(i) for i in ids]
 
-    # --------------------------------------------------------------- outcomes
-    def record_outcome(self, event_id: str, outcome: Outcome) -> Outcome:
-        """Record (or replace) the outcome of one scheduled meeting."""
-        return self.record_outcomes(event_id, [outcome])[0]
+    def series(self, *, since: dt.date | None = None) -> list[tuple[Plan, list[Outcome]]]:
+        """Stored plans with their outcomes in the order they were held (date, then id)."""
+        with self._lock:
+            ids = [
+                r[0]
+                for r in self._conn.execute(
+                    "SELECT id FROM events WHERE date >= ? ORDER BY date, id",
+                    ((since or dt.date.min).isoformat(),),
+                )
+            ]
+        return [(self.get_plan(i), self.outcomes(i)) for i in ids]
 
-    def record_outcomes(self, event_id: str, outcomes: Sequence[Outcome]) -> list[Outcome]:
+    def past_meetings(
+        self,
+        *,
+        org_ids: Sequence[str] | None = None,
+        exclude_event: str | None = None,
+    ) -> list[PastMeeting]:
+        """Every meeting scheduled at a stored event (of ``org_ids``, when given) with its
+        outcome, oldest event first; ``exclude_event`` leaves out the event being re-planned.
+
+        One query over the meetings table: by organisation through its ``a``/``b`` indexes
+        (a temporary table holds the ids, so a pool of thousands is one join, not a long
+        ``IN`` list).
+        """
+        sql = (
+            "SELECT e.id, e.date, m.a, m.b, o.status FROM event_meetings m "
+            "JOIN events e ON e.id = m.event_id "
+            "LEFT JOIN event_outcomes o ON o.event_id = m.event_id AND o.a = m.a AND o.b = m.b "
+            "WHERE e.id != ?"
+        )
+        with self._lock:
+            if org_ids is not None:
+                self._conn.execute("CREATE TEMP TABLE IF NOT EXISTS _pool (id TEXT PRIMARY KEY)")
+                self._conn.execute("DELETE FROM _pool")
+                self._conn.executemany(
+                    "INSERT OR IGNORE INTO _pool VALUES (?)", [(i,) for i in org_ids]
+                )
+                sql += " AND (m.a IN (SELECT id FROM _pool) OR m.b IN (SELECT id FROM _pool))"
+            rows = self._conn.execute(
+                sql + " ORDER BY e.date, e.id, m.a, m.b", (exclude_event or "",)
+            ).fetchall()
+            if org_ids is not None:
+                self._conn.execute("DELETE FROM _pool")
+        return [
+            PastMeeting(
+                event_id=ev,
+                date=dt.date.fromisoformat(day),
+                a=a,
+                b=b,
+                status=None if status is None else OutcomeStatus(status),
+            )
+            for ev, day, a, b, status in rows
+        ]
+
+    # --------------------------------------------------------------- outcomes
+    def record_outcome(self, event_id: str, outcome: Outcome, *, who: Who = SYSTEM) -> Outcome:
+        """Record (or replace) the outcome of one scheduled meeting."""
+        return self.record_outcomes(event_id, [outcome], who=who)[0]
+
+    def record_outcomes(
+        self, event_id: str, outcomes: Sequence[Outcome], *, who: Who = SYSTEM
+    ) -> list[Outcome]:
         """Record (or replace) outcomes of scheduled meetings, all or none.
 
         A signed cooperation needs to know who supplies whom (for the gold file): when
@@ -191,6 +269,7 @@ class EventStore(SQLiteStore):
                 update["recorded_at"] = now
             done.append(outcome.model_copy(update=update) if update else outcome)
         with self._transaction() as conn:
+            log = [_outcome_change(conn, event_id, o) for o in done]
             conn.executemany(
                 "INSERT INTO event_outcomes VALUES (?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (event_id, a, b) DO UPDATE SET status = excluded.status, "
@@ -209,6 +288,8 @@ class EventStore(SQLiteStore):
                     for o in done
                 ],
             )
+            append(conn, who, [entry for entry in log if entry[3]])
+            self._reach("events.before_commit")
         return done
 
     def outcomes(self, event_id: str) -> list[Outcome]:
@@ -233,8 +314,60 @@ class EventStore(SQLiteStore):
         ]
 
 
+def _summary(plan: Plan) -> dict[str, object]:
+    """What the audit log keeps of a plan (the meetings themselves stay in their table)."""
+    return {
+        "name": plan.event.name,
+        "date": plan.event.date.isoformat(),
+        "participants": len(plan.names),
+        "meetings": len(plan.meetings),
+        "objective": round(plan.objective, 6),
+        "status": plan.status.value,
+    }
+
+
+def _summary_of_stored(conn: sqlite3.Connection, event_id: str) -> dict[str, object] | None:
+    row = conn.execute(
+        "SELECT name, date, names, objective, status, "
+        "(SELECT count(*) FROM event_meetings WHERE event_id = events.id) "
+        "FROM events WHERE id = ?",
+        (event_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    name, date, names, objective, status, meetings = row
+    return {
+        "name": name,
+        "date": date,
+        "participants": len(json.loads(names)),
+        "meetings": meetings,
+        "objective": round(objective, 6),
+        "status": status,
+    }
+
+
+_OUTCOME_FIELDS = ("status", "supplier", "note")
+
+
+def _outcome_change(
+    conn: sqlite3.Connection, event_id: str, o: Outcome
+) -> tuple[Action, str, str, dict[str, Change]]:
+    """The audit row of recording ``o``: its changed fields against the stored outcome."""
+    a, b = sorted((o.a, o.b))
+    row = conn.execute(
+        "SELECT status, supplier, note FROM event_outcomes WHERE event_id = ? AND a = ? AND b = ?",
+        (event_id, a, b),
+    ).fetchone()
+    new = (o.status.value, o.supplier, o.note)
+    old = row if row is not None else (None, None, None)
+    changes = {f: (x, y) for f, x, y in zip(_OUTCOME_FIELDS, old, new, strict=True) if x != y}
+    action = Action.CREATE if row is None else Action.UPDATE
+    return action, "outcome", f"{event_id}:{a}:{b}", changes
+
+
 def _plan(row: sqlite3.Row | tuple[Any, ...], meetings: list[tuple[Any, ...]]) -> Plan:
-    head, declined = row[:13], row[13]  # migration 2 appended the declined count
+    # migration 2 appended the declined count, migration 3 the history note
+    head, declined, history = row[:13], row[13], row[14]
     (_, _, _, definition, names, shortlist, objective, bound, gap, status, secs, cands, at) = head
     return Plan(
         event=Event.model_validate_json(definition, context=STORED_CONTEXT),
@@ -251,8 +384,21 @@ def _plan(row: sqlite3.Row | tuple[Any, ...], meetings: list[tuple[Any, ...]]) -
                 links=tuple(Link.model_validate(x) for x in json.loads(links)),
                 exploratory=bool(explore),
                 rests_on=tuple(json.loads(rests_on)),
+                follow_up=follow_up,
             )
-            for slot, table, a, b, score, requested, relation, links, explore, rests_on in meetings
+            for (
+                slot,
+                table,
+                a,
+                b,
+                score,
+                requested,
+                relation,
+                links,
+                explore,
+                rests_on,
+                follow_up,
+            ) in meetings
         ),
         objective=objective,
         bound=bound,
@@ -263,4 +409,5 @@ def _plan(row: sqlite3.Row | tuple[Any, ...], meetings: list[tuple[Any, ...]]) -
         shortlist=tuple(ShortlistEntry.model_validate(x) for x in json.loads(shortlist)),
         created_at=dt.datetime.fromisoformat(at),
         declined_exploratory=int(declined),
+        history=None if history is None else HistoryNote.model_validate_json(history),
     )

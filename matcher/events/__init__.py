@@ -19,14 +19,33 @@ Example usage::
 
 from __future__ import annotations
 
+from matcher.events.history import (
+    DEFAULT_WINDOW_DAYS,
+    FollowUps,
+    History,
+    HistoryRules,
+    Service,
+    Verdicts,
+    apply_history,
+    judge,
+    load_history,
+    parse_window,
+    service_record,
+    unserved_factors,
+)
 from matcher.events.infeasible import InfeasibleScheduleError, Problem
 from matcher.events.pairs import PairScore, PairScores, score_pairs
-from matcher.events.planner import plan_event, plan_from_scores
+from matcher.events.planner import plan_event, plan_from_pool, plan_from_scores
 from matcher.events.problem import Instance, build_instance
 from matcher.events.scheduler import Schedule, ScheduleTimeoutError, Strategy, schedule
-from matcher.events.shortlist import Shortlist, shortlist, theme_pool
+from matcher.events.shortlist import Shortlist, shortlist, shortlist_from_scores, theme_pool
+from matcher.events.waves import Waves, chain_waves
 
 __all__ = [
+    "DEFAULT_WINDOW_DAYS",
+    "FollowUps",
+    "History",
+    "HistoryRules",
     "InfeasibleScheduleError",
     "Instance",
     "PairScore",
@@ -34,13 +53,25 @@ __all__ = [
     "Problem",
     "Schedule",
     "ScheduleTimeoutError",
+    "Service",
     "Shortlist",
     "Strategy",
+    "Verdicts",
+    "Waves",
+    "apply_history",
     "build_instance",
+    "chain_waves",
+    "judge",
+    "load_history",
+    "parse_window",
     "plan_event",
+    "plan_from_pool",
     "plan_from_scores",
     "schedule",
     "score_pairs",
+    "service_record",
     "shortlist",
+    "shortlist_from_scores",
     "theme_pool",
+    "unserved_factors",
 ]

@@ -16,7 +16,7 @@ Example usage::
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,8 +26,9 @@ from catalog.events.model import Theme
 from catalog.events.results import ShortlistEntry
 from matcher.engine import MatchEngine
 from matcher.events.pairs import PairScore, PairScores, direction_for, score_pairs
+from matcher.events.waves import Waves
 
-__all__ = ["Shortlist", "shortlist", "theme_pool"]
+__all__ = ["Shortlist", "check_shortlist", "shortlist", "shortlist_from_scores", "theme_pool"]
 
 log = logging.getLogger(__name__)
 
@@ -74,15 +75,7 @@ def shortlist(
     progress: Callable[[int, int], None] | None = None,
 ) -> Shortlist:
     """The ``n`` organisations with the most strong mutual matches among themselves."""
-    if n < 2:
-        raise InvalidInputError(f"participants: a shortlist needs at least 2, got {n}")
-    if not 0 < strong_share <= 1:
-        raise InvalidInputError(f"strong_share must be in (0, 1], got {strong_share}")
-    if len(required) > n:
-        raise InvalidInputError(
-            f"participants: {len(required)} organisations are named in must-meet/meet pairs "
-            f"({', '.join(required[:5])}…), more than the {n} asked for"
-        )
+    check_shortlist(n, required, strong_share)
     pool = theme_pool(engine, theme, required)
     if len(pool) < 2:
         raise InvalidInputError(
@@ -92,13 +85,57 @@ def shortlist(
     if len(pool) < n:
         log.warning("theme '%s' admits only %d organisations", theme.describe(), len(pool))
     scores = score_pairs(engine, pool, progress=progress)
+    sl = shortlist_from_scores(scores, n, required=required, strong_share=strong_share)
+    log.info(
+        "shortlisted %d of %d organisations for '%s'", len(sl.entries), len(pool), theme.describe()
+    )
+    return sl
+
+
+def check_shortlist(n: int, required: Sequence[str], strong_share: float = 0.2) -> None:
+    """The shortlist's own limits, checked before any pair is scored."""
+    if n < 2:
+        raise InvalidInputError(f"participants: a shortlist needs at least 2, got {n}")
+    if not 0 < strong_share <= 1:
+        raise InvalidInputError(f"strong_share must be in (0, 1], got {strong_share}")
+    if len(required) > n:
+        raise InvalidInputError(
+            f"participants: {len(required)} organisations are named in must-meet/meet pairs "
+            f"({', '.join(required[:5])}…), more than the {n} asked for"
+        )
+
+
+def shortlist_from_scores(
+    scores: PairScores,
+    n: int,
+    *,
+    required: Sequence[str] = (),
+    strong_share: float = 0.2,
+    excluded: Set[tuple[str, str]] = frozenset(),
+    favour: Mapping[str, tuple[float, str]] | None = None,
+    waves: Waves | None = None,
+) -> Shortlist:
+    """The shortlist over a pool's pair scores (the pool is ``scores.ids``, in order).
+
+    ``excluded`` pairs (history: they met recently) are never strong, so nobody is invited
+    for a meeting that cannot happen. ``favour`` multiplies an organisation's gain by its
+    factor (`unserved_factors`); ``waves`` fills leaders first, then their suppliers, then
+    the rest.
+    """
+    check_shortlist(n, required, strong_share)
+    pool = scores.ids
     positive = [p.score for p in scores if p.score > 0 and not p.exploratory]
     threshold = float(np.quantile(positive, 1 - strong_share)) if positive else 1.0
     strong: dict[str, list[PairScore]] = {
-        i: [p for p in scores.partners(i) if p.score >= threshold and not p.exploratory]
+        i: [
+            p
+            for p in scores.partners(i)
+            if p.score >= threshold and not p.exploratory and (p.a, p.b) not in excluded
+        ]
         for i in pool
     }
-    overall = {i: sum(p.score for p in strong[i]) for i in pool}
+    factor = {i: (favour or {}).get(i, (1.0, ""))[0] for i in pool}
+    overall = {i: factor[i] * sum(p.score for p in strong[i]) for i in pool}
     gain = dict.fromkeys(pool, 0.0)
     chosen: list[str] = []
 
@@ -110,20 +147,35 @@ def shortlist(
             if other in gain:
                 gain[other] += p.score
 
+    def key(i: str) -> tuple[int, float, float]:
+        tier = 0 if waves is None else waves.tier(i)
+        return (-tier, factor[i] * gain[i], overall[i])
+
     for r in required:
         add(r)
     while len(chosen) < min(n, len(pool)):
-        add(max(gain, key=lambda i: (gain[i], overall[i])))  # first of equals: pool order
-    entries = tuple(_entry(scores, org_id, chosen, threshold) for org_id in chosen)
-    log.info(
-        "shortlisted %d of %d organisations for '%s'", len(chosen), len(pool), theme.describe()
+        add(max(gain, key=key))  # first of equals: pool order
+    entries = tuple(
+        _entry(scores, org_id, chosen, threshold, excluded, favour, waves) for org_id in chosen
     )
     return Shortlist(entries, scores, threshold)
 
 
-def _entry(scores: PairScores, org_id: str, chosen: list[str], threshold: float) -> ShortlistEntry:
+def _entry(
+    scores: PairScores,
+    org_id: str,
+    chosen: list[str],
+    threshold: float,
+    excluded: Set[tuple[str, str]],
+    favour: Mapping[str, tuple[float, str]] | None,
+    waves: Waves | None,
+) -> ShortlistEntry:
     inside = set(chosen) - {org_id}
-    mine = [p for p in scores.partners(org_id) if (p.b if p.a == org_id else p.a) in inside]
+    mine = [
+        p
+        for p in scores.partners(org_id)
+        if (p.b if p.a == org_id else p.a) in inside and (p.a, p.b) not in excluded
+    ]
     good = [p for p in mine if p.score >= threshold and not p.exploratory]
     names = scores.names
     shown = [f"{names[p.b if p.a == org_id else p.a]} ({p.score:.2f})" for p in (good or mine)[:3]]
@@ -135,9 +187,16 @@ def _entry(scores: PairScores, org_id: str, chosen: list[str], threshold: float)
         x = example.links[0]
         needer, offerer = names.get(x.needer, x.needer), names.get(x.offerer, x.offerer)
         reason += f"；例：{needer}需求「{x.need}」← {offerer}供给「{x.offer}」"
+    factor, why = (favour or {}).get(org_id, (1.0, ""))
+    if why:
+        reason += f"；{why}"
+    if waves is not None:
+        reason = f"{waves.role(org_id, names)}：{reason}"
     return ShortlistEntry(
         org_id=org_id,
         name=names[org_id],
         strength=round(sum(p.score for p in good), 4),
         reason=reason,
+        wave=None if waves is None else waves.wave(org_id),
+        favour=round(factor, 4),
     )

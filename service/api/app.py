@@ -14,9 +14,10 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from service.api.errors import install_error_handlers
-from service.api.routes import chains, events, health, match, orgs
+from service.api.routes import audit, chains, desk, events, health, match, orgs
 from service.api.state import EngineHolder
 from service.settings import Settings
+from service.tokens import TokenFile
 from service.workspace import Workspace
 
 __all__ = ["WEB_DIR", "create_app"]
@@ -29,8 +30,10 @@ ECHARTS = WEB_DIR / "node_modules" / "echarts" / "dist" / "echarts.min.js"
 DESCRIPTION = """
 ChainMatch 产业链供需匹配引擎: find partners (找合作) and substitutes (找替代) among a park's
 organisations, ask free questions (一问即答), and draw the cooperation opportunity map
-(合作机会图谱). Reads are open; writes and contact data need the bearer token configured in
-`CHAINMATCH_TOKEN` (without one the service is read-only). Every error has the body
+(合作机会图谱). Reads are open; writes and contact data need a bearer token: a named token
+from the `CHAINMATCH_TOKENS` file (role `staff`: every write, the audit log, contacts; role
+`company`: its own organisation only) or the single staff token `CHAINMATCH_TOKEN`
+(without any, the service is read-only). Every error has the body
 `{"detail": "...", "errors": [{"field": "...", "message": "...", "row": null}]}`.
 """
 
@@ -82,6 +85,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    secret = settings.token.get_secret_value() if settings.token is not None else None
+    app.state.tokens = TokenFile(settings.token_file_in_use(), secret)  # a bad file: no start
     install_error_handlers(app)
     if settings.cors_origins:
         app.add_middleware(
@@ -90,7 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["GET", "POST", "PUT", "DELETE"],
             allow_headers=["Authorization", "Content-Type"],
         )
-    for module in (health, orgs, match, chains, events):
+    for module in (health, orgs, match, chains, events, desk, audit):
         app.include_router(module.router)
 
     @app.get("/", include_in_schema=False)

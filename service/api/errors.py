@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from catalog.errors import ImportConflictError, ImportValidationError
+from catalog.errors import AuthenticationError, ImportConflictError, ImportValidationError
 from matcher.events.infeasible import InfeasibleScheduleError, Problem
 from service.api.schemas import ErrorBody, ErrorItem
 from service.errors import MAPPED, http_status
@@ -52,6 +52,8 @@ def _body(exc: Exception) -> ErrorBody:
 
 
 async def _domain(request: Request, exc: Exception) -> JSONResponse:
+    if isinstance(exc, AuthenticationError):  # RFC 6750: say which scheme is expected
+        return _json(http_status(exc), _body(exc), {"WWW-Authenticate": "Bearer"})
     if isinstance(exc, MAPPED):
         return _json(http_status(exc), _body(exc))
     return _json(500, ErrorBody(detail="internal error"))

@@ -20,6 +20,8 @@ from pydantic import (
 
 from catalog.events import (
     Event,
+    Excluded,
+    FollowUps,
     Outcome,
     Participant,
     Plan,
@@ -147,6 +149,35 @@ class PlanRequest(BaseModel):
     replace: bool = Field(
         default=False, description="replace a stored event with the same id (no outcomes yet)"
     )
+    not_again_within_days: int = Field(
+        default=180,
+        ge=0,
+        le=3650,
+        description="leave out pairs that met at a stored event within this many days (held, "
+        "signed or not recorded yet; no-shows do not count); 0 ignores history",
+    )
+    follow_ups: FollowUps = Field(
+        default=FollowUps.MEET,
+        description="a pair whose last outcome was follow_up becomes a meet wish or a must-meet",
+    )
+    favour_unserved: float = Field(
+        default=0.0,
+        ge=0,
+        le=10,
+        allow_inf_nan=False,
+        description="shortlist: weight favouring organisations with fewer past meetings or no "
+        "partner yet (gain × (1 + weight × unserved)); 0 = off",
+    )
+    waves: bool = Field(
+        default=False,
+        description="shortlist in waves: chain leaders (链主) and their suppliers first",
+    )
+    leaders: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
+        default_factory=list, max_length=50, description="chain leaders (org ids) for the waves"
+    )
+    history_detail: bool = Field(
+        default=False, description="list every pair history excluded (history_excluded)"
+    )
 
 
 class OutcomeIn(Outcome):
@@ -180,6 +211,9 @@ class MeetingOut(BaseModel):
     rests_on: list[str] = Field(
         default_factory=list, description="what an exploratory meeting rests on, as printed"
     )
+    follow_up: str = Field(
+        default="", description="the event whose follow_up outcome made this pair a wish"
+    )
 
 
 class PlanOut(BaseModel):
@@ -209,9 +243,20 @@ class PlanOut(BaseModel):
         description="empty table slots a meeting without evidence could have filled",
     )
     evidence_note: str = ""
+    history: dict[str, int] | None = Field(
+        default=None,
+        description="what the park's history did: window_days, pairs excluded (by reason: "
+        "held, signed, scheduled), follow_up_wishes, kept_requested; null when it was ignored",
+    )
+    history_note: str = ""
+    history_excluded: list[Excluded] | None = Field(
+        default=None,
+        description="with history_detail: every pair history excluded, with the meeting that "
+        "did it (per participant: filter by a or b)",
+    )
 
     @classmethod
-    def from_plan(cls, plan: Plan, *, saved: bool) -> PlanOut:
+    def from_plan(cls, plan: Plan, *, saved: bool, history_detail: bool = False) -> PlanOut:
         doc, ev = plan.to_json(), plan.event
         by_pair = {(m.a, m.b): m for m in plan.meetings}
         meetings = []
@@ -244,6 +289,11 @@ class PlanOut(BaseModel):
             created_at=plan.created_at,
             **plan.evidence_counts(),
             evidence_note=plan.evidence_note(),
+            history=doc["history"],
+            history_note=doc["history_note"],
+            history_excluded=list(plan.history.excluded)
+            if history_detail and plan.history is not None
+            else None,
         )
 
 

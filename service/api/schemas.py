@@ -210,3 +210,20 @@ class Health(BaseModel):
     index_version: int
     read_only: bool
     checked_at: dt.datetime
+
+
+class AuditEntryOut(BaseModel):
+    seq: int = Field(description="position in the log, increasing")
+    at: dt.datetime = Field(description="UTC")
+    actor: str = Field(description="token name (API), OS user or --as NAME (CLI), system")
+    via: str = Field(description="api, cli, demo …, plus 'import <file>' for imports")
+    action: str = Field(description="create, update or delete")
+    kind: str = Field(description="organisation, event or outcome")
+    entity: str = Field(description="the id; an outcome's is event:a:b")
+    changes: dict[str, list[Any]] = Field(
+        description="{field: [before, after]} for the fields that changed"
+    )
+
+
+class AuditList(BaseModel):
+    entries: list[AuditEntryOut] = Field(description="newest first")

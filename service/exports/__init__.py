@@ -21,7 +21,14 @@ from service.exports.formats import (
     write_csv,
     write_html,
     write_ics,
+    write_sheets,
     write_xlsx,
+)
+from service.exports.series import (
+    plot_partner_rate,
+    series_rows,
+    write_series_report,
+    write_series_xlsx,
 )
 
 __all__ = [
@@ -32,9 +39,14 @@ __all__ = [
     "grid",
     "ics_calendar",
     "meeting_rows",
+    "plot_partner_rate",
     "render_html",
+    "series_rows",
     "write_csv",
     "write_html",
     "write_ics",
+    "write_series_report",
+    "write_series_xlsx",
+    "write_sheets",
     "write_xlsx",
 ]

@@ -28,6 +28,7 @@ __all__ = [
     "write_csv",
     "write_html",
     "write_ics",
+    "write_sheets",
     "write_xlsx",
 ]
 
@@ -103,9 +104,6 @@ def _summary_rows(plan: Plan, outcomes: Sequence[Outcome]) -> list[list[Cell]]:
 
 def write_xlsx(plan: Plan, path: Path, outcomes: Sequence[Outcome] = ()) -> Path:
     """One workbook: Summary, Meetings, Grid, Agendas, Shortlist and Outcomes sheets."""
-    from openpyxl import Workbook  # imported when a workbook is written, not by `--help`
-
-    wb = Workbook()
     sheets: list[tuple[str, list[list[Cell]]]] = [
         ("Summary", _summary_rows(plan, outcomes)),
         ("Meetings", meeting_rows(plan)),
@@ -130,6 +128,14 @@ def write_xlsx(plan: Plan, path: Path, outcomes: Sequence[Outcome] = ()) -> Path
             for o in outcomes
         ]
         sheets.append(("Outcomes", rows))
+    return write_sheets(sheets, path)
+
+
+def write_sheets(sheets: Sequence[tuple[str, list[list[Cell]]]], path: Path) -> Path:
+    """A workbook of named sheets, header row frozen; text is never a formula."""
+    from openpyxl import Workbook  # imported when a workbook is written, not by `--help`
+
+    wb = Workbook()
     first = wb.active
     if first is not None:
         wb.remove(first)

@@ -6,18 +6,36 @@ translates HTTP. Reads are open; saving a plan and recording outcomes need the t
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Path, Response
+from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
 from catalog.errors import InvalidInputError, NotFoundError
-from catalog.events import EventStats, EventStore, Outcome, Plan, event_stats, gold_lines, totals
+from catalog.events import (
+    EventStats,
+    EventStore,
+    Outcome,
+    Plan,
+    SeriesStats,
+    event_stats,
+    gold_lines,
+    stored_series_stats,
+    totals,
+)
 from matcher.engine import MatchEngine
-from matcher.events import plan_event, theme_pool
-from service.api.deps import Authorised, HolderDep, SettingsDep, WriterDep, require_writer
+from matcher.events import HistoryRules, load_history, plan_event, theme_pool
+from service.api.deps import (
+    Credentials,
+    HolderDep,
+    StaffDep,
+    TokensDep,
+    require_actor,
+    require_staff,
+)
 from service.api.event_schemas import (
     MAX_API_ORGS,
     AgendaItemOut,
@@ -84,28 +102,36 @@ def _check_pool(engine: MatchEngine, req: PlanRequest) -> None:
 
 @router.post("/plan", response_model=PlanOut, responses=ERRORS)
 def plan(
-    req: PlanRequest, holder: HolderDep, settings: SettingsDep, authorised: Authorised
+    req: PlanRequest, holder: HolderDep, request: Request, tokens: TokensDep, creds: Credentials
 ) -> PlanOut:
     """Shortlist (with `participants` N when the event lists nobody; from a theme that admits
     at most 250 organisations), schedule 1:1 meetings that maximise mutual value, and store
     the plan. `save` (the default) needs the token; with `save: false` planning is open and
     nothing is written."""
-    if req.save:
-        require_writer(settings, authorised)
+    # saving needs staff, checked before any planning
+    staff = require_staff(require_actor(tokens, creds), request) if req.save else None
     engine = holder.engine
     _check_pool(engine, req)
+    event = req.event.to_event()
+    rules = HistoryRules(window_days=req.not_again_within_days, follow_ups=req.follow_ups)
+    with EventStore(holder.workspace.paths.db) as store:
+        history = load_history(store, event, rules, replace=req.replace)
     result = plan_event(
         engine,
-        req.event.to_event(),
+        event,
         participants=req.participants,
         time_limit=req.time_limit,
         min_meetings=req.min_meetings,
         max_meetings=req.max_meetings,
+        history=history,
+        favour_unserved=req.favour_unserved,
+        waves=req.waves,
+        leaders=tuple(req.leaders),
     )
-    if req.save:
+    if staff is not None:
         with EventStore(holder.workspace.paths.db) as store:
-            result = store.save_plan(result, replace=req.replace)
-    return PlanOut.from_plan(result, saved=req.save)
+            result = store.save_plan(result, replace=req.replace, who=staff.who())
+    return PlanOut.from_plan(result, saved=req.save, history_detail=req.history_detail)
 
 
 @router.get("", response_model=EventList, responses=ERRORS)
@@ -119,10 +145,35 @@ def list_events(store: StoreDep) -> EventList:
     )
 
 
+@router.get("/stats", response_model=SeriesStats, responses=ERRORS)
+def get_series_stats(
+    store: StoreDep,
+    holder: HolderDep,
+    since: Annotated[
+        dt.date | None, Query(description="events on or after this date, e.g. 2026-01-01")
+    ] = None,
+    theme_chain: Annotated[
+        str | None, Query(max_length=64, description="events themed with this chain, e.g. nev")
+    ] = None,
+) -> SeriesStats:
+    """The series: events, companies served once / several times / never, repeat pairs, and
+    the partner-found rate overall, per chain and per month (reference: the park's 274 /
+    5,478 ≈ 5 %)."""
+    names = {c.id: c.name for c in holder.workspace.taxonomy.chains.values()}
+    return stored_series_stats(store, holder.store, names, since=since, chain=theme_chain)
+
+
 @router.get("/{event_id}", response_model=PlanOut, responses=ERRORS)
-def get_event(event_id: EventId, store: StoreDep) -> PlanOut:
-    """One stored plan: its meetings with their reasons, objective, bound and gap."""
-    return PlanOut.from_plan(store.get_plan(event_id), saved=True)
+def get_event(
+    event_id: EventId,
+    store: StoreDep,
+    history_detail: Annotated[
+        bool, Query(description="list every pair history excluded, and why")
+    ] = False,
+) -> PlanOut:
+    """One stored plan: its meetings with their reasons, objective, bound and gap, and what
+    the park's history did to it."""
+    return PlanOut.from_plan(store.get_plan(event_id), saved=True, history_detail=history_detail)
 
 
 @router.get("/{event_id}/agenda/{org_id}", response_model=AgendaOut, responses=ERRORS)
@@ -177,16 +228,16 @@ def get_calendar(event_id: EventId, org_id: OrgId, store: StoreDep) -> Response:
     "/{event_id}/outcomes",
     response_model=list[Outcome],
     responses=ERRORS,
-    dependencies=[WriterDep],
 )
 def record_outcomes(
     event_id: EventId,
     outcomes: Annotated[list[OutcomeIn], Body(min_length=1, max_length=1000)],
     store: StoreDep,
+    actor: StaffDep,
 ) -> list[Outcome]:
-    """Record (or replace) what came of meetings, all or none; a signed cooperation without
-    `supplier` gets the side whose offer met the other's need."""
-    return store.record_outcomes(event_id, outcomes)
+    """Record (or replace) what came of meetings, all or none (staff only); a signed
+    cooperation without `supplier` gets the side whose offer met the other's need."""
+    return store.record_outcomes(event_id, outcomes, who=actor.who())
 
 
 @router.get("/{event_id}/outcomes", response_model=list[Outcome], responses=ERRORS)

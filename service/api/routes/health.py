@@ -6,14 +6,14 @@ import datetime as dt
 
 from fastapi import APIRouter
 
-from service.api.deps import HolderDep, SettingsDep
+from service.api.deps import HolderDep, TokensDep
 from service.api.schemas import Health
 
 router = APIRouter(tags=["service"])
 
 
 @router.get("/health", response_model=Health)
-def health(holder: HolderDep, settings: SettingsDep) -> Health:
+def health(holder: HolderDep, tokens: TokensDep) -> Health:
     engine = holder.engine
     return Health(
         status="ok",
@@ -21,6 +21,6 @@ def health(holder: HolderDep, settings: SettingsDep) -> Health:
         model_id=engine.encoder.model_id,
         dim=engine.encoder.dim,
         index_version=holder.version,
-        read_only=settings.token is None,
+        read_only=tokens.empty,
         checked_at=dt.datetime.now(dt.UTC),
     )

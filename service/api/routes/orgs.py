@@ -11,11 +11,12 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from catalog.actors import Actor
 from catalog.errors import RowError
 from catalog.importer import import_organisations
 from catalog.models import Organisation, OrgKind
 from catalog.store import CatalogStore, OnConflict
-from service.api.deps import Authorised, HolderDep, SettingsDep, WriterDep
+from service.api.deps import ActorDep, HolderDep, MaybeActorDep, SettingsDep, StaffDep
 from service.api.schemas import (
     ErrorBody,
     ErrorItem,
@@ -30,24 +31,29 @@ router = APIRouter(prefix="/orgs", tags=["organisations"])
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorBody, "description": "missing or wrong bearer token"},
-    403: {"model": ErrorBody, "description": "the service is read-only"},
+    403: {
+        "model": ErrorBody,
+        "description": "the token's role may not do this (the role needed is named), "
+        "or the service is read-only",
+    },
     404: {"model": ErrorBody, "description": "no organisation with that id"},
     422: {"model": ErrorBody, "description": "invalid input, with the field path"},
 }
 
 
-def _public(org: Organisation, authorised: bool) -> OrgPublic:
+def _public(org: Organisation, actor: Actor | None) -> OrgPublic:
+    """Contacts are shown to staff and to the organisation's own company token only."""
     data = org.model_dump()
-    hidden = bool(org.contacts) and not authorised
-    if not authorised:
+    shown = actor is not None and actor.may_act_for(org.id)
+    if not shown:
         data["contacts"] = ()
-    return OrgPublic(**data, contacts_hidden=hidden)
+    return OrgPublic(**data, contacts_hidden=bool(org.contacts) and not shown)
 
 
 @router.get("", response_model=OrgList, responses=ERRORS)
 def list_orgs(
     holder: HolderDep,
-    authorised: Authorised,
+    actor: MaybeActorDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
     kind: OrgKind | None = None,
@@ -62,28 +68,30 @@ def list_orgs(
         kind=kind, chain=chain, segment=segment, park=park, q=q, limit=limit, offset=offset
     )
     total = store.count(kind=kind, chain=chain, segment=segment, park=park, q=q)
-    return OrgList(total=total, items=[_public(o, authorised) for o in items])
+    return OrgList(total=total, items=[_public(o, actor) for o in items])
 
 
 @router.get("/{org_id}", response_model=OrgPublic, responses=ERRORS)
-def get_org(org_id: str, holder: HolderDep, authorised: Authorised) -> OrgPublic:
-    """One organisation; contacts only with a valid bearer token."""
-    return _public(holder.store.get(org_id), authorised)
+def get_org(org_id: str, holder: HolderDep, actor: MaybeActorDep) -> OrgPublic:
+    """One organisation; contacts only for staff and the organisation's own token."""
+    return _public(holder.store.get(org_id), actor)
 
 
-@router.post(
-    "", status_code=201, response_model=OrgPublic, responses=ERRORS, dependencies=[WriterDep]
-)
-def create_org(org: OrgCreate, holder: HolderDep) -> OrgPublic:
-    """Add an organisation; 409 if the id exists. The index is updated before this returns."""
+@router.post("", status_code=201, response_model=OrgPublic, responses=ERRORS)
+def create_org(org: OrgCreate, holder: HolderDep, actor: ActorDep) -> OrgPublic:
+    """Add an organisation; 409 if the id exists. The index is updated before this returns.
+    Staff may add any; a company token only the organisation it speaks for."""
+    actor.require_org(org.id)
     new = Organisation(**org.model_dump())
-    holder.write(lambda store: store.insert([new]))
-    return _public(new, True)
+    holder.write(lambda store: store.insert([new], who=actor.who()))
+    return _public(new, actor)
 
 
-@router.put("/{org_id}", response_model=OrgPublic, responses=ERRORS, dependencies=[WriterDep])
-def update_org(org_id: str, change: OrgUpdate, holder: HolderDep) -> OrgPublic:
-    """Change some fields of an organisation; the rest stay."""
+@router.put("/{org_id}", response_model=OrgPublic, responses=ERRORS)
+def update_org(org_id: str, change: OrgUpdate, holder: HolderDep, actor: ActorDep) -> OrgPublic:
+    """Change some fields of an organisation; the rest stay. Staff may change any; a
+    company token only its own."""
+    actor.require_org(org_id)
 
     def apply(store: CatalogStore) -> Organisation:
         current = store.get(org_id)
@@ -95,15 +103,16 @@ def update_org(org_id: str, change: OrgUpdate, holder: HolderDep) -> OrgPublic:
             raise RequestValidationError(
                 [{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]
             ) from None
-        store.upsert([updated])
+        store.upsert([updated], who=actor.who())
         return updated
 
-    return _public(holder.write(apply), True)
+    return _public(holder.write(apply), actor)
 
 
-@router.delete("/{org_id}", status_code=204, responses=ERRORS, dependencies=[WriterDep])
-def delete_org(org_id: str, holder: HolderDep) -> Response:
-    holder.write(lambda store: store.delete([org_id]))
+@router.delete("/{org_id}", status_code=204, responses=ERRORS)
+def delete_org(org_id: str, holder: HolderDep, actor: StaffDep) -> Response:
+    """Remove an organisation (staff only)."""
+    holder.write(lambda store: store.delete([org_id], who=actor.who()))
     return Response(status_code=204)
 
 
@@ -121,19 +130,20 @@ def _upload_name(filename: str | None) -> str:
         409: {"model": ErrorBody, "description": "ids already exist (on_conflict=fail)"},
         413: {"model": ErrorBody, "description": "file too large, or an XLSX inflating too far"},
     },
-    dependencies=[WriterDep],
 )
 async def import_orgs(
     request: Request,
     file: UploadFile,
     holder: HolderDep,
     settings: SettingsDep,
+    actor: StaffDep,
     skip_invalid: bool = False,
     on_conflict: Annotated[
         OnConflict, Query(description="an id already in the catalog: update, skip or fail")
     ] = OnConflict.FAIL,
 ) -> ImportResult:
-    """Bulk import a CSV, XLSX or JSON file; any bad row rejects the file unless skip_invalid.
+    """Bulk import a CSV, XLSX or JSON file (staff only); any bad row rejects the file unless
+    skip_invalid.
 
     Errors name the file as uploaded. An existing id fails the import (409, naming each id
     and row) unless ``on_conflict`` is ``update`` or ``skip``.
@@ -162,6 +172,7 @@ async def import_orgs(
                 skip_invalid=skip_invalid,
                 on_conflict=on_conflict,
                 source=name,
+                who=actor.who(),
             )
             return ImportResult(
                 imported=report.imported,
