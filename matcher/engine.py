@@ -74,6 +74,7 @@ class MatchEngine(Matcher):
         evidence_threshold: float | None = None,
         sparse_encoder: SparseTextEncoder | None = None,
         approximate: bool | None = None,  # None: when an index is approximate
+        milvus_uri: str | None = None,  # where IndexKind.MILVUS keeps its collections
     ) -> None:
         self.orgs = list(orgs)
         self.approximate = approximate
@@ -96,6 +97,7 @@ class MatchEngine(Matcher):
             self.table,
             encoder,
             index_kind=index_kind,
+            milvus_uri=milvus_uri,
             centering=language_centering,
             sparse_encoder=sparse_encoder,
         )

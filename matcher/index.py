@@ -7,7 +7,7 @@ return, applied inside the search (FAISS IDSelector), never by trimming results 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import faiss
 import numpy as np
@@ -28,6 +28,9 @@ from matcher.index_io import (
     write_json_atomic,
 )
 from matcher.ivf import FaissIVFIndex
+
+if TYPE_CHECKING:
+    from matcher.milvus import MilvusIndex
 
 __all__ = [
     "APPROXIMATE_ABOVE",
@@ -200,10 +203,28 @@ class FaissFlatIndex:
 AnyIndex = ExactIndex | FaissFlatIndex | FaissIVFIndex
 
 
-def make_index(kind: IndexKind, dim: int, size: int = 0) -> AnyIndex:
+def _milvus() -> type[MilvusIndex]:
+    """`MilvusIndex`, imported on first use: pymilvus is an optional extra."""
+    try:
+        from matcher.milvus import MilvusIndex
+    except ImportError as exc:
+        raise RuntimeError(
+            "the Milvus index is not available. To install: pip install 'chainmatch[milvus]'"
+        ) from exc
+    return MilvusIndex
+
+
+def make_index(
+    kind: IndexKind, dim: int, size: int = 0, *, milvus_uri: str | None = None
+) -> AnyIndex | MilvusIndex:
     """An empty index of ``kind``; `IndexKind.AUTO` picks by ``size``, the number of
-    vectors it is about to hold (`IndexKind.for_size`)."""
+    vectors it is about to hold (`IndexKind.for_size`). ``milvus_uri``: where an
+    `IndexKind.MILVUS` index keeps its collection (a milvus-lite ``.db`` path or a server)."""
     concrete = kind.for_size(size)
+    if concrete is IndexKind.MILVUS:
+        if not milvus_uri:
+            raise ValueError("index kind milvus needs a Milvus URI (CHAINMATCH_MILVUS_URI)")
+        return _milvus()(dim, uri=milvus_uri)
     if concrete is IndexKind.EXACT:
         return ExactIndex(dim)
     if concrete is IndexKind.FAISS_IVF:
@@ -211,9 +232,14 @@ def make_index(kind: IndexKind, dim: int, size: int = 0) -> AnyIndex:
     return FaissFlatIndex(dim)
 
 
-def open_index(kind: IndexKind, path: Path) -> AnyIndex:
+def open_index(
+    kind: IndexKind, path: Path, *, milvus_uri: str | None = None
+) -> AnyIndex | MilvusIndex:
     """A saved index; for `IndexKind.AUTO` the file says which one it is (a FAISS IVF
-    file opens with ``Iw``, memory-mapped; anything else is the flat ``IndexIDMap2``)."""
+    file opens with ``Iw``, memory-mapped; anything else is the flat ``IndexIDMap2``). A
+    Milvus pointer to another server than ``milvus_uri`` is a ValueError (rebuild there)."""
+    if kind is IndexKind.MILVUS:
+        return _milvus().load(path, uri=milvus_uri)
     if kind is IndexKind.EXACT:
         return ExactIndex.load(path)
     if kind is IndexKind.FAISS_IVF:

@@ -50,6 +50,7 @@ class IndexKind(enum.StrEnum):
     FAISS_FLAT = "faiss-flat"  # exact FAISS scan
     FAISS_IVF = "faiss-ivf"  # approximate: inverted lists (`matcher.ivf`)
     AUTO = "auto"  # flat up to APPROXIMATE_ABOVE vectors, IVF above
+    MILVUS = "milvus"  # a Milvus collection (`matcher.milvus`): lite file or cluster; never AUTO
 
     def for_size(self, n: int) -> IndexKind:
         """The concrete kind for a space of ``n`` vectors."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -25,7 +27,7 @@ def brute_force(q: np.ndarray, ids: np.ndarray, vecs: np.ndarray, k: int) -> np.
 
 
 class IndexContract:
-    make: type[ExactIndex] | type[FaissFlatIndex] | type[FaissIVFIndex]
+    make: Any  # an index class: ``make(dim)`` builds one, ``make.load(path)`` reopens it
     min_recall = 1.0  # below 1: an approximate index; its unfiltered top-k may miss some
 
     def data(self, n: int = 300, d: int = 32, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -211,3 +213,34 @@ def test_auto_kind_is_exact_below_the_threshold_and_ivf_above(tmp_path: Path) ->
         path = tmp_path / f"{index.kind.value}.index"
         index.save(path)
         assert type(open_index(IndexKind.AUTO, path)) is type(index)
+
+
+# --------------------------------------------------------------------------- Milvus
+HAS_MILVUS = all(importlib.util.find_spec(m) for m in ("pymilvus", "milvus_lite"))
+needs_milvus = pytest.mark.skipif(
+    not HAS_MILVUS, reason="pymilvus / milvus-lite not installed (pip install '.[milvus]')"
+)
+
+
+@pytest.fixture(scope="module")
+def milvus_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One milvus-lite folder for the module (its server starts once); each index is a
+    collection of its own in it."""
+    from matcher.milvus import lite_uri
+
+    return lite_uri(tmp_path_factory.mktemp("milvus") / "contract.db")
+
+
+@needs_milvus
+class TestMilvusIndex(IndexContract):
+    """The same contract on milvus-lite (FLAT: exact), through the same client as a cluster."""
+
+    @pytest.fixture(autouse=True)
+    def _lite(self, milvus_db: str) -> None:
+        from matcher.milvus import MilvusIndex
+
+        class LiteIndex(MilvusIndex):
+            def __init__(self, dim: int, **kw: Any) -> None:
+                super().__init__(dim, **{"uri": milvus_db, **kw})
+
+        self.make = LiteIndex
