@@ -83,11 +83,15 @@ class CliContext:
     @contextmanager
     def workspace(self, *, progress: bool = True) -> Iterator[Workspace]:
         from service.faults import checkpoint_from_env
+        from service.settings import HomeSettings
         from service.workspace import Workspace  # the engine, hence FAISS: only when used
 
+        env = HomeSettings()  # CHAINMATCH_INDEX, CHAINMATCH_MILVUS_URI
         with Workspace(
             self.paths(),
             encoder_kind=self.encoder,
+            index_kind=env.index,
+            milvus_uri=env.milvus_uri,
             progress=progress,
             checkpoint=checkpoint_from_env(os.environ),
         ) as ws:

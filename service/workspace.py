@@ -43,6 +43,7 @@ class Workspace:
         *,
         encoder_kind: EncoderKind = EncoderKind.E5_SMALL,
         index_kind: IndexKind = IndexKind.AUTO,
+        milvus_uri: str | None = None,
         taxonomy: Taxonomy | None = None,
         today: dt.date | None = None,
         progress: bool = True,
@@ -52,6 +53,8 @@ class Workspace:
         self.checkpoint = checkpoint
         self.encoder_kind = encoder_kind
         self.index_kind = index_kind
+        # IndexKind.MILVUS only: a server, else a milvus-lite folder in the home
+        self.milvus_uri = milvus_uri or str((paths.home / "milvus.db").absolute())
         self.taxonomy = taxonomy or load_default_taxonomy()
         self.today = today
         self.progress = progress
@@ -93,6 +96,7 @@ class Workspace:
             self.taxonomy,
             encoder,
             index_kind=self.index_kind,
+            milvus_uri=self.milvus_uri,
             today=self.today,
             sparse_encoder=sparse_encoder_for(encoder),
         )

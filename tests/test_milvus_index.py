@@ -213,3 +213,36 @@ def test_engine_on_milvus_finds_what_the_exact_engine_finds(uri: str, tmp_path: 
     assert [m.org_id for m in again.find_partners(org_id, k=10).matches] == [
         m.org_id for m in exact.find_partners(org_id, k=10).matches
     ]
+
+
+def test_cli_chooses_milvus_by_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``CHAINMATCH_INDEX=milvus``: the vectors go to ``<home>/milvus.db`` (or
+    ``CHAINMATCH_MILVUS_URI``), the index folder holds pointers, and the answers are the
+    default index's."""
+    from typer.testing import CliRunner
+
+    from service.cli import app
+
+    monkeypatch.setenv("CHAINMATCH_ENCODER", "hashing")
+    runner = CliRunner()
+
+    def partners(home: Path, org: str) -> list[tuple[str, float]]:
+        monkeypatch.setenv("CHAINMATCH_HOME", str(home))
+        res = runner.invoke(app, ["partners", org, "--json", "--k", "8"], catch_exceptions=False)
+        assert res.exit_code == 0, res.stderr
+        return [(r["org_id"], round(r["score"], 4)) for r in json.loads(res.stdout)["results"]]
+
+    for home, kind in ((tmp_path / "faiss", "auto"), (tmp_path / "milvus", "milvus")):
+        monkeypatch.setenv("CHAINMATCH_HOME", str(home))
+        monkeypatch.setenv("CHAINMATCH_INDEX", kind)
+        assert runner.invoke(app, ["demo", "--k", "1"], catch_exceptions=False).exit_code == 0
+        info = json.loads(runner.invoke(app, ["info", "--json"]).stdout)
+        assert info["index"] == kind
+    pointer = json.loads((tmp_path / "milvus" / "index" / "offers.index").read_text("utf-8"))
+    assert pointer["uri"] == str(tmp_path / "milvus" / "milvus.db")
+    assert (tmp_path / "milvus" / "milvus.db").is_dir()
+    for org in ("demo-nev-0001", "demo-ic-0003"):
+        monkeypatch.setenv("CHAINMATCH_INDEX", "auto")
+        want = partners(tmp_path / "faiss", org)
+        monkeypatch.setenv("CHAINMATCH_INDEX", "milvus")
+        assert partners(tmp_path / "milvus", org) == want
