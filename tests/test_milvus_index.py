@@ -90,6 +90,26 @@ def test_each_filter_plan_equals_the_exact_index(uri: str, keep: slice, plan: st
         assert len(spy.exprs) == 2 and all(e and e.count(",") <= 5 for e in spy.exprs)
 
 
+def test_a_query_short_after_the_over_fetch_is_searched_again_in_chunks(uri: str) -> None:
+    from matcher.index import ExactIndex
+    from matcher.milvus import MilvusIndex
+
+    ids, vecs = _data(200, seed=4)
+    milvus, exact = MilvusIndex(16, uri=uri, expr_ids=8), ExactIndex(16)
+    milvus.upsert(ids, vecs)
+    exact.upsert(ids, vecs)
+    q = vecs[:2]
+    # the 60 vectors farthest from query 0: none in its unfiltered top 67 (share 0.3)
+    allowed = ids[np.argsort(q[0] @ vecs.T)[:60]]
+    spy = Spy(milvus)
+    got_scores, got = milvus.search(q, 7, filter=allowed)
+    want_scores, want = exact.search(q, 7, filter=allowed)
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_allclose(got_scores, want_scores, atol=1e-5)
+    assert spy.exprs[0] is None and len(spy.exprs) == 1 + 8  # then 60 ids in chunks of 8
+    assert all(e is not None and e.startswith("id in [") for e in spy.exprs[1:])
+
+
 def test_save_writes_a_pointer_and_load_reopens_the_collection(uri: str, tmp_path: Path) -> None:
     from matcher.milvus import MilvusIndex
 
@@ -246,3 +266,25 @@ def test_cli_chooses_milvus_by_environment(tmp_path: Path, monkeypatch: pytest.M
         want = partners(tmp_path / "faiss", org)
         monkeypatch.setenv("CHAINMATCH_INDEX", "milvus")
         assert partners(tmp_path / "milvus", org) == want
+
+
+def test_service_settings_read_the_index_and_the_uri(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from catalog.paths import Paths
+    from matcher.index import IndexKind
+    from service.settings import Settings
+    from service.workspace import Workspace
+
+    monkeypatch.setenv("CHAINMATCH_INDEX", "milvus")
+    monkeypatch.setenv("CHAINMATCH_MILVUS_URI", "http://milvus.internal:19530")
+    settings = Settings(home=tmp_path)
+    assert (settings.index, settings.milvus_uri) == (
+        IndexKind.MILVUS,
+        "http://milvus.internal:19530",
+    )
+    monkeypatch.setenv("CHAINMATCH_INDEX", "pinecone")
+    with pytest.raises(ValueError, match="'exact', 'faiss-flat', 'faiss-ivf', 'auto' or 'milvus'"):
+        Settings(home=tmp_path)
+    with Workspace(Paths(tmp_path / "home"), index_kind=IndexKind.MILVUS) as ws:
+        assert ws.milvus_uri == str(tmp_path / "home" / "milvus.db")
