@@ -12,7 +12,14 @@ import typing
 if typing.TYPE_CHECKING:
     from matcher.base import Matcher
     from matcher.engine import MatchEngine
-    from matcher.index import ExactIndex, FaissFlatIndex, IndexKind, VectorIndex, make_index
+    from matcher.index import (
+        ExactIndex,
+        FaissFlatIndex,
+        FaissIVFIndex,
+        IndexKind,
+        VectorIndex,
+        make_index,
+    )
     from matcher.inference import NeedInference, ProductGraph
     from matcher.knowledge import ChainKnowledge
     from matcher.lexical import LexicalIndex
@@ -49,6 +56,7 @@ __all__ = [
     "Evidence",
     "ExactIndex",
     "FaissFlatIndex",
+    "FaissIVFIndex",
     "Filters",
     "IndexKind",
     "LexicalIndex",
@@ -83,7 +91,14 @@ __all__ = [
 _SOURCES: dict[str, tuple[str, ...]] = {
     "matcher.base": ("Matcher",),
     "matcher.engine": ("MatchEngine",),
-    "matcher.index": ("ExactIndex", "FaissFlatIndex", "IndexKind", "VectorIndex", "make_index"),
+    "matcher.index": (
+        "ExactIndex",
+        "FaissFlatIndex",
+        "FaissIVFIndex",
+        "IndexKind",
+        "VectorIndex",
+        "make_index",
+    ),
     "matcher.inference": ("NeedInference", "ProductGraph"),
     "matcher.knowledge": ("ChainKnowledge",),
     "matcher.lexical": ("LexicalIndex",),

@@ -20,10 +20,11 @@ from matcher.base import Matcher
 from matcher.evidence import EvidenceGate
 from matcher.explain import build_match
 from matcher.hybrid import AskEvidence, name_evidence, too_short
-from matcher.index import I64Array, IndexKind, VectorIndex
+from matcher.index import FaissIVFIndex, I64Array, IndexKind, VectorIndex
 from matcher.indexset import StatementIndex
 from matcher.inference import ProductGraph
 from matcher.knowledge import ChainKnowledge
+from matcher.lookup import CatalogLookup
 from matcher.peers import PeerSignals
 from matcher.profiles import Space, StatementTable, profile_texts
 from matcher.rank import (
@@ -31,18 +32,18 @@ from matcher.rank import (
     ScoredCandidates,
     SearchSide,
     admit_candidates,
-    allowed_rows,
     on_candidates,
     rank_candidates,
     serving_groups,
 )
 from matcher.ranker import ChainAwareRanker, Ranker, RankInput, RankOutput
-from matcher.scoring import Aggregation, aggregate, best_per_org
+from matcher.scoring import Aggregation, aggregate
 from matcher.types import Direction, Filters, Match, MatchResult, Signal, Task
 
 __all__ = ["MatchEngine"]
 
 SIGNAL_CANDIDATES = 200  # organisations a learned signal may add to the semantic candidates
+APPROXIMATE_PEERS = 20_000  # organisations past which an approximate engine finds peers by IVF
 
 
 class MatchEngine(Matcher):
@@ -61,7 +62,7 @@ class MatchEngine(Matcher):
         encoder: Encoder,
         *,
         ranker: Ranker | None = None,
-        index_kind: IndexKind = IndexKind.FAISS_FLAT,
+        index_kind: IndexKind = IndexKind.AUTO,
         today: dt.date | None = None,
         hits_per_statement: int = 200,
         aggregation: Aggregation = Aggregation.BLEND,
@@ -72,8 +73,11 @@ class MatchEngine(Matcher):
         inferred_needs: int = 30,
         evidence_threshold: float | None = None,
         sparse_encoder: SparseTextEncoder | None = None,
+        approximate: bool | None = None,  # None: when an index is approximate
+        milvus_uri: str | None = None,  # where IndexKind.MILVUS keeps its collections
     ) -> None:
         self.orgs = list(orgs)
+        self.approximate = approximate
         self.taxonomy = taxonomy
         self.encoder = encoder
         self.ranker = ranker or ChainAwareRanker(taxonomy, today=today)
@@ -93,8 +97,12 @@ class MatchEngine(Matcher):
             self.table,
             encoder,
             index_kind=index_kind,
+            milvus_uri=milvus_uri,
             centering=language_centering,
             sparse_encoder=sparse_encoder,
+        )
+        self.lookup = CatalogLookup(
+            self.orgs, self._row, self.table, self.vectors, hits_per_statement, today
         )
         self.evidence = EvidenceGate.for_index(self.vectors, evidence_threshold)  # what to cite
         self.hybrid = AskEvidence(self.vectors, self.orgs)  # ask: dense + sparse + BM25
@@ -120,11 +128,22 @@ class MatchEngine(Matcher):
         """Open saved indexes if they fit this encoder, then sync; else build from scratch."""
         return self.vectors.load(folder)
 
+    def is_approximate(self) -> bool:
+        """Whether the catalog-wide lookups may be approximate: ``approximate`` if given,
+        else whenever a statement index is (IVF: `IndexKind.AUTO` on a large catalog)."""
+        if self.approximate is not None:
+            return self.approximate
+        return any(isinstance(ix, FaissIVFIndex) for ix in self.indexes.values())
+
     def learned(self) -> ChainKnowledge:
         """Signals and need inference fitted on this catalog; fitted once, on first use."""
         if self._learned is None:
             self._learned = ChainKnowledge.fit(
-                self.orgs, self.vectors, self.encoder, self.product_graph
+                self.orgs,
+                self.vectors,
+                self.encoder,
+                self.product_graph,
+                approximate_above=APPROXIMATE_PEERS if self.is_approximate() else None,
             )
         return self._learned
 
@@ -134,45 +153,6 @@ class MatchEngine(Matcher):
         if row is None:
             raise NotFoundError("organisation", org_id)
         return self.orgs[row]
-
-    def _day(self) -> dt.date:
-        return self.today or dt.date.today()
-
-    def _allowed(
-        self,
-        filters: Filters | None,
-        exclude: str | None = None,
-        filter_items: Collection[str] | None = None,
-        items: Collection[str] | None = None,
-    ) -> I64Array | None:
-        flt, day = filters or Filters(), self._day()
-        return allowed_rows(self.orgs, self._row, flt, day, exclude, filter_items, items)
-
-    def _search(
-        self, space: Space, queries: F32Array, allowed: I64Array | None
-    ) -> tuple[F32Array, I64Array]:
-        if not self.vectors:
-            raise InvalidInputError("the engine has no index yet; call build() or load() first")
-        flt = None
-        if allowed is not None:
-            flt = self.table.ids[self.table.rows_for_orgs(allowed, space)]
-        scores, rows = self.vectors.search(space, queries, self.hits_per_statement, flt)
-        return best_per_org(scores, rows, self.table.org, len(self.orgs))
-
-    def _side(
-        self,
-        org: Organisation,
-        query_space: Space,
-        target: Space,
-        allowed: I64Array | None,
-        vectors: F32Array | None = None,
-    ) -> SearchSide:
-        """``vectors``: the texts' vectors when the caller already encoded them."""
-        texts = profile_texts(org, query_space)
-        if vectors is None:
-            vectors = self.vectors.encode(query_space, texts)
-        S, best = self._search(target, vectors, allowed)
-        return SearchSide(target, S, best, tuple(texts))
 
     def _score(self, q: Question) -> tuple[I64Array, RankOutput] | None:
         """Admit the candidates, then score them: their rows and the ranker's output."""
@@ -219,7 +199,7 @@ class MatchEngine(Matcher):
                 score=float(out.total[i] + penalties[i]),
                 parts={name: float(v[i]) for name, v in out.parts.items()},
                 relation=out.relations[i],
-                today=self._day(),
+                today=self.lookup.day(),
                 gate=self.evidence,
             )
             for i in order
@@ -244,14 +224,14 @@ class MatchEngine(Matcher):
                 raise InvalidInputError("statements apply to suppliers or customers, not mutual")
             field = "needs" if direction is Direction.SUPPLIERS else "offers"
             org = org.model_copy(update={field: texts, "products": ()})
-        allowed = self._allowed(filters, org.id, filter_items, items)
+        allowed = self.lookup.allowed(filters, org.id, filter_items, items)
         sides: list[SearchSide] = []
         signals: dict[Signal, F32Array] = {}
         if direction in (Direction.SUPPLIERS, Direction.MUTUAL):
             needs = None  # encoded once: the search and the supplier signals share them
             if org.needs:
                 needs = self.vectors.encode(Space.NEEDS, profile_texts(org, Space.NEEDS))
-                sides.append(self._side(org, Space.NEEDS, Space.OFFERS, allowed, needs))
+                sides.append(self.lookup.side(org, Space.NEEDS, Space.OFFERS, allowed, needs))
             if direction is Direction.SUPPLIERS:
                 signals = self.learned().supplier_signals(
                     org,
@@ -273,7 +253,7 @@ class MatchEngine(Matcher):
                     f"organisation {org.id!r} states no offers, so it has no customers to find; "
                     "try direction 'suppliers'"
                 )
-            sides.append(self._side(org, Space.OFFERS, Space.NEEDS, allowed))
+            sides.append(self.lookup.side(org, Space.OFFERS, Space.NEEDS, allowed))
         return Question(Task.PARTNERS, direction, org, tuple(sides), signals, allowed)
 
     # ------------------------------------------------------------------- verbs
@@ -341,8 +321,8 @@ class MatchEngine(Matcher):
     ) -> Question:
         if not org.offers and not org.products:
             raise InvalidInputError(f"organisation {org.id!r} states no offers to substitute")
-        allowed = self._allowed(filters, org.id, filter_items, items)
-        side = self._side(org, Space.OFFERS_SYM, Space.OFFERS_SYM, allowed)
+        allowed = self.lookup.allowed(filters, org.id, filter_items, items)
+        side = self.lookup.side(org, Space.OFFERS_SYM, Space.OFFERS_SYM, allowed)
         # The query's segment group always names candidates (weighted or not): the chain
         # relation rewards same-segment peers whose offers the text search may not reach.
         wanted = {s for s in self.ranker.signals if s.task is Task.SUBSTITUTES} | {Signal.GROUP}
@@ -372,7 +352,7 @@ class MatchEngine(Matcher):
         text = text.strip()
         if too_short(text):
             raise InvalidInputError("the question is empty; describe what you are looking for")
-        allowed = self._allowed(filters)
+        allowed = self.lookup.allowed(filters)
         if not self.vectors:
             raise InvalidInputError("the engine has no index yet; call build() or load() first")
         ev = self.hybrid.evidence(text, allowed)  # dense, sparse, BM25: fused (matcher.hybrid)

@@ -46,6 +46,7 @@ from matcher.language import language_of
 from matcher.lexical import LexicalIndex, Tokens, bigrams
 from matcher.profiles import Space, profile_texts
 from matcher.rank import SearchSide
+from matcher.scoring import top_stable
 from matcher.types import Match
 
 __all__ = [
@@ -183,7 +184,7 @@ def pool_candidates(
         admitted[allowed] = True
     for values in others:
         masked = np.where(admitted & np.isfinite(values), values, 0.0)
-        top = np.argsort(-masked, kind="stable")[:pool]
+        top = top_stable(masked, pool)
         seen[top[masked[top] > 0]] = True
     return np.flatnonzero(seen & admitted)
 

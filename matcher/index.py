@@ -6,25 +6,38 @@ return, applied inside the search (FAISS IDSelector), never by trimming results 
 
 from __future__ import annotations
 
-import enum
-import functools
-import json
-import os
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import faiss
 import numpy as np
 import numpy.typing as npt
 
 from embeddings.base import F32Array
+from matcher.index_io import (
+    APPROXIMATE_ABOVE,
+    I64Array,
+    IndexKind,
+    atomic_write,
+    blas_for_every_batch,
+    check_vectors,
+    faiss_threads,
+    few_threads,
+    query_vectors,
+    set_faiss_threads,
+    write_json_atomic,
+)
+from matcher.ivf import FaissIVFIndex
+
+if TYPE_CHECKING:
+    from matcher.milvus import MilvusIndex
 
 __all__ = [
+    "APPROXIMATE_ABOVE",
+    "AnyIndex",
     "ExactIndex",
     "FaissFlatIndex",
+    "FaissIVFIndex",
     "I64Array",
     "IndexKind",
     "VectorIndex",
@@ -32,15 +45,8 @@ __all__ = [
     "make_index",
     "open_index",
     "set_faiss_threads",
+    "write_json_atomic",
 ]
-
-I64Array = npt.NDArray[np.int64]
-_SMALL_BATCH = 64  # query batches below this search single-threaded (see _few_threads)
-
-
-class IndexKind(enum.StrEnum):
-    EXACT = "exact"
-    FAISS_FLAT = "faiss-flat"
 
 
 @runtime_checkable
@@ -65,41 +71,6 @@ class VectorIndex(Protocol):
     def save(self, path: Path) -> None: ...
 
 
-def _check(ids: npt.ArrayLike, vectors: npt.ArrayLike, dim: int) -> tuple[I64Array, F32Array]:
-    id_arr = np.asarray(ids, dtype=np.int64).reshape(-1)
-    vec = np.ascontiguousarray(np.asarray(vectors, dtype=np.float32))
-    if vec.ndim != 2 or vec.shape[1] != dim:
-        raise ValueError(f"expected vectors of shape (n, {dim}), got {vec.shape}")
-    if len(id_arr) != len(vec):
-        raise ValueError(f"{len(id_arr)} ids for {len(vec)} vectors")
-    if len(np.unique(id_arr)) != len(id_arr):
-        raise ValueError("duplicate ids in one upsert")
-    return id_arr, vec
-
-
-def _queries(vectors: npt.ArrayLike, dim: int, k: int) -> F32Array:
-    q = np.ascontiguousarray(np.asarray(vectors, dtype=np.float32))
-    if q.ndim == 1:
-        q = q.reshape(1, -1)
-    if q.ndim != 2 or q.shape[1] != dim:
-        raise ValueError(f"expected query vectors of shape (n, {dim}), got {q.shape}")
-    if k < 1:
-        raise ValueError(f"k must be at least 1, got {k}")
-    return q
-
-
-def _atomic_write(path: Path, write: object) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
-        write(tmp)  # type: ignore[operator]
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 class ExactIndex:
     """Brute-force NumPy search: slow at scale, obviously right; the reference for tests."""
 
@@ -121,7 +92,7 @@ class ExactIndex:
         return self._ids.copy()
 
     def upsert(self, ids: npt.ArrayLike, vectors: npt.ArrayLike) -> None:
-        id_arr, vec = _check(ids, vectors, self._dim)
+        id_arr, vec = check_vectors(ids, vectors, self._dim)
         keep = ~np.isin(self._ids, id_arr)
         self._ids = np.concatenate([self._ids[keep], id_arr])
         self._vecs = np.concatenate([self._vecs[keep], vec])
@@ -134,7 +105,7 @@ class ExactIndex:
     def search(
         self, vectors: npt.ArrayLike, k: int, filter: npt.ArrayLike | None = None
     ) -> tuple[F32Array, I64Array]:
-        q = _queries(vectors, self._dim, k)
+        q = query_vectors(vectors, self._dim, k)
         ids, vecs = self._ids, self._vecs
         if filter is not None:
             mask = np.isin(ids, np.asarray(filter, dtype=np.int64))
@@ -156,7 +127,7 @@ class ExactIndex:
             with open(tmp, "wb") as fh:
                 np.savez(fh, ids=self._ids, vecs=self._vecs)
 
-        _atomic_write(Path(path), write)
+        atomic_write(Path(path), write)
 
     @classmethod
     def load(cls, path: Path) -> ExactIndex:
@@ -186,7 +157,7 @@ class FaissFlatIndex:
         return faiss.vector_to_array(self._index.id_map).astype(np.int64)
 
     def upsert(self, ids: npt.ArrayLike, vectors: npt.ArrayLike) -> None:
-        id_arr, vec = _check(ids, vectors, self._dim)
+        id_arr, vec = check_vectors(ids, vectors, self._dim)
         self.delete(id_arr)
         if len(id_arr):
             self._index.add_with_ids(vec, id_arr)
@@ -200,7 +171,7 @@ class FaissFlatIndex:
     def search(
         self, vectors: npt.ArrayLike, k: int, filter: npt.ArrayLike | None = None
     ) -> tuple[F32Array, I64Array]:
-        q = _queries(vectors, self._dim, k)
+        q = query_vectors(vectors, self._dim, k)
         params = None
         if filter is not None:
             allowed = np.ascontiguousarray(np.asarray(filter, dtype=np.int64).reshape(-1))
@@ -211,15 +182,15 @@ class FaissFlatIndex:
                 )
             selector = faiss.IDSelectorBatch(allowed)
             params = faiss.SearchParameters(sel=selector)  # type: ignore[call-arg]
-        _blas_for_every_batch()
-        with _few_threads(len(q)):
+        blas_for_every_batch()
+        with few_threads(len(q)):
             scores, ids = self._index.search(q, k, params=params)
         ids = ids.astype(np.int64)
         scores = np.where(ids < 0, -np.inf, scores).astype(np.float32)
         return scores, ids
 
     def save(self, path: Path) -> None:
-        _atomic_write(Path(path), lambda tmp: faiss.write_index(self._index, tmp))
+        atomic_write(Path(path), lambda tmp: faiss.write_index(self._index, tmp))
 
     @classmethod
     def load(cls, path: Path) -> FaissFlatIndex:
@@ -229,72 +200,52 @@ class FaissFlatIndex:
         return index
 
 
-def set_faiss_threads(n: int) -> int:
-    """FAISS's OpenMP threads for this process from now on; returns the previous count.
-
-    The one place FAISS threads are set (the service, the evaluation, `faiss_threads`).
-    """
-    if n < 1:
-        raise ValueError(f"FAISS needs at least one thread, got {n}")
-    before = int(faiss.omp_get_max_threads())
-    faiss.omp_set_num_threads(n)
-    return before
+AnyIndex = ExactIndex | FaissFlatIndex | FaissIVFIndex
 
 
-@contextmanager
-def faiss_threads(n: int) -> Iterator[None]:
-    """FAISS searches on ``n`` OpenMP threads inside the block; the count is restored."""
-    before = set_faiss_threads(n)
+def _milvus() -> type[MilvusIndex]:
+    """`MilvusIndex`, imported on first use: pymilvus is an optional extra."""
     try:
-        yield
-    finally:
-        set_faiss_threads(before)
+        from matcher.milvus import MilvusIndex
+    except ImportError as exc:
+        raise RuntimeError(
+            "the Milvus index is not available. To install: pip install 'chainmatch[milvus]'"
+        ) from exc
+    return MilvusIndex
 
 
-@contextmanager
-def _few_threads(n_queries: int) -> Iterator[None]:
-    """Small query batches run on one OpenMP thread.
-
-    Measured here (2 cores, 2,000 × 256-d vectors, 5 queries): 19 ms per search with two
-    OpenMP threads against 0.26 ms with one — waking the thread pool costs far more than
-    the arithmetic. Large batches (evaluation) keep every thread.
-    """
-    if n_queries >= _SMALL_BATCH:
-        yield
-        return
-    with faiss_threads(1):
-        yield
-
-
-@functools.cache
-def _blas_for_every_batch() -> None:
-    """Set once, before the first FAISS search: every batch, even one query, goes through
-    BLAS (faiss-cpu's default threshold is 20 queries; one query's statements are fewer).
-
-    Process-wide, as it was when set on import. Measured here (faiss-cpu 1.15.1, 2 shared
-    cores, 30,000 × 384-d vectors, k = 200, one thread): bit-identical scores and ids
-    either way, and no speed-up (5 queries: 65 ms with the default, 68 ms with BLAS); the
-    gain it was set for does not reproduce on this machine. Kept so results do not move.
-    """
-    faiss.cvar.distance_compute_blas_threshold = 1
-
-
-def make_index(kind: IndexKind, dim: int) -> ExactIndex | FaissFlatIndex:
-    if kind is IndexKind.EXACT:
+def make_index(
+    kind: IndexKind, dim: int, size: int = 0, *, milvus_uri: str | None = None
+) -> AnyIndex | MilvusIndex:
+    """An empty index of ``kind``; `IndexKind.AUTO` picks by ``size``, the number of
+    vectors it is about to hold (`IndexKind.for_size`). ``milvus_uri``: where an
+    `IndexKind.MILVUS` index keeps its collection (a milvus-lite ``.db`` path or a server)."""
+    concrete = kind.for_size(size)
+    if concrete is IndexKind.MILVUS:
+        if not milvus_uri:
+            raise ValueError("index kind milvus needs a Milvus URI (CHAINMATCH_MILVUS_URI)")
+        return _milvus()(dim, uri=milvus_uri)
+    if concrete is IndexKind.EXACT:
         return ExactIndex(dim)
+    if concrete is IndexKind.FAISS_IVF:
+        return FaissIVFIndex(dim)
     return FaissFlatIndex(dim)
 
 
-def open_index(kind: IndexKind, path: Path) -> ExactIndex | FaissFlatIndex:
+def open_index(
+    kind: IndexKind, path: Path, *, milvus_uri: str | None = None
+) -> AnyIndex | MilvusIndex:
+    """A saved index; for `IndexKind.AUTO` the file says which one it is (a FAISS IVF
+    file opens with ``Iw``, memory-mapped; anything else is the flat ``IndexIDMap2``). A
+    Milvus pointer to another server than ``milvus_uri`` is a ValueError (rebuild there)."""
+    if kind is IndexKind.MILVUS:
+        return _milvus().load(path, uri=milvus_uri)
     if kind is IndexKind.EXACT:
         return ExactIndex.load(path)
+    if kind is IndexKind.FAISS_IVF:
+        return FaissIVFIndex.load(path)
+    if kind is IndexKind.AUTO:
+        with open(path, "rb") as fh:
+            if fh.read(2) == b"Iw":
+                return FaissIVFIndex.load(path)
     return FaissFlatIndex.load(path)
-
-
-def write_json_atomic(path: Path, doc: object) -> None:
-    """Small manifests next to index files get the same temp-file-and-rename treatment."""
-
-    def write(tmp: str) -> None:
-        Path(tmp).write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
-
-    _atomic_write(path, write)

@@ -45,13 +45,15 @@ class StatementIndex:
         table: StatementTable,
         encoder: Encoder,
         *,
-        index_kind: IndexKind = IndexKind.FAISS_FLAT,
+        index_kind: IndexKind = IndexKind.AUTO,
+        milvus_uri: str | None = None,
         centering: float = 0.5,
         sparse_encoder: SparseTextEncoder | None = None,
     ) -> None:
         self.table = table
         self.encoder = encoder
         self.index_kind = index_kind
+        self.milvus_uri = milvus_uri  # IndexKind.MILVUS: the server (or lite folder) used
         self.centering = LanguageCentering(centering)
         self.sparse = SparseStatements(table, sparse_encoder) if sparse_encoder else None
         self.indexes: dict[Space, VectorIndex] = {}
@@ -75,6 +77,12 @@ class StatementIndex:
     def _texts(self, rows: npt.NDArray[np.int64]) -> list[str]:
         return [self.table.texts[int(r)] for r in rows]
 
+    def _new_index(self, size: int) -> VectorIndex:
+        return make_index(self.index_kind, self.encoder.dim, size, milvus_uri=self.milvus_uri)
+
+    def _open_index(self, path: Path) -> VectorIndex:
+        return open_index(self.index_kind, path, milvus_uri=self.milvus_uri)
+
     def build(self) -> None:
         """Encode every statement (cache permitting), fit the language means, index."""
         for space in Space:
@@ -83,14 +91,14 @@ class StatementIndex:
             raw = encode_for(self.encoder, space, texts)
             if len(rows):
                 self.centering.fit(space.value, texts, raw)
-            index = make_index(self.index_kind, self.encoder.dim)
+            index = self._new_index(len(rows))
             if len(rows):
                 index.upsert(
                     self.table.ids[rows], self.centering.transform(space.value, texts, raw)
                 )
             self.indexes[space] = index
             if space is Space.OFFERS and self.centering.strength:
-                self.plain_ = make_index(self.index_kind, self.encoder.dim)
+                self.plain_ = self._new_index(len(rows))
                 if len(rows):
                     self.plain_.upsert(self.table.ids[rows], raw)
             log.info("indexed %d %s statements", len(rows), space.value)
@@ -104,8 +112,8 @@ class StatementIndex:
         """
         added = removed = 0
         for space in Space:
-            index = self.indexes.get(space) or make_index(self.index_kind, self.encoder.dim)
             rows = self.rows(space)
+            index = self.indexes.get(space) or self._new_index(len(rows))
             have = index.ids()
             stale = np.setdiff1d(have, self.table.ids[rows])
             removed += index.delete(stale) if len(stale) else 0
@@ -120,7 +128,7 @@ class StatementIndex:
             self.indexes[space] = index
             if space is Space.OFFERS and self.centering.strength:
                 if self.plain_ is None:
-                    self.plain_ = make_index(self.index_kind, self.encoder.dim)
+                    self.plain_ = self._new_index(len(rows))
                 self.plain_.delete(np.setdiff1d(self.plain_.ids(), self.table.ids[rows]))
                 if raw is not None:
                     self.plain_.upsert(self.table.ids[new_rows], raw)
@@ -136,20 +144,28 @@ class StatementIndex:
         allowed: npt.NDArray[np.int64] | None,
         *,
         plain: bool = False,
+        excluded: npt.NDArray[np.int64] | None = None,
     ) -> tuple[F32Array, npt.NDArray[np.int64]]:
         """(scores, statement rows), each (n, k); rows −1 where nothing was found.
-        ``plain``: the uncentered offers (queries from `encode_plain`)."""
+        ``plain``: the uncentered offers (queries from `encode_plain`). ``excluded``
+        instead of ``allowed``: the ids left out (cheaper when they are few)."""
         if not self.indexes:
             raise RuntimeError("the statement index is empty; build() or load() it first")
         index = self.indexes[space]
         if plain and space is Space.OFFERS and self.plain_ is not None:
             index = self.plain_
         k = max(1, min(k, len(index)))
-        if allowed is not None:
-            excluded = np.setdiff1d(self._space_ids(space), allowed, assume_unique=True)
-            if len(excluded) <= max(_OVERFETCH, k):
+        if allowed is not None or excluded is not None:
+            few, space_ids = max(_OVERFETCH, k), self._space_ids(space)
+            # ``allowed`` holds distinct ids of this space, so a short list leaves many out
+            # (then no set difference over the whole space is worth computing)
+            if excluded is None and allowed is not None and len(space_ids) - len(allowed) <= few:
+                excluded = np.setdiff1d(space_ids, allowed, assume_unique=True)
+            if excluded is not None and len(excluded) <= few:
                 scores, ids = _search_excluding(index, queries, k, excluded)
                 return scores, self.table.rows_of(ids)
+            if allowed is None and excluded is not None:
+                allowed = np.setdiff1d(space_ids, excluded)
         scores, ids = index.search(queries, k, allowed)
         return scores, self.table.rows_of(ids)
 
@@ -193,10 +209,10 @@ class StatementIndex:
             if fits:
                 self.centering = LanguageCentering.load(folder / _CENTERING)
                 if self.centering.strength:
-                    self.plain_ = open_index(self.index_kind, folder / _PLAIN)
+                    self.plain_ = self._open_index(folder / _PLAIN)
                 for space in Space:
                     path = folder / f"{space.value}.index"
-                    self.indexes[space] = open_index(self.index_kind, path)
+                    self.indexes[space] = self._open_index(path)
         except (OSError, ValueError, KeyError, RuntimeError) as exc:
             log.info("no usable index in %s (%s); building", folder, exc)
             fits = False

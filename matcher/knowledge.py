@@ -60,15 +60,18 @@ class ChainKnowledge:
         vectors: StatementIndex,
         encoder: Encoder,
         graph: ProductGraph | None = None,
+        *,
+        approximate_above: int | None = None,
     ) -> ChainKnowledge:
         """Without an explicit product graph the catalog's own statements are one (each
-        product of an organisation → its needs)."""
+        product of an organisation → its needs). Past ``approximate_above`` organisations
+        the query-time peer lookup is approximate (`CatalogSignals`)."""
         graph = graph or ProductGraph.from_organisations(orgs)
         distinct = list(dict.fromkeys(t for o in orgs for t in profile_texts(o, Space.OFFERS)))
         profiles = profile_vectors(orgs, vectors)
         if profiles.shape[1] == 0:
             profiles = np.zeros((len(orgs), encoder.dim), dtype=np.float32)
-        signals = CatalogSignals().fit(orgs, profiles, graph)
+        signals = CatalogSignals(approximate_above=approximate_above).fit(orgs, profiles, graph)
         inference = NeedInference(graph, encoder, available=set(distinct)).fit()
         log.info("fitted catalog signals and need inference (%d graph products)", len(graph))
         supply = SupplyLookup().fit(orgs, vectors)

@@ -96,9 +96,12 @@ class StatementTable:
     def _need_rows(self) -> npt.NDArray[np.bool_]:
         return np.array([s is Source.NEED for s in self.source], dtype=bool)
 
+    @cached_property
+    def _masks(self) -> dict[bool, npt.NDArray[np.bool_]]:
+        return {True: self._need_rows, False: ~self._need_rows}
+
     def mask(self, space: Space) -> npt.NDArray[np.bool_]:
-        src = self._need_rows
-        return src.copy() if space.holds_needs else ~src
+        return self._masks[space.holds_needs].copy()
 
     def rows_of(self, ids: npt.ArrayLike) -> npt.NDArray[np.int64]:
         """Row of each id; -1 for ids this table does not know (e.g. FAISS padding)."""
@@ -111,8 +114,17 @@ class StatementTable:
         return np.where(self.ids[rows] == want, rows, -1).astype(np.int64)
 
     def rows_for_orgs(self, org_rows: npt.ArrayLike, space: Space) -> npt.NDArray[np.int64]:
-        keep = np.isin(self.org, np.asarray(org_rows, dtype=np.int32)) & self.mask(space)
-        return np.flatnonzero(keep).astype(np.int64)
+        """Rows of ``space`` owned by the organisations ``org_rows``, ascending. Rows are
+        grouped by organisation, so each one's rows are a slice: the cost grows with the
+        answer, not with the catalog."""
+        want = np.unique(np.asarray(org_rows, dtype=np.int64))
+        starts = np.searchsorted(self.org, want, side="left")
+        lengths = np.searchsorted(self.org, want, side="right") - starts
+        total = int(lengths.sum())
+        rows = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
+        rows = rows.astype(np.int64)
+        out: npt.NDArray[np.int64] = rows[self._masks[space.holds_needs][rows]]
+        return out
 
 
 def encode_for(encoder: Encoder, space: Space, texts: Sequence[str]) -> F32Array:

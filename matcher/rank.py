@@ -24,7 +24,7 @@ from catalog.models import Organisation
 from embeddings.base import F32Array
 from matcher.index import I64Array
 from matcher.profiles import Space
-from matcher.scoring import diversify
+from matcher.scoring import diversify, top_stable
 from matcher.types import Direction, Filters, Signal, Task
 
 __all__ = [
@@ -103,6 +103,10 @@ def allowed_rows(
     """Organisation rows a search may return (None: every row): those ``filters`` admit on
     ``day``, minus ``exclude`` and ``filter_items``, within ``items`` when given (an unknown
     id there is an error, not an empty answer)."""
+    if items is None and not filter_items and filters == Filters():  # no filter: O(1) Python
+        if exclude is None or exclude not in row_of:
+            return None
+        return np.delete(np.arange(len(orgs), dtype=np.int64), row_of[exclude])
     if items is not None:
         unknown = [i for i in items if i not in row_of]
         if unknown:
@@ -110,11 +114,9 @@ def allowed_rows(
     banned = set(filter_items or ())
     if exclude is not None:
         banned.add(exclude)
-    keep = [
-        r
-        for r, o in enumerate(orgs)
-        if o.id not in banned and (items is None or o.id in items) and filters.admits(o, day)
-    ]
+    # ``items`` names the candidates: look only at those, not at the whole catalog
+    rows = range(len(orgs)) if items is None else sorted({row_of[i] for i in items})
+    keep = [r for r in rows if orgs[r].id not in banned and filters.admits(orgs[r], day)]
     if len(keep) == len(orgs):
         return None
     return np.asarray(keep, dtype=np.int64)
@@ -142,7 +144,7 @@ def admit_candidates(
             values = signals.get(signal)
             if values is not None:
                 masked = np.where(admitted, values, 0.0)
-                top = np.argsort(-masked, kind="stable")[:per_signal]
+                top = top_stable(masked, per_signal)
                 seen[top[masked[top] > 0]] = True
     return np.flatnonzero(seen)
 

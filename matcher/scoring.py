@@ -13,7 +13,7 @@ import numpy.typing as npt
 
 from embeddings.base import F32Array
 
-__all__ = ["Aggregation", "aggregate", "best_per_org", "diversify"]
+__all__ = ["Aggregation", "aggregate", "best_per_org", "diversify", "top_stable"]
 
 
 class Aggregation(enum.StrEnum):
@@ -131,3 +131,21 @@ def diversify(
         used[grp[best]] += 1
         left[best] = False
     return np.asarray(order, dtype=np.int64), applied
+
+
+def top_stable(values: npt.ArrayLike, k: int) -> npt.NDArray[np.int64]:
+    """``np.argsort(-values, kind="stable")[:k]`` — the k largest, ties by position — in
+    linear time: a partition finds the k-th value, only those at or above it are sorted.
+    Per query over every organisation, the full sort was a tenth of find_partners' time at
+    2·10⁴ organisations."""
+    v = np.asarray(values)
+    if k >= len(v):
+        out: npt.NDArray[np.int64] = np.argsort(-v, kind="stable").astype(np.int64)
+        return out
+    if k <= 0:
+        return np.zeros(0, dtype=np.int64)
+    kth = np.partition(-v, k - 1)[k - 1]
+    cand = np.flatnonzero(-v <= kth)
+    order = np.argsort(-v[cand], kind="stable")[:k]
+    top: npt.NDArray[np.int64] = cand[order].astype(np.int64)
+    return top

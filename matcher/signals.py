@@ -28,6 +28,7 @@ import numpy.typing as npt
 from catalog.models import Organisation
 from embeddings.base import F32Array, l2_normalise
 from matcher.inference import ProductGraph
+from matcher.ivf import FaissIVFIndex
 from matcher.lexical import LexicalIndex
 from matcher.profiles import Space, offer_makers, profile_texts
 
@@ -39,8 +40,15 @@ HUB_LIMIT = 20  # a need offered by more organisations is generic (power, water 
 class CatalogSignals:
     """Per-organisation signals fitted on one catalog (row order = the organisation list)."""
 
-    def __init__(self, peers: int = 30, peer_sharpness: float = 3.0, hub_limit: int = HUB_LIMIT):
+    def __init__(
+        self,
+        peers: int = 30,
+        peer_sharpness: float = 3.0,
+        hub_limit: int = HUB_LIMIT,
+        approximate_above: int | None = None,
+    ):
         self.peers = peers
+        self.approximate_above = approximate_above  # orgs; None: peers by an exact scan
         self.peer_sharpness = peer_sharpness
         self.hub_limit = hub_limit
         self.suppliers_: list[npt.NDArray[np.int64]] = []
@@ -50,6 +58,7 @@ class CatalogSignals:
         self.org_segment_: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
         self.profiles_: F32Array = np.zeros((0, 0), dtype=np.float32)
         self.lexical_: LexicalIndex | None = None  # built on first use (`lexical`)
+        self.peer_index_: FaissIVFIndex | None = None  # profiles, when approximate
         self._documents: list[str] = []
 
     def fit(
@@ -85,6 +94,10 @@ class CatalogSignals:
         self.demand_ = demand
         self._fit_transitions(orgs)
         self.profiles_ = l2_normalise(profile_vectors) if n else profile_vectors
+        self.peer_index_ = None
+        if self.approximate_above is not None and n > self.approximate_above:
+            self.peer_index_ = FaissIVFIndex(self.profiles_.shape[1])
+            self.peer_index_.upsert(np.arange(n), self.profiles_)
         self._documents = [" ".join(profile_texts(o, Space.OFFERS)) for o in orgs]
         self.lexical_ = None
         return self
@@ -114,13 +127,21 @@ class CatalogSignals:
         out = np.zeros(len(self.suppliers_), dtype=np.float32)
         if len(out) == 0:
             return out
-        sims = self.profiles_ @ query_vector
-        if query_row is not None:
-            sims[query_row] = -1.0
-        k = min(self.peers, len(sims))
-        for j in np.argpartition(-sims, k - 1)[:k]:
-            if sims[j] > 0 and len(self.suppliers_[j]):
-                out[self.suppliers_[j]] += float(sims[j]) ** self.peer_sharpness
+        if self.peer_index_ is not None:  # nearest profiles by the IVF index: no full scan
+            hit_sims, hits = self.peer_index_.search(query_vector, self.peers + 1)
+            keep = (hits[0] >= 0) & (hits[0] != (-1 if query_row is None else query_row))
+            near, near_sims = hits[0][keep][: self.peers], hit_sims[0][keep][: self.peers]
+            peers = zip(near.tolist(), near_sims.tolist(), strict=True)
+        else:
+            sims = self.profiles_ @ query_vector
+            if query_row is not None:
+                sims[query_row] = -1.0
+            k = min(self.peers, len(sims))
+            top = np.argpartition(-sims, k - 1)[:k]
+            peers = zip(top.tolist(), sims[top].tolist(), strict=True)
+        for j, sim in peers:
+            if sim > 0 and len(self.suppliers_[j]):
+                out[self.suppliers_[j]] += float(sim) ** self.peer_sharpness
         return out
 
     def transition(self, query_row: int | None) -> F32Array:

@@ -29,12 +29,18 @@ import numpy.typing as npt
 from catalog.models import Organisation
 from embeddings.base import F32Array
 from matcher.indexset import StatementIndex
+from matcher.ivf import FaissIVFIndex
 from matcher.profiles import Space, offer_makers
 from matcher.signals import HUB_LIMIT
 
 __all__ = ["SupplyLookup"]
 
 _CHUNK = 4096  # offers per block when fitting the hub scores (bounded memory)
+# Above this many offer × need pairs the hub scores come from an approximate (IVF) search
+# of each offer's nearest needs instead of the full product, which grows with the square
+# of the catalog: 5·10⁴ specific offers × 2·10⁴ needs (10⁴ generated organisations) took
+# most of the 40 s knowledge fit; at 10⁵ organisations it would take hours.
+EXACT_HUB_PAIRS = 100_000_000
 
 
 class SupplyLookup:
@@ -79,6 +85,15 @@ class SupplyLookup:
         if len(needs) == 0:
             return hub
         k = min(self.neighbours, len(needs))
+        if len(needs) * len(self.texts_) > EXACT_HUB_PAIRS:
+            index = FaissIVFIndex(needs.shape[1])
+            index.upsert(np.arange(len(needs)), needs)
+            for start in range(0, len(self.texts_), _CHUNK):
+                sims, ids = index.search(self.vectors_[start : start + _CHUNK], k)
+                found = ids >= 0
+                total = np.where(found, sims, 0.0).sum(axis=1)
+                hub[start : start + _CHUNK] = total / np.maximum(found.sum(axis=1), 1)
+            return hub
         for start in range(0, len(self.texts_), _CHUNK):
             sims = self.vectors_[start : start + _CHUNK] @ needs.T
             hub[start : start + _CHUNK] = np.sort(sims, axis=1)[:, -k:].mean(axis=1)

@@ -12,22 +12,22 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.logging import RichHandler
 from rich.markup import escape
 
-from catalog.demo import demo_document
 from catalog.errors import InvalidInputError
 from catalog.importer import import_organisations, write_organisations
 from catalog.models import OrgKind
 from catalog.store import OnConflict
 from embeddings.choice import EncoderKind
-from matcher.types import Direction, Filters, MatchResult
+from matcher.types import Direction, Filters
 from service.cli_ask import read_questions
 from service.cli_challenge import challenge_app
-from service.cli_context import AsJson, CliContext, cli_context
+from service.cli_context import AsJson, CliContext, K, cli_context, show_result
+from service.cli_demo import demo
 from service.cli_desk import desk_app
 from service.cli_eval import eval_app
 from service.cli_event import event_app
@@ -35,6 +35,9 @@ from service.cli_index import index_app
 from service.cli_ops import audit, backup, restore
 from service.cli_token import token_app
 from service.cli_toolkit import toolkit_app
+
+if TYPE_CHECKING:
+    pass
 
 __all__ = ["app", "main"]
 
@@ -44,6 +47,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.command()(demo)
 app.add_typer(index_app, name="index")
 app.add_typer(eval_app, name="eval")
 app.add_typer(event_app, name="event")
@@ -93,7 +97,6 @@ def _options(
 # Each option is declared once, here. typer has no option groups (fastapi/typer#153, #154),
 # so the query commands still list the five filter aliases in their signatures and hand
 # them to `_filters`; that listing is all that is repeated.
-K = Annotated[int, typer.Option("--k", "-k", min=1, max=1000, help="How many results.")]
 Region = Annotated[str | None, typer.Option(help="Only candidates in this province/city/park.")]
 Kind = Annotated[OrgKind | None, typer.Option(help="Only this kind of organisation.")]
 ChainOpt = Annotated[str | None, typer.Option("--chain", help="Only this chain id, e.g. ic.")]
@@ -111,61 +114,7 @@ def _filters(
     return Filters(region=region, kind=kind, chain=chain, segment=segment, qualification=qual)
 
 
-def _show(cli: CliContext, result: MatchResult, as_json: bool, title: str) -> None:
-    if as_json:
-        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
-        return
-    out = cli.out
-    out.print(f"\n[bold]{escape(title)}[/bold]")
-    if not result.matches:
-        out.print("  (no candidates pass the filters)")
-    for rank, m in enumerate(result.matches, 1):
-        parts = " | ".join(f"{k} {v:+.3f}" for k, v in m.parts.items())
-        head = f"{escape(m.name)}[/bold] ({escape(m.org_id)})  score {m.score:.3f}"
-        mark = "  [yellow]探索性 exploratory[/yellow]" if m.exploratory else ""
-        out.print(f"  {rank}. [bold]{head}{mark}  \\[{parts}]")
-        out.print(f"     {escape(m.explanation)}", style="dim")
-
-
 # ----------------------------------------------------------------------------- commands
-@app.command()
-def demo(
-    ctx: typer.Context,
-    reset: Annotated[bool, typer.Option(help="Restore demo entries you edited.")] = False,
-    k: K = 5,
-) -> None:
-    """The main job: load the demo park, build model and index if missing, show a tour."""
-    cli = cli_context(ctx)
-
-    def go() -> None:
-        with cli.workspace() as ws:
-            added = ws.load_demo(replace=reset)
-            if added:
-                logging.info("loaded %d demo organisations into %s", added, ws.paths.db)
-            for what, n in ws.load_demo_extras().items():
-                logging.info("loaded %d fictional demo %s", n, what)
-            engine = cli.engine(ws)
-            tour: dict[str, Any] = demo_document().get("tour", {})
-            source = ws.store.get_meta("source") or "catalog"
-            cli.out.print(f"[bold]ChainMatch demo[/bold] — {source}")
-            cli.out.print(
-                f"{len(engine.orgs)} organisations, {len(engine.table)} statements, "
-                f"model {engine.encoder.model_id} ({engine.encoder.dim}-d)"
-            )
-            for org_id in tour.get("partners", [])[:2]:
-                org = engine.org(org_id)
-                res = engine.find_partners(org_id, k=k)
-                needs = "；".join(org.needs[:2])
-                _show(cli, res, False, f"找合作 Suppliers for {org.name} — needs: {needs}")
-            for org_id in tour.get("substitutes", [])[:1]:
-                res = engine.find_substitutes(org_id, k=k)
-                _show(cli, res, False, f"找替代 Substitutes for {engine.org(org_id).name}")
-            for text in tour.get("ask", [])[:2]:
-                _show(cli, engine.ask(text, k=k), False, f"一问即答 Ask: {text}")
-
-    cli.run(go)
-
-
 @app.command("import")
 def import_(
     ctx: typer.Context,
@@ -255,7 +204,7 @@ def partners(
             res = engine.find_partners(
                 org, direction=direction, k=k, filters=flt, statements=need or None
             )
-            _show(cli, res, as_json, f"{direction.value} for {engine.org(org).name}")
+            show_result(cli, res, as_json, f"{direction.value} for {engine.org(org).name}")
 
     cli.run(go)
 
@@ -280,7 +229,7 @@ def substitutes(
             engine = cli.engine(ws)
             flt = _filters(region, kind, chain, segment, qualification)
             res = engine.find_substitutes(org, k=k, filters=flt)
-            _show(cli, res, as_json, f"substitutes for {engine.org(org).name}")
+            show_result(cli, res, as_json, f"substitutes for {engine.org(org).name}")
 
     cli.run(go)
 
@@ -321,14 +270,14 @@ def ask(
             flt = _filters(region, kind, chain, segment, qualification)
             if batch is None:
                 res = engine.ask(text or "", k=k, filters=flt)
-                _show(cli, res, as_json, f"answers to: {text}")
+                show_result(cli, res, as_json, f"answers to: {text}")
                 return
             for q in batch:
                 res = engine.ask(q.text, k=k, filters=flt)
                 if as_json:
                     typer.echo(json.dumps({"id": q.id, **res.to_dict()}, ensure_ascii=False))
                 else:
-                    _show(cli, res, False, f"{q.id}: {q.text}")
+                    show_result(cli, res, False, f"{q.id}: {q.text}")
 
     cli.run(go)
 

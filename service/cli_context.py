@@ -12,6 +12,7 @@ import time: ``chainmatch --help`` loads none of them.
 from __future__ import annotations
 
 import getpass
+import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -32,11 +33,14 @@ from embeddings.errors import ModelUnavailableError
 if TYPE_CHECKING:
     from catalog.paths import Paths
     from matcher.engine import MatchEngine
+    from matcher.types import MatchResult
     from service.workspace import Workspace
 
-__all__ = ["AsJson", "CliContext", "cli_context", "quiet_model_loading"]
+__all__ = ["K", "AsJson", "CliContext", "cli_context", "quiet_model_loading", "show_result"]
 
 T = TypeVar("T")
+
+K = Annotated[int, typer.Option("--k", "-k", min=1, max=1000, help="How many results.")]
 
 AsJson = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of text.")]
 
@@ -79,11 +83,15 @@ class CliContext:
     @contextmanager
     def workspace(self, *, progress: bool = True) -> Iterator[Workspace]:
         from service.faults import checkpoint_from_env
+        from service.settings import HomeSettings
         from service.workspace import Workspace  # the engine, hence FAISS: only when used
 
+        env = HomeSettings()  # CHAINMATCH_INDEX, CHAINMATCH_MILVUS_URI
         with Workspace(
             self.paths(),
             encoder_kind=self.encoder,
+            index_kind=env.index,
+            milvus_uri=env.milvus_uri,
             progress=progress,
             checkpoint=checkpoint_from_env(os.environ),
         ) as ws:
@@ -146,3 +154,20 @@ def quiet_model_loading(kind: EncoderKind) -> None:
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+
+
+def show_result(cli: CliContext, result: MatchResult, as_json: bool, title: str) -> None:
+    """A result as JSON (``as_json``) or as a ranked list with score parts and reasons."""
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
+        return
+    out = cli.out
+    out.print(f"\n[bold]{escape(title)}[/bold]")
+    if not result.matches:
+        out.print("  (no candidates pass the filters)")
+    for rank, m in enumerate(result.matches, 1):
+        parts = " | ".join(f"{k} {v:+.3f}" for k, v in m.parts.items())
+        head = f"{escape(m.name)}[/bold] ({escape(m.org_id)})  score {m.score:.3f}"
+        mark = "  [yellow]探索性 exploratory[/yellow]" if m.exploratory else ""
+        out.print(f"  {rank}. [bold]{head}{mark}  \\[{parts}]")
+        out.print(f"     {escape(m.explanation)}", style="dim")

@@ -19,7 +19,8 @@ log = logging.getLogger(__name__)
 
 class HomeSettings(BaseSettings):
     """Where the home folder, the model folder and the token file are (``CHAINMATCH_HOME``,
-    ``CHAINMATCH_MODELS``, ``CHAINMATCH_TOKENS``): all the CLI's commands need of the
+    ``CHAINMATCH_MODELS``, ``CHAINMATCH_TOKENS``) and which index holds the vectors
+    (``CHAINMATCH_INDEX``, ``CHAINMATCH_MILVUS_URI``): all the CLI's commands need of the
     environment."""
 
     model_config = SettingsConfigDict(env_prefix="CHAINMATCH_", extra="ignore")
@@ -30,6 +31,12 @@ class HomeSettings(BaseSettings):
         default=None,
         description="the named-token file (TOML, see service.tokens); default "
         "<home>/tokens.toml when that file exists",
+    )
+    index: IndexKind = IndexKind.AUTO  # exact (flat) below 2·10⁵ vectors a space, IVF above
+    milvus_uri: str | None = Field(
+        default=None,
+        description="index milvus: a Milvus server (http://host:19530) or a milvus-lite "
+        "folder ending in .db; default <home>/milvus.db",
     )
 
     def paths(self) -> Paths:
@@ -56,7 +63,6 @@ class Settings(HomeSettings):
     """The HTTP service's settings; built once in the app factory, never at import time."""
 
     encoder: EncoderKind = EncoderKind.E5_SMALL
-    index: IndexKind = IndexKind.FAISS_FLAT
     token: SecretStr | None = Field(
         default=None, description="bearer token for writes and contact data; none = read-only"
     )

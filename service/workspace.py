@@ -8,18 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from contextlib import closing
 from typing import Any
 
 from catalog.audit import Who
 from catalog.db import Checkpoint
 from catalog.demo import DEMO_LABEL, load_demo_organisations
+from catalog.errors import ConflictError
 from catalog.events import EventStore
+from catalog.models import Organisation
 from catalog.paths import Paths
 from catalog.store import CatalogStore
 from catalog.taxonomy import Taxonomy, load_default_taxonomy
 from embeddings.cache import CachedEncoder, EmbeddingCache
 from embeddings.choice import EncoderKind, model_card, open_encoder, sparse_encoder_for
+from eval.scale_catalog import ScaleSources, iter_organisations, scale_label
 from matcher.engine import MatchEngine
 from matcher.index import IndexKind
 
@@ -38,7 +42,8 @@ class Workspace:
         paths: Paths,
         *,
         encoder_kind: EncoderKind = EncoderKind.E5_SMALL,
-        index_kind: IndexKind = IndexKind.FAISS_FLAT,
+        index_kind: IndexKind = IndexKind.AUTO,
+        milvus_uri: str | None = None,
         taxonomy: Taxonomy | None = None,
         today: dt.date | None = None,
         progress: bool = True,
@@ -48,6 +53,8 @@ class Workspace:
         self.checkpoint = checkpoint
         self.encoder_kind = encoder_kind
         self.index_kind = index_kind
+        # IndexKind.MILVUS only: a server, else a milvus-lite folder in the home
+        self.milvus_uri = milvus_uri or str((paths.home / "milvus.db").absolute())
         self.taxonomy = taxonomy or load_default_taxonomy()
         self.today = today
         self.progress = progress
@@ -89,6 +96,7 @@ class Workspace:
             self.taxonomy,
             encoder,
             index_kind=self.index_kind,
+            milvus_uri=self.milvus_uri,
             today=self.today,
             sparse_encoder=sparse_encoder_for(encoder),
         )
@@ -123,6 +131,37 @@ class Workspace:
             "toolkit items (惠企工具包)": self.load_demo_toolkit(),
         }
         return {what: n for what, n in loaded.items() if n}
+
+    def load_scale(
+        self, n: int, seed: int, *, chunk: int = 5000, done: Callable[[int], None] | None = None
+    ) -> int:
+        """Put ``n`` generated organisations (`eval.scale_catalog`, ``seed``) into an empty
+        catalog, ``chunk`` at a time (``done`` is told how many after each); 0 when this
+        very catalog is already there. Any other catalog is left alone: ConflictError."""
+        label = scale_label(n, seed)
+        if self.store.get_meta("source") == label:
+            return 0
+        have = self.store.count()
+        if have:
+            raise ConflictError(
+                f"the catalog in {self.paths.home} already holds {have} organisations; "
+                "a scale demo needs an empty one (give another --home)"
+            )
+        src = ScaleSources.load()
+        batch: list[Organisation] = []
+        written = 0
+        for rec in iter_organisations(src, n, seed=seed, validate=False):
+            batch.append(Organisation.model_validate(rec))
+            if len(batch) == chunk:
+                written += self.store.upsert(batch)
+                batch.clear()
+                if done is not None:
+                    done(written)
+        written += self.store.upsert(batch)
+        if done is not None:
+            done(written)
+        self.store.set_meta("source", label)
+        return written
 
     def load_demo_desk(self) -> int:
         """Replay the fictional demo requests into an empty desk of the demo park; 0 when

@@ -46,3 +46,14 @@ def test_aggregate_rejects_bad_shapes() -> None:
         aggregate(np.zeros(3))
     with pytest.raises(ValueError, match="share a 2-D shape"):
         best_per_org(np.zeros((2, 3)), np.zeros((2, 2)), np.zeros(3), 1)
+
+
+def test_top_stable_is_the_stable_argsort_prefix() -> None:
+    from matcher.scoring import top_stable
+
+    rng = np.random.default_rng(0)
+    for n, k in [(50, 5), (50, 50), (50, 80), (1000, 200), (7, 0)]:
+        v = rng.integers(0, 6, size=n).astype(np.float32)  # many ties
+        v[::9] = -np.inf
+        want = np.argsort(-v, kind="stable")[:k]
+        np.testing.assert_array_equal(top_stable(v, k), want)

@@ -80,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings.paths(),
             encoder_kind=settings.encoder,
             index_kind=settings.index,
+            milvus_uri=settings.milvus_uri,
             progress=False,
         )
         threads = None
