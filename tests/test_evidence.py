@@ -26,7 +26,7 @@ from matcher.evidence import (
     rests_on,
 )
 from matcher.types import Evidence, Task
-from service.cli import _show
+from service.cli_context import show_result
 from tests.synthetic import WORDS, checkerboard, fake_encoder, tiny_taxonomy
 
 TODAY = dt.date(2026, 11, 21)
@@ -160,7 +160,7 @@ def test_the_threshold_applies_to_the_encoder_it_was_measured_for() -> None:
 def test_the_cli_marks_exploratory_matches() -> None:
     console = Console(record=True, width=300)
     result = engine_at(0.0).find_partners("b0", k=2, items=["s0", "s1"])
-    _show(SimpleNamespace(out=console), result, False, "suppliers of b0")  # type: ignore[arg-type]
+    show_result(SimpleNamespace(out=console), result, False, "suppliers of b0")  # type: ignore[arg-type]
     lines = console.export_text().splitlines()
     heads = [line for line in lines if line.strip().startswith(("1.", "2."))]
     assert "(s0)" in heads[0] and "探索性" not in heads[0]
