@@ -25,6 +25,7 @@ from catalog.store import OnConflict
 from embeddings.choice import EncoderKind
 from matcher.types import Direction, Filters
 from service.cli_ask import read_questions
+from service.cli_batch import batch_app
 from service.cli_context import AsJson, CliContext, K, cli_context, show_result
 from service.cli_demo import demo
 from service.cli_desk import desk_app
@@ -51,6 +52,7 @@ app.add_typer(eval_app, name="eval")
 app.add_typer(event_app, name="event")
 app.add_typer(desk_app, name="desk")
 app.add_typer(token_app, name="token")
+app.add_typer(batch_app, name="batch")
 app.command("audit")(audit)
 app.command("backup")(backup)
 app.command("restore")(restore)
