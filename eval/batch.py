@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from catalog.errors import ConflictError, InvalidInputError
+from catalog.models import Organisation
 from catalog.paths import Paths
 from catalog.store import CatalogStore
 from catalog.taxonomy import load_default_taxonomy
@@ -43,9 +44,10 @@ from eval.batch_io import (
     read_rows,
     sha256,
 )
-from matcher.batch import BatchJob, BatchSpec, chunk_ids, member_ids, pair_rows
+from matcher.batch import BatchJob, BatchSpec, chunk_ids, member_ids, pair_rows, select_members
 from matcher.engine import MatchEngine
 from matcher.index import IndexKind, set_faiss_threads
+from matcher.types import Filters
 
 __all__ = ["EngineRecipe", "Progress", "RayTarget", "comparable", "run_batch"]
 
@@ -81,14 +83,21 @@ class EngineRecipe:
     ) -> EngineRecipe:
         return cls(paths.db, paths.index, paths.models, paths.cache, encoder, index_kind, today)
 
+    def orgs(self) -> list[Organisation]:
+        store = CatalogStore(self.db)
+        try:
+            return store.all()
+        finally:
+            store.close()
+
+    def member_ids(self, members: Filters | None) -> list[str]:
+        """`matcher.batch.member_ids` from the catalog file, without building an engine."""
+        return select_members(self.orgs(), members, self.today or dt.date.today())
+
     def build(self, *, save: bool = False) -> MatchEngine:
         """The engine over the whole catalog, its index loaded (and synced) from ``index``;
         ``save`` writes the index back when the sync changed it (the driver only)."""
-        store = CatalogStore(self.db)
-        try:
-            orgs = store.all()
-        finally:
-            store.close()
+        orgs = self.orgs()
         encoder = open_encoder(self.encoder, models=self.models, cache=self.cache, progress=False)
         engine = MatchEngine(
             orgs,
@@ -131,8 +140,9 @@ def run_batch(
     manifest it wrote.
 
     In-process uses ``engine`` when given (else builds one from ``recipe``); ``ray`` sends
-    the chunks to Ray workers instead. ``out`` must be empty or absent unless ``overwrite``
-    (which removes only batch files). Nothing is written before the inputs are checked.
+    the chunks to Ray workers instead (give no ``engine`` then: the driver needs none).
+    ``out`` must be empty or absent unless ``overwrite`` (which removes only batch files).
+    Nothing is written before the inputs are checked.
     """
     t0 = time.perf_counter()
     _prepare(out, overwrite, check_only=True)
@@ -141,22 +151,23 @@ def run_batch(
 
         ray_available()
     set_faiss_threads(1)  # one thread in every path: the same float sums, the same order
-    if engine is None:
+    if engine is None and ray is None:
         engine = recipe.build()
-    ids = member_ids(engine, spec.members)
+    if engine is not None:
+        ids = member_ids(engine, spec.members)
+    else:  # Ray without an engine in the driver: the actors hold theirs
+        ids = recipe.member_ids(spec.members)
     chunks = chunk_ids(ids, chunk)
     items = ids if spec.members is not None else None
     _prepare(out, overwrite, check_only=False)
-    if ray is None:
-        outputs: Iterable[ChunkOutput] = (
-            chunk_output(engine, spec, i, c, items) for i, c in enumerate(chunks)
-        )
-        executor = "in-process"
-    else:
+    if ray is not None:
         from eval.batch_ray import run_on_ray
 
-        outputs = run_on_ray(recipe, spec, chunks, ray)
+        outputs: Iterable[ChunkOutput] = run_on_ray(recipe, spec, chunks, ray)
         executor = ray.label()
+    elif engine is not None:
+        outputs = _in_process(engine, spec, chunks, items)
+        executor = "in-process"
     files, skipped = _write_chunks(out, outputs, len(chunks), progress)
     manifest: dict[str, Any] = {
         "job": spec.job.value,
@@ -183,6 +194,13 @@ def run_batch(
     (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
     log.info("%s batch: %d rows, %d organisations", spec.job, manifest["rows"], len(ids))
     return manifest
+
+
+def _in_process(
+    engine: MatchEngine, spec: BatchSpec, chunks: list[list[str]], items: list[str] | None
+) -> Iterator[ChunkOutput]:
+    for i, c in enumerate(chunks):
+        yield chunk_output(engine, spec, i, c, items)
 
 
 def comparable(manifest: dict[str, Any]) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from typing import Any
 
 from catalog.errors import InvalidInputError, NotFoundError
 from catalog.events.results import Link
+from catalog.models import Organisation
 from matcher.coopmap import supplier_edges
 from matcher.engine import MatchEngine
 from matcher.events.pairs import OneWay, direction_for, one_way, pair_scores
@@ -38,6 +39,7 @@ __all__ = [
     "member_ids",
     "pair_rows",
     "run_chunk",
+    "select_members",
 ]
 
 Row = dict[str, Any]
@@ -93,10 +95,16 @@ class ChunkRows:
 def member_ids(engine: MatchEngine, members: Filters | None) -> list[str]:
     """The organisations a batch asks for, sorted by id: the catalog, or those ``members``
     admits (on the engine's day)."""
+    return select_members(engine.orgs, members, engine.today or dt.date.today())
+
+
+def select_members(
+    orgs: Iterable[Organisation], members: Filters | None, day: dt.date
+) -> list[str]:
+    """`member_ids` over any organisations: what a driver without an engine computes."""
     if members is None:
-        return sorted(o.id for o in engine.orgs)
-    day = engine.today or dt.date.today()
-    return sorted(o.id for o in engine.orgs if members.admits(o, day))
+        return sorted(o.id for o in orgs)
+    return sorted(o.id for o in orgs if members.admits(o, day))
 
 
 def chunk_ids(ids: Sequence[str], size: int) -> list[list[str]]:

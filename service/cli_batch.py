@@ -18,6 +18,7 @@ from service.cli_context import AsJson, CliContext, cli_context
 
 if TYPE_CHECKING:
     from eval.batch import Progress, RayTarget
+    from matcher.engine import MatchEngine
 
 __all__ = ["batch_app"]
 
@@ -99,9 +100,11 @@ def _run(
 
             ray_available()  # before the engine is built: a missing Ray fails fast
         with cli.workspace() as ws:
-            engine = cli.engine(ws)  # syncs and saves the index the Ray workers load
-            _check_members(engine.taxonomy.chains, engine.taxonomy.segments, spec)
+            engine: MatchEngine | None = cli.engine(ws)  # syncs and saves the saved index
+            _check_members(ws.taxonomy.chains, ws.taxonomy.segments, spec)
             recipe = EngineRecipe.for_paths(ws.paths, ws.encoder_kind, today=ws.today)
+            if target is not None:
+                engine = None  # the Ray actors load their own: not a third copy in memory
             with _ChunkBar(cli, spec, as_json) as progress:
                 manifest = run_batch(
                     recipe,
