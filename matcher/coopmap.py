@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
+from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -21,7 +22,14 @@ from matcher.evidence import basis_labels
 from matcher.explain import EXPLORATORY
 from matcher.types import Direction, Filters
 
-__all__ = ["CoopMap", "MapEdge", "MapNode", "cooperation_map", "to_graphml"]
+__all__ = [
+    "CoopMap",
+    "MapEdge",
+    "MapNode",
+    "cooperation_map",
+    "supplier_edges",
+    "to_graphml",
+]
 
 
 @dataclass(frozen=True)
@@ -111,25 +119,35 @@ def cooperation_map(
     for o in members:
         if not o.needs or len(ids) < 2:
             continue
-        res = engine.find_partners(o.id, direction=Direction.SUPPLIERS, k=per_org, items=ids)
-        for m in res.matches:
-            top = m.evidence[0] if m.evidence else None
-            if top is not None:
-                why = f"{top.query_text} ← {top.candidate_text}"
-            else:
-                why = f"{EXPLORATORY}：依据 " + ("、".join(basis_labels(m.rests_on)) or "无 none")
-            edges.append(
-                MapEdge(
-                    m.org_id,
-                    o.id,
-                    round(m.score, 4),
-                    m.relation.value,
-                    why,
-                    m.exploratory,
-                    m.rests_on,
-                )
-            )
+        edges.extend(supplier_edges(engine, o.id, per_org=per_org, items=ids))
     return CoopMap(tuple(nodes), tuple(edges))
+
+
+def supplier_edges(
+    engine: MatchEngine, org_id: str, *, per_org: int, items: Collection[str] | None
+) -> list[MapEdge]:
+    """One buyer's edges: its ``per_org`` best suppliers among ``items`` (None: all), each
+    with the need ← offer pair it rests on, or what an exploratory edge rests on instead."""
+    res = engine.find_partners(org_id, direction=Direction.SUPPLIERS, k=per_org, items=items)
+    edges = []
+    for m in res.matches:
+        top = m.evidence[0] if m.evidence else None
+        if top is not None:
+            why = f"{top.query_text} ← {top.candidate_text}"
+        else:
+            why = f"{EXPLORATORY}：依据 " + ("、".join(basis_labels(m.rests_on)) or "无 none")
+        edges.append(
+            MapEdge(
+                m.org_id,
+                org_id,
+                round(m.score, 4),
+                m.relation.value,
+                why,
+                m.exploratory,
+                m.rests_on,
+            )
+        )
+    return edges
 
 
 def to_graphml(cmap: CoopMap) -> str:

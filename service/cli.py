@@ -25,6 +25,7 @@ from catalog.store import OnConflict
 from embeddings.choice import EncoderKind
 from matcher.types import Direction, Filters
 from service.cli_ask import read_questions
+from service.cli_batch import batch_app
 from service.cli_challenge import challenge_app
 from service.cli_context import AsJson, CliContext, K, cli_context, show_result
 from service.cli_demo import demo
@@ -55,6 +56,7 @@ app.add_typer(desk_app, name="desk")
 app.add_typer(challenge_app, name="challenge")
 app.add_typer(token_app, name="token")
 app.add_typer(toolkit_app, name="toolkit")
+app.add_typer(batch_app, name="batch")
 app.command("audit")(audit)
 app.command("backup")(backup)
 app.command("restore")(restore)

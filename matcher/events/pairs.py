@@ -27,7 +27,16 @@ from matcher.evidence import RELATION_BASES, Basis
 from matcher.explain import relation_phrase
 from matcher.types import Direction, Match
 
-__all__ = ["PairScore", "PairScores", "direction_for", "score_pairs"]
+__all__ = [
+    "OneWay",
+    "PairScore",
+    "PairScores",
+    "direction_for",
+    "one_way",
+    "pair_score",
+    "pair_scores",
+    "score_pairs",
+]
 
 log = logging.getLogger(__name__)
 
@@ -157,12 +166,41 @@ def _pick(links: list[Link], n: int = 3) -> tuple[Link, ...]:
     return tuple(sorted(picked[:n], key=lambda lk: -lk.score))
 
 
-def _rests_on(m: Match, back: Match | None) -> tuple[str, ...]:
+def _rests_on(m: OneWay, back: OneWay | None) -> tuple[str, ...]:
     """What both one-way matches rest on, the chain relation left out (the pair's relation
     phrase says it)."""
     skip = {Basis.STATEMENTS, *RELATION_BASES}
     both = [*m.rests_on, *(() if back is None else back.rests_on)]
     return tuple(dict.fromkeys(b for b in both if b not in skip))
+
+
+@dataclass(frozen=True)
+class OneWay:
+    """What one organisation's partner search saw of another: all a pair score needs of
+    it, so a batch can keep one-way matches as rows and pair them later (`pair_score`)."""
+
+    raw: float  # the match score without the diversity penalty
+    links: tuple[Link, ...]
+    relation: str  # the chain relation phrase, candidate ↔ query
+    exploratory: bool
+    rests_on: tuple[str, ...]
+
+
+def one_way(engine: MatchEngine, query: str, m: Match) -> OneWay:
+    """``query``'s match ``m`` as a `OneWay`."""
+    phrase = relation_phrase(engine.taxonomy, m.relation, *m.relation_segments)
+    return OneWay(_raw(m), tuple(_links(query, m)), phrase, m.exploratory, m.rests_on)
+
+
+def pair_score(x: str, y: str, m: OneWay, back: OneWay | None) -> PairScore:
+    """The reciprocal score of ``x`` < ``y`` from x's match of y and y's of x (None: y did
+    not find x, which scores the pair 0)."""
+    fwd, bwd = m.raw, (0.0 if back is None else back.raw)
+    score = 2 * fwd * bwd / (fwd + bwd) if fwd > 0 and bwd > 0 else 0.0
+    links = _pick([*m.links, *(() if back is None else back.links)])
+    explore = m.exploratory and (back is None or back.exploratory)
+    bases = _rests_on(m, back) if explore else ()
+    return PairScore(x, y, score, fwd, bwd, links, m.relation, explore, bases)
 
 
 def score_pairs(
@@ -181,27 +219,22 @@ def score_pairs(
     if missing:
         raise NotFoundError("organisation", ", ".join(missing[:10]))
     orgs = {i: engine.org(i) for i in ids}
-    one_way: dict[tuple[str, str], Match] = {}
+    seen: dict[tuple[str, str], OneWay] = {}
     k = min(1000, max(1, len(ids) - 1))
     for n, org_id in enumerate(ids):
         direction = direction_for(orgs[org_id])
         if direction is not None and len(ids) > 1:
             res = engine.find_partners(org_id, direction=direction, k=k, items=ids)
             for m in res.matches:
-                one_way[(org_id, m.org_id)] = m
+                seen[(org_id, m.org_id)] = one_way(engine, org_id, m)
         if progress is not None:
             progress(n + 1, len(ids))
-    pairs = []
-    for (x, y), m in one_way.items():
-        if x > y:
-            continue
-        back = one_way.get((y, x))
-        fwd, bwd = _raw(m), (0.0 if back is None else _raw(back))
-        score = 2 * fwd * bwd / (fwd + bwd) if fwd > 0 and bwd > 0 else 0.0
-        links = _pick(_links(x, m) + ([] if back is None else _links(y, back)))
-        phrase = relation_phrase(engine.taxonomy, m.relation, *m.relation_segments)
-        explore = m.exploratory and (back is None or back.exploratory)
-        bases = _rests_on(m, back) if explore else ()
-        pairs.append(PairScore(x, y, score, fwd, bwd, links, phrase, explore, bases))
+    pairs = pair_scores(seen)
     log.debug("scored %d pairs among %d organisations", len(pairs), len(ids))
     return PairScores(pairs, {i: orgs[i].name for i in ids})
+
+
+def pair_scores(seen: Mapping[tuple[str, str], OneWay]) -> list[PairScore]:
+    """The pairs the smaller id found, from the one-way matches keyed (query, candidate);
+    a pair only the larger id found scores 0, like a missing one."""
+    return [pair_score(x, y, m, seen.get((y, x))) for (x, y), m in seen.items() if x < y]
