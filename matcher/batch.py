@@ -18,7 +18,6 @@ Example usage::
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -26,10 +25,11 @@ from typing import Any
 from catalog.errors import InvalidInputError, NotFoundError
 from catalog.events.results import Link
 from catalog.models import Organisation
+from matcher.batch_spec import BatchJob, BatchSpec
 from matcher.coopmap import supplier_edges
 from matcher.engine import MatchEngine
 from matcher.events.pairs import OneWay, direction_for, one_way, pair_scores
-from matcher.types import Direction, Filters, Match
+from matcher.types import Filters, Match
 
 __all__ = [
     "BatchJob",
@@ -43,45 +43,6 @@ __all__ = [
 ]
 
 Row = dict[str, Any]
-
-
-class BatchJob(enum.StrEnum):
-    """What a batch computes for every organisation."""
-
-    PARTNERS = "partners"  # top-k partners in one direction
-    SUBSTITUTES = "substitutes"  # top-k substitutes
-    MAP = "map"  # cooperation map edges: each buyer's k best suppliers
-    PAIRS = "pairs"  # event pair scores: one-way matches, then reciprocal pairs
-
-
-@dataclass(frozen=True)
-class BatchSpec:
-    """One batch job; ``members`` (map and pairs only) limits both the organisations asked
-    and their candidates, as a chain's map or an event's pool does."""
-
-    job: BatchJob
-    k: int = 20
-    direction: Direction = Direction.SUPPLIERS  # partners only
-    members: Filters | None = None
-
-    def __post_init__(self) -> None:
-        if not 1 <= self.k <= 1000:
-            raise InvalidInputError(f"k must be between 1 and 1000, got {self.k}")
-        if self.members is not None and self.job in (BatchJob.PARTNERS, BatchJob.SUBSTITUTES):
-            raise InvalidInputError(
-                f"member filters apply to the map and pairs jobs, not {self.job.value}"
-            )
-
-    def to_dict(self) -> dict[str, Any]:
-        members = None
-        if self.members is not None:
-            members = {k: v for k, v in asdict(self.members).items() if v is not None}
-        return {
-            "job": self.job.value,
-            "k": self.k,
-            "direction": self.direction.value if self.job is BatchJob.PARTNERS else None,
-            "members": members,
-        }
 
 
 @dataclass

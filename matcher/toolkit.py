@@ -23,7 +23,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -39,8 +39,10 @@ from matcher.eligibility import (
     ToolkitMatch,
     evaluate_item,
 )
-from matcher.engine import MatchEngine
 from matcher.types import Filters
+
+if TYPE_CHECKING:  # the engine loads FAISS: `chainmatch --help` must not
+    from matcher.engine import MatchEngine
 
 __all__ = [
     "GAP_QUERIES",

@@ -12,7 +12,7 @@ from rich.markup import escape
 
 from catalog.errors import InvalidInputError
 from catalog.models import OrgKind
-from matcher.batch import BatchJob, BatchSpec
+from matcher.batch_spec import BatchJob, BatchSpec
 from matcher.types import Direction, Filters
 from service.cli_context import AsJson, CliContext, cli_context
 
