@@ -24,6 +24,7 @@ import enum
 import logging
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -39,6 +40,7 @@ from matcher.events.cpsat import (
 )
 from matcher.events.infeasible import InfeasibleScheduleError, check_instance, explain
 from matcher.events.problem import Instance
+from matcher.events.progress import SolutionReporter, SolveReport
 
 __all__ = ["Assignment", "Schedule", "ScheduleTimeoutError", "Strategy", "schedule"]
 
@@ -89,8 +91,10 @@ def schedule(
     workers: int | None = None,
     seed: int = 0,
     strategy: Strategy = Strategy.AUTO,
+    on_report: Callable[[SolveReport], None] | None = None,
 ) -> Schedule:
-    """Best schedule found within ``time_limit`` seconds, with the solver's bound.
+    """Best schedule found within ``time_limit`` seconds, with the solver's bound;
+    ``on_report`` hears the best objective and bound as they improve.
 
     Raises InfeasibleScheduleError naming the constraints and participants when no schedule
     exists, and ScheduleTimeoutError when none was found in time.
@@ -112,6 +116,15 @@ def schedule(
     def left() -> float:
         return max(0.05, deadline - time.monotonic())
 
+    def report(objective: int | None, bound: int | None, solutions: int = 0) -> None:
+        if on_report is not None:
+            elapsed = time.monotonic() - start
+            on_report(SolveReport(elapsed, time_limit, objective, bound, solutions))
+
+    reporter = SolutionReporter(
+        lambda obj, bnd: report(obj, min([bnd, *bounds]), reporter.solutions)
+    )
+
     bounds: list[int] = []
     partial: Placed = {}
     placed: Placed | None = None
@@ -123,7 +136,10 @@ def schedule(
             bounds.append(lp[0])
             cut_and_hint(sel, inst, *lp)
             steps.append(f"LP bound {lp[0]}")
-        solver, status = solve(sel.model, seconds=0.4 * left(), workers=nw, seed=seed, gap=1e-4)
+            report(None, lp[0])
+        solver, status = solve(
+            sel.model, seconds=0.4 * left(), workers=nw, seed=seed, gap=1e-4, callback=reporter
+        )
         steps.append(f"selection {solver.status_name(status)} in {solver.wall_time:.2f}s")
         if status == cp_model.INFEASIBLE:
             explain(inst, pairs, seconds=min(10.0, max(2.0, left())))
@@ -137,7 +153,7 @@ def schedule(
             )
     if placed is None:  # strategy FULL, or the chosen meetings could not keep every rule
         full = time_indexed_model(inst, pairs, hint=partial.items())
-        solver, status = solve(full.model, seconds=left(), workers=nw, seed=seed)
+        solver, status = solve(full.model, seconds=left(), workers=nw, seed=seed, callback=reporter)
         steps.append(f"time-indexed {solver.status_name(status)} in {solver.wall_time:.2f}s")
         if status == cp_model.INFEASIBLE:
             explain(inst, pairs, seconds=min(10.0, max(2.0, left())))
@@ -155,6 +171,7 @@ def schedule(
     seconds = time.monotonic() - start
     log.debug("scheduled %d meetings in %.2fs: %s", len(placed), seconds, "; ".join(steps))
     optimal = proven or objective >= bound
+    report(objective, bound, reporter.solutions)
     tables = _tables(inst, placed)
     return Schedule(tables, objective, bound, optimal, seconds, steps, _declined(inst, placed))
 
