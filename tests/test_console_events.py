@@ -197,7 +197,7 @@ def test_the_grid_shows_the_plan_and_swaps_by_keyboard(
     page.set_viewport_size({"width": 1280, "height": 1600})
     page.locator("#grid").scroll_into_view_if_needed()
     cells = after
-    for (s, t), (a, b) in sorted(cells.items()):
+    for (s, t), (a, b) in sorted(cells.items()):  # noqa: B007 (s, t: the source after it)
         if not a:
             continue
         busy = next(((s2, t2) for (s2, t2), x in sorted(cells.items()) if s2 != s and a in x), None)
@@ -283,7 +283,8 @@ def test_agenda_outcomes_and_stats(
     stats = _get(site, f"/events/{eid}/stats")
     assert (stats["held"], stats["signed"], stats["no_show"]) == (2, 1, 1)
     page.wait_for_function(
-        "v => document.querySelector('#event-stats [data-figure=signed] .value')?.textContent === v",
+        "v => document.querySelector('#event-stats [data-figure=signed] .value')"
+        "?.textContent === v",
         arg=str(stats["signed"]),
     )
     assert page.text_content("#event-stats [data-figure=no_show_rate] .value") == _pct(
