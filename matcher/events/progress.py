@@ -15,7 +15,6 @@ Example usage::
 from __future__ import annotations
 
 import enum
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -33,7 +32,9 @@ class PlanPhase(enum.StrEnum):
 @dataclass(frozen=True)
 class PlanProgress:
     """One step. ``fraction`` is of the whole plan (scoring counts for the first half);
-    ``objective`` and ``bound`` are in pair-score units, None until the solver has them."""
+    ``objective`` (of the best *schedule* found) and ``bound`` (an upper bound on every
+    schedule) are in pair-score units, None until the solver has them: the selection
+    relaxation gives the bound first, a schedule's objective comes with its placement."""
 
     phase: PlanPhase
     fraction: float
@@ -69,9 +70,6 @@ class SolutionReporter(cp_model.CpSolverSolutionCallback):
     def __init__(self, report: Callable[[int, int], None]) -> None:
         super().__init__()
         self._report = report
-        self.solutions = 0
-        self.started = time.monotonic()
 
     def on_solution_callback(self) -> None:
-        self.solutions += 1
         self._report(int(round(self.objective_value)), int(round(self.best_objective_bound)))
