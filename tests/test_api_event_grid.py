@@ -3,6 +3,7 @@ server, and an organisation's events (demo park, hashing encoder)."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +14,10 @@ from fastapi.testclient import TestClient
 
 from catalog.actors import Role
 from catalog.audit import AuditLog
+from catalog.errors import ConflictError
+from matcher.events import PlanPhase, PlanProgress, ProgressFn
 from service.api.app import create_app
+from service.api.plan_jobs import JobState, PlanJobs
 from service.settings import Settings
 from service.tokens import add_token
 
@@ -118,6 +122,35 @@ def test_jobs_need_staff_to_save_and_unknown_jobs_are_404(
     assert r.status_code == 403 and "needs a staff token" in r.json()["detail"]
     r = client.get("/events/jobs/job-999")
     assert (r.status_code, r.json()) == (404, {"detail": "job 'job-999' not found", "errors": []})
+
+
+def test_jobs_run_one_at_a_time_and_a_full_queue_is_refused() -> None:
+    jobs = PlanJobs(max_waiting=1)
+    gate, order = threading.Event(), []
+
+    def run(name: str) -> Any:
+        def go(seen: ProgressFn) -> Any:
+            gate.wait(10)
+            order.append(name)
+            seen(PlanProgress(PlanPhase.DONE, 1.0, 2.0, 2.5))
+            return name
+
+        return go
+
+    first, second = jobs.submit(run("first")), jobs.submit(run("second"))
+    deadline = time.monotonic() + 10
+    while first.state is JobState.QUEUED and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert (first.state, second.state) == (JobState.RUNNING, JobState.QUEUED)
+    with pytest.raises(
+        ConflictError, match=r"the planner is busy: 2 plan job\(s\) are running or waiting"
+    ):
+        jobs.submit(run("third"))
+    gate.set()
+    while second.state is not JobState.DONE and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert order == ["first", "second"] and second.result == "second"
+    assert second.progress is not None and second.progress.gap == pytest.approx(0.2)
 
 
 def _grid(planned: dict[str, Any]) -> dict[tuple[int, int], dict[str, Any]]:

@@ -196,6 +196,11 @@ def test_the_grid_shows_the_plan_and_swaps_by_keyboard(
     # (at 1280 px the whole grid is in view: a drag does not scroll)
     page.set_viewport_size({"width": 1280, "height": 1600})
     page.locator("#grid").scroll_into_view_if_needed()
+    wrap = page.evaluate(
+        "() => { const w = document.querySelector('#grid').parentElement; "
+        "return w.scrollWidth - w.clientWidth; }"
+    )
+    assert wrap <= 0, f"the 6 × 10 grid scrolls sideways by {wrap} px at 1280 px"
     cells = after
     for (s, t), (a, b) in sorted(cells.items()):  # noqa: B007 (s, t: the source after it)
         if not a:

@@ -1,8 +1,9 @@
 """Planning an event as a job: the console's wizard polls it to show the solver's progress.
 
 `plan_request` is what `POST /events/plan` does (history, pool cap, plan, save); `PlanJobs`
-runs it on one background thread (planning is CPU-bound: one at a time, in order) and keeps
-each job's last `PlanProgress`, its result or its error body for polling. Jobs live in the
+runs it on one background thread (planning is CPU-bound: one at a time, in order; at most
+four wait) and keeps each job's last `PlanProgress`, its result or its error body for
+polling. Jobs live in the
 process that ran them: with ``--workers`` > 1 a poll must reach the same worker, so the
 console's wizard is meant for a single-worker service (the default).
 """
@@ -12,14 +13,14 @@ from __future__ import annotations
 import enum
 import itertools
 import logging
+import queue
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from catalog.actors import Actor
-from catalog.errors import InvalidInputError, NotFoundError
+from catalog.errors import ConflictError, InvalidInputError, NotFoundError
 from catalog.events import EventStore
 from matcher.events import (
     HistoryRules,
@@ -39,7 +40,8 @@ from service.errors import MAPPED, http_status
 __all__ = ["JobState", "PlanJob", "PlanJobs", "plan_request"]
 
 log = logging.getLogger(__name__)
-KEEP = 50  # finished jobs kept for polling, oldest dropped first
+KEEP = 50  # jobs kept for polling, oldest dropped first
+MAX_WAITING = 4  # queued jobs beyond the running one; more is a 409
 
 
 def _check_pool(holder: EngineHolder, req: PlanRequest) -> None:
@@ -109,23 +111,35 @@ class PlanJob:
 
 
 class PlanJobs:
-    """Plan jobs run one after the other on a background thread."""
+    """Plan jobs run one after the other on a background (daemon) thread; at most
+    ``max_waiting`` wait, so an open endpoint cannot be flooded with work."""
 
-    def __init__(self, keep: int = KEEP) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="plan-job")
+    def __init__(self, keep: int = KEEP, max_waiting: int = MAX_WAITING) -> None:
+        self._queue: queue.Queue[tuple[PlanJob, Callable[[ProgressFn], PlanOut]]] = queue.Queue()
         self._jobs: OrderedDict[str, PlanJob] = OrderedDict()
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
         self._keep = keep
+        self._max_waiting = max_waiting
+        self._worker: threading.Thread | None = None
 
     def submit(self, run: Callable[[ProgressFn], PlanOut]) -> PlanJob:
         """Queue ``run`` (given a progress callback); the job's id answers polls."""
         with self._lock:
+            busy = sum(j.state in (JobState.QUEUED, JobState.RUNNING) for j in self._jobs.values())
+            if busy > self._max_waiting:  # one runs, max_waiting wait
+                raise ConflictError(
+                    f"the planner is busy: {busy} plan job(s) are running or waiting; "
+                    "try again when one has finished"
+                )
             job = PlanJob(id=f"job-{next(self._ids)}")
             self._jobs[job.id] = job
             while len(self._jobs) > self._keep:
                 self._jobs.popitem(last=False)
-        self._pool.submit(self._run, job, run)
+            if self._worker is None:
+                self._worker = threading.Thread(target=self._serve, name="plan-jobs", daemon=True)
+                self._worker.start()
+        self._queue.put((job, run))
         return job
 
     def get(self, job_id: str) -> PlanJob:
@@ -135,9 +149,14 @@ class PlanJobs:
             raise NotFoundError("job", job_id)
         return job
 
+    def _serve(self) -> None:
+        while True:
+            job, run = self._queue.get()
+            self._run(job, run)
+
     def _run(self, job: PlanJob, run: Callable[[ProgressFn], PlanOut]) -> None:
-        job.state = JobState.RUNNING
         job.progress = PlanProgress(PlanPhase.SCORING, 0.0)
+        job.state = JobState.RUNNING
 
         def seen(p: PlanProgress) -> None:
             job.progress = p
@@ -152,6 +171,3 @@ class PlanJobs:
             log.exception("plan %s failed", job.id)
             job.error, job.status_code = ErrorBody(detail="internal error"), 500
             job.state = JobState.FAILED
-
-    def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)

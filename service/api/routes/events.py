@@ -57,7 +57,10 @@ router = APIRouter(prefix="/events", tags=["events"])
 ERRORS: dict[int | str, dict[str, Any]] = {
     **ORG_ERRORS,
     404: {"model": ErrorBody, "description": "no event (or participant, meeting) with that id"},
-    409: {"model": ErrorBody, "description": "the event exists, or already has outcomes"},
+    409: {
+        "model": ErrorBody,
+        "description": "the event exists, or already has outcomes; or four plan jobs wait",
+    },
     422: {
         "model": ErrorBody,
         "description": "invalid input; for an impossible schedule each error names the "
