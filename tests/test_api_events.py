@@ -334,7 +334,7 @@ def test_openapi_documents_the_event_routes(client: TestClient) -> None:
         if path.startswith("/events")
         for op in item.values()
     ]
-    assert len(ops) == 12  # with GET /events/stats, the series
+    assert len(ops) == 15  # with the series stats, plan jobs and grid moves
     assert "/events/stats" in spec["paths"]
     for path, op in ops:
         assert op.get("description") or op.get("summary"), path

@@ -165,11 +165,27 @@ def test_dashboard_draws_the_api_figures(site: dict[str, Any], browser: BrowserC
     stats = _get(site, "/desk/stats")
     assert page.text_content("#kpi-closure .value") == f"{stats['closure_rate'] * 100:.1f}%"
     assert page.text_content("#kpi-ontime .value") == f"{stats['on_time_rate'] * 100:.1f}%"
-    for dim in ("period", "chain", "handler"):
+    names = {c["id"]: c["name"] for c in _get(site, "/chains")["chains"]} | {"none": "未归入产业链"}
+    for dim in ("period", "week", "chain", "handler"):
         assert page.get_attribute(f"#chart-{dim}", "data-groups") == str(len(stats["by"][dim]))
-        first = page.locator(f"#table-{dim} tbody tr").first.locator("td").all_text_contents()
-        group, figures = next(iter(stats["by"][dim].items()))
-        assert first[:2] == [group, str(figures["requests"])]
+        shown = page.locator(f"#table-{dim} tbody tr").evaluate_all(
+            "rs => rs.map(r => [...r.cells].map(c => c.textContent))"
+        )
+        expected = [
+            [names.get(g, g) if dim == "chain" else g, str(v["requests"])]
+            for g, v in stats["by"][dim].items()
+        ]
+        assert [row[:2] for row in shown] == expected, dim  # chains by name, not id
+    weeks = [
+        row[4]
+        for row in page.locator("#table-week tbody tr").evaluate_all(
+            "rs => rs.map(r => [...r.cells].map(c => c.textContent))"
+        )
+    ]
+    assert weeks == [
+        "—" if v["median_hours_to_close"] is None else f"{v['median_hours_to_close']:.1f}"
+        for v in stats["by"]["week"].values()
+    ]
     assert_accessible(page, "desk dashboard")
     screenshot(page, "console-dashboard")
     watch.check()

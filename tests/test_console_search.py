@@ -289,10 +289,14 @@ def test_every_word_the_console_asks_for_is_in_both_languages() -> None:
     """The zh and en dictionaries have the same keys, and every literal t("key") a page
     asks for is in them (a missing word would show as its key)."""
     root = Path(__file__).resolve().parents[1] / "service" / "web" / "console" / "assets"
-    source = (root / "i18n.js").read_text(encoding="utf-8")
-    zh_part, en_part = source.split("\n  en: {", 1)
     key = re.compile(r'^\s+"([\w.]+)": ', re.M)
-    zh, en = set(key.findall(zh_part)), set(key.findall(en_part))
+    zh: set[str] = set()
+    en: set[str] = set()
+    for name in ("i18n.js", "i18n_events.js"):  # the events pages' words are merged in
+        source = (root / name).read_text(encoding="utf-8")
+        zh_part, en_part = source.split("\n  en: {", 1)
+        zh |= set(key.findall(zh_part))
+        en |= set(key.findall(en_part))
     assert zh and zh == en, sorted(zh ^ en)
     asked = {
         k

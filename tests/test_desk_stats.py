@@ -157,6 +157,19 @@ def test_by_period_chain_kind_and_handler(requests: list[Request]) -> None:
     assert by["kind"]["policy"]["returned_share"] == 1.0
 
 
+def test_by_iso_week(requests: list[Request]) -> None:
+    """Golden: week 49 (Mon 30 Nov – Sun 6 Dec) holds r7 alone, closed after 16.5 working
+    hours; week 50 (7–13 Dec) r1–r6: 6 filed, r4 withdrawn and r5 merged leave 4, of which
+    r1 (25 h) and r2 (88 h) closed: rate 2 / 4, median (25 + 88) / 2 = 56.5 h."""
+    by = desk_stats(requests, load_policy(), NOW, chains=CHAINS)["by"]
+    fields = ("requests", "denominator", "closed", "closure_rate", "median_hours_to_close")
+    assert {k: tuple(v[f] for f in fields) for k, v in by["week"].items()} == {
+        "2026-W49": (1, 1, 1, 1.0, 16.5),
+        "2026-W50": (6, 4, 2, 0.5, 56.5),
+    }
+    assert list(by) == ["period", "week", "chain", "kind", "handler"]
+
+
 def test_a_cohort_is_chosen_by_filing_day(requests: list[Request]) -> None:
     doc = desk_stats(
         requests, load_policy(), NOW, since=dt.date(2026, 12, 1), until=dt.date(2026, 12, 8)

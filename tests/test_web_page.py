@@ -24,6 +24,8 @@ from tests.web_support import (
     ARTIFACTS,
     WEB,
     PageWatch,
+    assert_accessible,
+    needs_axe,
     needs_chromium,
     needs_echarts,
     running_server,
@@ -65,6 +67,7 @@ def _png(data: bytes) -> tuple[int, int]:
 
 @needs_chromium
 @needs_echarts
+@needs_axe
 def test_map_page_click_partners_substitutes_export(server: str, browser: BrowserContext) -> None:
     page = browser.new_page()
     watch = PageWatch(page)
@@ -84,6 +87,7 @@ def test_map_page_click_partners_substitutes_export(server: str, browser: Browse
     # Switch chain; the map redraws with exactly the API's organisations.
     page.select_option("#chain-select", CHAIN)
     page.wait_for_selector(f"#map[data-chain={CHAIN}][data-state=ready][data-rendered=true]")
+    assert_accessible(page, "the map page")  # axe-core: no serious or critical violation
     cmap = httpx.get(f"{server}/map", params={"chain": CHAIN}, timeout=30.0).json()
     assert page.get_attribute("#map", "data-nodes") == str(len(cmap["nodes"]))
     assert page.get_attribute("#map", "data-edges") == str(len(cmap["edges"]))
@@ -106,6 +110,7 @@ def test_map_page_click_partners_substitutes_export(server: str, browser: Browse
     assert xy is not None and box is not None, f"{org} is not drawn"
     page.mouse.click(box["x"] + float(xy[0]), box["y"] + float(xy[1]))
     page.wait_for_selector(f"#panel[data-org='{org}'][data-state=ready]")
+    assert_accessible(page, "the map page with an organisation's panel")
 
     # Partners and substitutes: the API's names, scores and explanations, in order.
     plist = page.locator("#partners-list li.result")

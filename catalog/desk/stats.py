@@ -14,8 +14,9 @@
 * **satisfaction** — the mean 1–5 rating of closed requests that have one.
 * **returned share** — returned over the same denominator as the closure rate.
 
-Every figure is given in total and by period (month filed, park time), chain (each chain
-of the requesting organisation), kind and handler (the last one assigned).
+Every figure is given in total and by period (month filed, park time), ISO week filed
+(``2026-W50``: Monday to Sunday, park time; the dashboard's time to close by week), chain
+(each chain of the requesting organisation), kind and handler (the last one assigned).
 
 Example usage::
 
@@ -37,7 +38,7 @@ from catalog.desk.policy import Policy
 
 __all__ = ["DIMENSIONS", "desk_gold_lines", "desk_stats", "figures"]
 
-DIMENSIONS = ("period", "chain", "kind", "handler")
+DIMENSIONS = ("period", "week", "chain", "kind", "handler")
 
 
 def _rate(num: int, den: int) -> float | None:
@@ -111,6 +112,9 @@ def _keys(
 ) -> Iterable[str]:
     if dim == "period":
         return [f"{request.filed_at.astimezone(policy.calendar.zone):%Y-%m}"]
+    if dim == "week":
+        year, week, _ = request.filed_at.astimezone(policy.calendar.zone).isocalendar()
+        return [f"{year}-W{week:02d}"]
     if dim == "chain":
         return list(dict.fromkeys(chains.get(request.org_id, ()))) or ["none"]
     if dim == "kind":
@@ -128,7 +132,7 @@ def desk_stats(
     until: dt.date | None = None,
     kind: RequestKind | None = None,
 ) -> dict[str, Any]:
-    """Totals and the same figures by period, chain, kind and handler.
+    """Totals and the same figures by period, ISO week, chain, kind and handler.
 
     ``since``/``until`` (inclusive, park time) choose the cohort by filing day; ``chains``
     maps an organisation id to its chain ids (from the catalog).

@@ -20,14 +20,13 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
-from catalog.audit import AUDIT, SYSTEM, Action, Change, Who, append
+from catalog.audit import AUDIT, SYSTEM, Action, Who, append
 from catalog.db import Family, SQLiteStore
 from catalog.errors import ConflictError, InvalidInputError, NotFoundError
 from catalog.events.history import PastMeeting
-from catalog.events.model import STORED_CONTEXT, Event, Preference
-from catalog.events.note import HistoryNote
 from catalog.events.outcomes import Outcome, OutcomeStatus
-from catalog.events.results import Link, Meeting, Plan, ShortlistEntry, SolveStatus
+from catalog.events.results import Plan
+from catalog.events.store_rows import outcome_change, plan_from_row, summary, summary_of_stored
 
 __all__ = ["EVENTS", "EventStore"]
 
@@ -91,7 +90,7 @@ class EventStore(SQLiteStore):
                 event = event.with_id(self._next_id(conn, event.date))
                 plan = plan.model_copy(update={"event": event})
             event_id = event.id or ""
-            before = _summary_of_stored(conn, event_id)
+            before = summary_of_stored(conn, event_id)
             exists = before is not None
             if exists and not replace:
                 raise ConflictError(f"event {event_id!r} already exists; replace it explicitly")
@@ -145,7 +144,7 @@ class EventStore(SQLiteStore):
                     for m in plan.meetings
                 ],
             )
-            after = _summary(plan)
+            after = summary(plan)
             old = before or {}
             changes = {k: (old.get(k), v) for k, v in after.items() if old.get(k) != v}
             action = Action.UPDATE if exists else Action.CREATE
@@ -173,7 +172,7 @@ class EventStore(SQLiteStore):
                 "FROM event_meetings WHERE event_id = ? ORDER BY slot, table_no",
                 (event_id,),
             ).fetchall()
-        return _plan(row, meetings)
+        return plan_from_row(row, meetings)
 
     def list_plans(self) -> list[Plan]:
         """Every stored plan, newest event date first."""
@@ -236,6 +235,57 @@ class EventStore(SQLiteStore):
             for ev, day, a, b, status in rows
         ]
 
+    def move_meetings(
+        self, event_id: str, moves: Sequence[tuple[str, str, int, int]], *, who: Who = SYSTEM
+    ) -> Plan:
+        """Give meetings ``(a, b, slot, table)`` new places, all or none (the organiser's
+        grid; `matcher.events.moves` checks the rules first). Audited per meeting."""
+        with self._transaction() as conn:
+            old = {}
+            for n, (a, b, _slot, _table) in enumerate(moves, start=1):
+                row = conn.execute(
+                    "SELECT slot, table_no FROM event_meetings WHERE event_id = ? AND a = ? "
+                    "AND b = ?",
+                    (event_id, a, b),
+                ).fetchone()
+                if row is None:
+                    raise NotFoundError("meeting", f"{a}–{b} in event {event_id}")
+                old[(a, b)] = row
+                # a swap passes through free places: (slot, table) is unique per event
+                conn.execute(
+                    "UPDATE event_meetings SET table_no = ? WHERE event_id = ? AND a = ? AND b = ?",
+                    (-n, event_id, a, b),
+                )
+            conn.executemany(
+                "UPDATE event_meetings SET slot = ?, table_no = ? "
+                "WHERE event_id = ? AND a = ? AND b = ?",
+                [(slot, table, event_id, a, b) for a, b, slot, table in moves],
+            )
+            entries = [
+                (
+                    Action.UPDATE,
+                    "meeting",
+                    f"{event_id}:{a}:{b}",
+                    {"slot": (old[(a, b)][0], slot), "table": (old[(a, b)][1], table)},
+                )
+                for a, b, slot, table in moves
+            ]
+            append(conn, who, entries)
+            self._reach("events.before_commit")
+        return self.get_plan(event_id)
+
+    def events_of(self, org_id: str) -> list[str]:
+        """Ids of the stored events ``org_id`` takes part in (listed as a participant),
+        newest date first: one query over the definitions' participant lists."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT DISTINCT e.id, e.date FROM events e, "
+                "json_each(e.definition, '$.participants') p "
+                "WHERE json_extract(p.value, '$.org_id') = ? ORDER BY e.date DESC, e.id",
+                (org_id,),
+            ).fetchall()
+        return [r[0] for r in rows]
+
     # --------------------------------------------------------------- outcomes
     def record_outcome(self, event_id: str, outcome: Outcome, *, who: Who = SYSTEM) -> Outcome:
         """Record (or replace) the outcome of one scheduled meeting."""
@@ -269,7 +319,7 @@ class EventStore(SQLiteStore):
                 update["recorded_at"] = now
             done.append(outcome.model_copy(update=update) if update else outcome)
         with self._transaction() as conn:
-            log = [_outcome_change(conn, event_id, o) for o in done]
+            log = [outcome_change(conn, event_id, o) for o in done]
             conn.executemany(
                 "INSERT INTO event_outcomes VALUES (?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (event_id, a, b) DO UPDATE SET status = excluded.status, "
@@ -312,102 +362,3 @@ class EventStore(SQLiteStore):
             )
             for a, b, status, supplier, note, at in rows
         ]
-
-
-def _summary(plan: Plan) -> dict[str, object]:
-    """What the audit log keeps of a plan (the meetings themselves stay in their table)."""
-    return {
-        "name": plan.event.name,
-        "date": plan.event.date.isoformat(),
-        "participants": len(plan.names),
-        "meetings": len(plan.meetings),
-        "objective": round(plan.objective, 6),
-        "status": plan.status.value,
-    }
-
-
-def _summary_of_stored(conn: sqlite3.Connection, event_id: str) -> dict[str, object] | None:
-    row = conn.execute(
-        "SELECT name, date, names, objective, status, "
-        "(SELECT count(*) FROM event_meetings WHERE event_id = events.id) "
-        "FROM events WHERE id = ?",
-        (event_id,),
-    ).fetchone()
-    if row is None:
-        return None
-    name, date, names, objective, status, meetings = row
-    return {
-        "name": name,
-        "date": date,
-        "participants": len(json.loads(names)),
-        "meetings": meetings,
-        "objective": round(objective, 6),
-        "status": status,
-    }
-
-
-_OUTCOME_FIELDS = ("status", "supplier", "note")
-
-
-def _outcome_change(
-    conn: sqlite3.Connection, event_id: str, o: Outcome
-) -> tuple[Action, str, str, dict[str, Change]]:
-    """The audit row of recording ``o``: its changed fields against the stored outcome."""
-    a, b = sorted((o.a, o.b))
-    row = conn.execute(
-        "SELECT status, supplier, note FROM event_outcomes WHERE event_id = ? AND a = ? AND b = ?",
-        (event_id, a, b),
-    ).fetchone()
-    new = (o.status.value, o.supplier, o.note)
-    old = row if row is not None else (None, None, None)
-    changes = {f: (x, y) for f, x, y in zip(_OUTCOME_FIELDS, old, new, strict=True) if x != y}
-    action = Action.CREATE if row is None else Action.UPDATE
-    return action, "outcome", f"{event_id}:{a}:{b}", changes
-
-
-def _plan(row: sqlite3.Row | tuple[Any, ...], meetings: list[tuple[Any, ...]]) -> Plan:
-    # migration 2 appended the declined count, migration 3 the history note
-    head, declined, history = row[:13], row[13], row[14]
-    (_, _, _, definition, names, shortlist, objective, bound, gap, status, secs, cands, at) = head
-    return Plan(
-        event=Event.model_validate_json(definition, context=STORED_CONTEXT),
-        names=json.loads(names),
-        meetings=tuple(
-            Meeting(
-                slot=slot,
-                table=table,
-                a=a,
-                b=b,
-                score=score,
-                requested=None if requested is None else Preference(requested),
-                relation=relation,
-                links=tuple(Link.model_validate(x) for x in json.loads(links)),
-                exploratory=bool(explore),
-                rests_on=tuple(json.loads(rests_on)),
-                follow_up=follow_up,
-            )
-            for (
-                slot,
-                table,
-                a,
-                b,
-                score,
-                requested,
-                relation,
-                links,
-                explore,
-                rests_on,
-                follow_up,
-            ) in meetings
-        ),
-        objective=objective,
-        bound=bound,
-        gap=gap,
-        status=SolveStatus(status),
-        solve_seconds=secs,
-        candidate_pairs=cands,
-        shortlist=tuple(ShortlistEntry.model_validate(x) for x in json.loads(shortlist)),
-        created_at=dt.datetime.fromisoformat(at),
-        declined_exploratory=int(declined),
-        history=None if history is None else HistoryNote.model_validate_json(history),
-    )

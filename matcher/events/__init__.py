@@ -37,6 +37,7 @@ from matcher.events.infeasible import InfeasibleScheduleError, Problem
 from matcher.events.pairs import PairScore, PairScores, score_pairs
 from matcher.events.planner import plan_event, plan_from_pool, plan_from_scores
 from matcher.events.problem import Instance, build_instance
+from matcher.events.progress import PlanPhase, PlanProgress, ProgressFn
 from matcher.events.scheduler import Schedule, ScheduleTimeoutError, Strategy, schedule
 from matcher.events.shortlist import Shortlist, shortlist, shortlist_from_scores, theme_pool
 from matcher.events.waves import Waves, chain_waves
@@ -50,7 +51,10 @@ __all__ = [
     "Instance",
     "PairScore",
     "PairScores",
+    "PlanPhase",
+    "PlanProgress",
     "Problem",
+    "ProgressFn",
     "Schedule",
     "ScheduleTimeoutError",
     "Service",

@@ -216,8 +216,10 @@ def solve(
     workers: int,
     seed: int = 0,
     gap: float = 0.0,
+    callback: cp_model.CpSolverSolutionCallback | None = None,
 ) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
-    """Run CP-SAT with a wall-clock limit; ``gap`` stops early within that relative gap."""
+    """Run CP-SAT with a wall-clock limit; ``gap`` stops early within that relative gap;
+    ``callback`` hears of every better solution (the console's progress)."""
     solver = cp_model.CpSolver()
     params = solver.parameters
     params.max_time_in_seconds = max(0.05, seconds)
@@ -225,5 +227,5 @@ def solve(
     params.random_seed = seed
     if gap > 0:
         params.relative_gap_limit = gap
-    status = solver.solve(model)
+    status = solver.solve(model, callback)
     return solver, status

@@ -21,6 +21,7 @@ from matcher.engine import MatchEngine
 from matcher.events.history import History, Verdicts, apply_history, unserved_factors
 from matcher.events.pairs import PairScores, score_pairs
 from matcher.events.problem import SCALE, build_instance
+from matcher.events.progress import PlanPhase, PlanProgress, ProgressFn, SolveReport
 from matcher.events.scheduler import Schedule, Strategy, schedule
 from matcher.events.shortlist import check_shortlist, shortlist_from_scores, theme_pool
 from matcher.events.waves import Waves, chain_waves
@@ -49,6 +50,7 @@ def plan_event(
     favour_unserved: float = 0.0,
     waves: bool = False,
     leaders: Sequence[str] = (),
+    on_progress: ProgressFn | None = None,
 ) -> Plan:
     """Shortlist (when the event lists nobody and ``participants`` is given), then schedule.
 
@@ -58,7 +60,9 @@ def plan_event(
     (`matcher.events.history`); the shortlist then also skips those pairs, can favour the
     unserved (``favour_unserved``: the weight) and fill in ``waves`` (chain leaders and
     their suppliers first; ``leaders`` names them, else large buyers of the chain).
+    ``on_progress`` hears each step (`matcher.events.progress`).
     """
+    progress = _scoring(progress, on_progress)
     if event.participants:
         if participants is not None:
             raise InvalidInputError(
@@ -80,6 +84,7 @@ def plan_event(
             top_k=top_k,
             wish_bonus=wish_bonus,
             history=history,
+            on_progress=on_progress,
         )
     if participants is None:
         raise InvalidInputError(
@@ -113,6 +118,7 @@ def plan_event(
         strategy=strategy,
         top_k=top_k,
         wish_bonus=wish_bonus,
+        on_progress=on_progress,
     )
 
 
@@ -132,6 +138,7 @@ def plan_from_pool(
     strategy: Strategy = Strategy.AUTO,
     top_k: int | None = None,
     wish_bonus: float = 0.5,
+    on_progress: ProgressFn | None = None,
 ) -> Plan:
     """Shortlist ``participants`` from a theme pool's pair scores, then schedule (a series
     of events over the same pools scores each pool once: `eval.bench_series`)."""
@@ -171,6 +178,7 @@ def plan_from_pool(
         shortlist=sl.entries,
         history=history,
         verdicts=verdicts,
+        on_progress=on_progress,
     )
 
 
@@ -187,6 +195,7 @@ def plan_from_scores(
     shortlist: tuple[ShortlistEntry, ...] = (),
     history: History | None = None,
     verdicts: Verdicts | None = None,
+    on_progress: ProgressFn | None = None,
 ) -> Plan:
     """Schedule an event whose participants all have pair scores (tests, benchmarks);
     with ``history``, its pairs that met recently are left out first."""
@@ -196,8 +205,50 @@ def plan_from_scores(
         event, note = apply_history(event, got, history.rules)
         log.info("%s", note.note())
     inst = build_instance(event, scores, top_k=top_k, wish_bonus=wish_bonus)
-    result = schedule(inst, time_limit=time_limit, workers=workers, seed=seed, strategy=strategy)
-    return _plan(event, scores, result, len(inst.weights), shortlist, note)
+    result = schedule(
+        inst,
+        time_limit=time_limit,
+        workers=workers,
+        seed=seed,
+        strategy=strategy,
+        on_report=None if on_progress is None else _solving(on_progress),
+    )
+    plan = _plan(event, scores, result, len(inst.weights), shortlist, note)
+    if on_progress is not None:
+        on_progress(PlanProgress(PlanPhase.DONE, 1.0, plan.objective, plan.bound))
+    return plan
+
+
+def _scoring(
+    progress: Callable[[int, int], None] | None, on_progress: ProgressFn | None
+) -> Callable[[int, int], None] | None:
+    """Pair scoring's count, passed on as the first half of the plan's progress."""
+    if on_progress is None:
+        return progress
+
+    def both(done: int, total: int) -> None:
+        if progress is not None:
+            progress(done, total)
+        on_progress(PlanProgress(PlanPhase.SCORING, 0.5 * done / max(1, total)))
+
+    return both
+
+
+def _solving(on_progress: ProgressFn) -> Callable[[SolveReport], None]:
+    """The scheduler's reports in pair-score units; time used is the second half."""
+    best: list[float] = []
+
+    def relay(r: SolveReport) -> None:
+        objective = None if r.objective is None else r.objective / SCALE
+        if objective is not None:
+            best.append(objective)
+        done = 0.5 + 0.5 * min(1.0, r.elapsed / max(r.time_limit, 1e-9))
+        bound = None if r.bound is None else r.bound / SCALE
+        on_progress(
+            PlanProgress(PlanPhase.SOLVING, done, max(best, default=None), bound, r.solutions)
+        )
+
+    return relay
 
 
 def _plan(

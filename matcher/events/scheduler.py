@@ -24,6 +24,7 @@ import enum
 import logging
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -39,6 +40,7 @@ from matcher.events.cpsat import (
 )
 from matcher.events.infeasible import InfeasibleScheduleError, check_instance, explain
 from matcher.events.problem import Instance
+from matcher.events.progress import SolutionReporter, SolveReport
 
 __all__ = ["Assignment", "Schedule", "ScheduleTimeoutError", "Strategy", "schedule"]
 
@@ -89,8 +91,10 @@ def schedule(
     workers: int | None = None,
     seed: int = 0,
     strategy: Strategy = Strategy.AUTO,
+    on_report: Callable[[SolveReport], None] | None = None,
 ) -> Schedule:
-    """Best schedule found within ``time_limit`` seconds, with the solver's bound.
+    """Best schedule found within ``time_limit`` seconds, with the solver's bound;
+    ``on_report`` hears the best objective and bound as they improve.
 
     Raises InfeasibleScheduleError naming the constraints and participants when no schedule
     exists, and ScheduleTimeoutError when none was found in time.
@@ -112,6 +116,25 @@ def schedule(
     def left() -> float:
         return max(0.05, deadline - time.monotonic())
 
+    def report(objective: int | None, bound: int | None, solutions: int = 0) -> None:
+        if on_report is not None:
+            elapsed = time.monotonic() - start
+            on_report(SolveReport(elapsed, time_limit, objective, bound, solutions))
+
+    found = 0  # solutions CP-SAT found, over every model
+
+    def reporter(schedule: bool, proves: bool) -> SolutionReporter:
+        """A selection's solution is no schedule yet: only its bound is reported; a
+        placement's bound holds for its chosen meetings only, so the known bound stays."""
+
+        def seen(objective: int, bound: int) -> None:
+            nonlocal found
+            found += 1
+            valid = [*bounds, bound] if proves else bounds
+            report(objective if schedule else None, min(valid, default=None), found)
+
+        return SolutionReporter(seen)
+
     bounds: list[int] = []
     partial: Placed = {}
     placed: Placed | None = None
@@ -123,7 +146,15 @@ def schedule(
             bounds.append(lp[0])
             cut_and_hint(sel, inst, *lp)
             steps.append(f"LP bound {lp[0]}")
-        solver, status = solve(sel.model, seconds=0.4 * left(), workers=nw, seed=seed, gap=1e-4)
+            report(None, lp[0])
+        solver, status = solve(
+            sel.model,
+            seconds=0.4 * left(),
+            workers=nw,
+            seed=seed,
+            gap=1e-4,
+            callback=reporter(False, True),
+        )
         steps.append(f"selection {solver.status_name(status)} in {solver.wall_time:.2f}s")
         if status == cp_model.INFEASIBLE:
             explain(inst, pairs, seconds=min(10.0, max(2.0, left())))
@@ -133,11 +164,15 @@ def schedule(
             partial, missing = _greedy(inst, chosen)
             steps.append(f"greedy placed {len(partial)}/{len(chosen)}")
             placed = (
-                _place(inst, chosen, partial, 0.5 * left(), nw, seed, steps) if missing else partial
+                _place(inst, chosen, partial, 0.5 * left(), nw, seed, steps, reporter(True, False))
+                if missing
+                else partial
             )
     if placed is None:  # strategy FULL, or the chosen meetings could not keep every rule
         full = time_indexed_model(inst, pairs, hint=partial.items())
-        solver, status = solve(full.model, seconds=left(), workers=nw, seed=seed)
+        solver, status = solve(
+            full.model, seconds=left(), workers=nw, seed=seed, callback=reporter(True, True)
+        )
         steps.append(f"time-indexed {solver.status_name(status)} in {solver.wall_time:.2f}s")
         if status == cp_model.INFEASIBLE:
             explain(inst, pairs, seconds=min(10.0, max(2.0, left())))
@@ -155,6 +190,7 @@ def schedule(
     seconds = time.monotonic() - start
     log.debug("scheduled %d meetings in %.2fs: %s", len(placed), seconds, "; ".join(steps))
     optimal = proven or objective >= bound
+    report(objective, bound, found)
     tables = _tables(inst, placed)
     return Schedule(tables, objective, bound, optimal, seconds, steps, _declined(inst, placed))
 
@@ -167,10 +203,13 @@ def _place(
     workers: int,
     seed: int,
     steps: list[str],
+    callback: SolutionReporter | None = None,
 ) -> Placed | None:
     """Slots for the chosen meetings by CP-SAT; None when the rules cannot be kept that way."""
     built = time_indexed_model(inst, chosen, hint=greedy.items())
-    solver, status = solve(built.model, seconds=seconds, workers=workers, seed=seed)
+    solver, status = solve(
+        built.model, seconds=seconds, workers=workers, seed=seed, callback=callback
+    )
     steps.append(f"placement {solver.status_name(status)} in {solver.wall_time:.2f}s")
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None

@@ -14,7 +14,7 @@ from matcher.events.infeasible import InfeasibleScheduleError, Problem
 from service.api.schemas import ErrorBody, ErrorItem
 from service.errors import MAPPED, http_status
 
-__all__ = ["install_error_handlers"]
+__all__ = ["error_body", "install_error_handlers"]
 
 
 def _json(status: int, body: ErrorBody, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -40,8 +40,9 @@ def _explained(problem: Problem) -> str:
     return f"{problem.message} (participants: {', '.join(unnamed)})" if unnamed else problem.message
 
 
-def _body(exc: Exception) -> ErrorBody:
-    """The detail, and the problems or rows the error lists, one item each."""
+def error_body(exc: Exception) -> ErrorBody:
+    """The detail, and the problems or rows the error lists, one item each (also the body
+    of a failed plan job)."""
     if isinstance(exc, InfeasibleScheduleError):
         items = [ErrorItem(field=p.constraint, message=_explained(p)) for p in exc.problems]
         return ErrorBody(detail=str(exc), errors=items)
@@ -53,9 +54,9 @@ def _body(exc: Exception) -> ErrorBody:
 
 async def _domain(request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, AuthenticationError):  # RFC 6750: say which scheme is expected
-        return _json(http_status(exc), _body(exc), {"WWW-Authenticate": "Bearer"})
+        return _json(http_status(exc), error_body(exc), {"WWW-Authenticate": "Bearer"})
     if isinstance(exc, MAPPED):
-        return _json(http_status(exc), _body(exc))
+        return _json(http_status(exc), error_body(exc))
     return _json(500, ErrorBody(detail="internal error"))
 
 

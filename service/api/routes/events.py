@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from collections.abc import Iterator
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
-from catalog.errors import InvalidInputError, NotFoundError
+from catalog.errors import NotFoundError
 from catalog.events import (
     EventStats,
     EventStore,
@@ -26,8 +27,7 @@ from catalog.events import (
     stored_series_stats,
     totals,
 )
-from matcher.engine import MatchEngine
-from matcher.events import HistoryRules, load_history, plan_event, theme_pool
+from matcher.events.moves import check_move
 from service.api.deps import (
     HolderDep,
     StaffDep,
@@ -36,8 +36,8 @@ from service.api.deps import (
     require_actor,
     require_staff,
 )
+from service.api.event_grid_schemas import JobAccepted, JobOut, MoveIn, MoveOut
 from service.api.event_schemas import (
-    MAX_API_ORGS,
     AgendaItemOut,
     AgendaOut,
     EventList,
@@ -47,6 +47,7 @@ from service.api.event_schemas import (
     PlanOut,
     PlanRequest,
 )
+from service.api.plan_jobs import PlanJobs, plan_request
 from service.api.routes.orgs import ERRORS as ORG_ERRORS
 from service.api.schemas import ErrorBody
 from service.exports import AgendaItem, agendas, grid, ics_calendar, render_html
@@ -56,7 +57,10 @@ router = APIRouter(prefix="/events", tags=["events"])
 ERRORS: dict[int | str, dict[str, Any]] = {
     **ORG_ERRORS,
     404: {"model": ErrorBody, "description": "no event (or participant, meeting) with that id"},
-    409: {"model": ErrorBody, "description": "the event exists, or already has outcomes"},
+    409: {
+        "model": ErrorBody,
+        "description": "the event exists, or already has outcomes; or four plan jobs wait",
+    },
     422: {
         "model": ErrorBody,
         "description": "invalid input; for an impossible schedule each error names the "
@@ -84,22 +88,6 @@ def _agenda(plan: Plan, org_id: str) -> list[AgendaItem]:
     return items
 
 
-def _check_pool(engine: MatchEngine, req: PlanRequest) -> None:
-    """An open endpoint shortlists from at most MAX_API_ORGS organisations: refuse a wider
-    theme at once instead of scoring pairs for a minute (listed participants are capped by
-    the schema)."""
-    if req.participants is None or req.event.participants:
-        return
-    theme = req.event.theme
-    pool = theme_pool(engine, theme, req.event.requested_ids())
-    if len(pool) > MAX_API_ORGS:
-        raise InvalidInputError(
-            f"theme: '{theme.describe()}' admits {len(pool)} organisations, but the API "
-            f"shortlists from at most {MAX_API_ORGS}; narrow the theme (chains, segments, "
-            "regions) or plan with 'chainmatch event plan'"
-        )
-
-
 @router.post("/plan", response_model=PlanOut, responses=ERRORS)
 def plan(
     req: PlanRequest, holder: HolderDep, request: Request, tokens: TokensDep, token: Token
@@ -110,28 +98,45 @@ def plan(
     nothing is written."""
     # saving needs staff, checked before any planning
     staff = require_staff(require_actor(tokens, token), request) if req.save else None
-    engine = holder.engine
-    _check_pool(engine, req)
-    event = req.event.to_event()
-    rules = HistoryRules(window_days=req.not_again_within_days, follow_ups=req.follow_ups)
-    with EventStore(holder.workspace.paths.db) as store:
-        history = load_history(store, event, rules, replace=req.replace)
-    result = plan_event(
-        engine,
-        event,
-        participants=req.participants,
-        time_limit=req.time_limit,
-        min_meetings=req.min_meetings,
-        max_meetings=req.max_meetings,
-        history=history,
-        favour_unserved=req.favour_unserved,
-        waves=req.waves,
-        leaders=tuple(req.leaders),
-    )
-    if staff is not None:
-        with EventStore(holder.workspace.paths.db) as store:
-            result = store.save_plan(result, replace=req.replace, who=staff.who())
-    return PlanOut.from_plan(result, saved=req.save, history_detail=req.history_detail)
+    return plan_request(holder, req, staff)
+
+
+_JOBS_LOCK = threading.Lock()
+
+
+def get_plan_jobs(request: Request) -> PlanJobs:
+    """The app's plan jobs, made at the first job (one runner per process)."""
+    with _JOBS_LOCK:
+        jobs = getattr(request.app.state, "plan_jobs", None)
+        if jobs is None:
+            jobs = request.app.state.plan_jobs = PlanJobs()
+    return cast(PlanJobs, jobs)
+
+
+JobsDep = Annotated[PlanJobs, Depends(get_plan_jobs)]
+JobId = Annotated[str, Path(min_length=1, max_length=40, description="e.g. job-1")]
+
+
+@router.post("/plan/jobs", response_model=JobAccepted, status_code=202, responses=ERRORS)
+def plan_job(
+    req: PlanRequest,
+    holder: HolderDep,
+    jobs: JobsDep,
+    request: Request,
+    tokens: TokensDep,
+    token: Token,
+) -> JobAccepted:
+    """`POST /events/plan` as a job: answers a job id at once; poll `GET /events/jobs/{id}`
+    for the phase, progress, the solver's best objective, bound and gap, then the plan."""
+    staff = require_staff(require_actor(tokens, token), request) if req.save else None
+    job = jobs.submit(lambda seen: plan_request(holder, req, staff, seen))
+    return JobAccepted(job_id=job.id, state=job.state)
+
+
+@router.get("/jobs/{job_id}", response_model=JobOut, responses=ERRORS)
+def get_job(job_id: JobId, jobs: JobsDep) -> JobOut:
+    """Where a plan job is; its plan (`POST /events/plan` shape) or error body at the end."""
+    return JobOut.from_job(jobs.get(job_id))
 
 
 @router.get("", response_model=EventList, responses=ERRORS)
@@ -238,6 +243,23 @@ def record_outcomes(
     """Record (or replace) what came of meetings, all or none (staff only); a signed
     cooperation without `supplier` gets the side whose offer met the other's need."""
     return store.record_outcomes(event_id, outcomes, who=actor.who())
+
+
+@router.post("/{event_id}/moves", response_model=MoveOut, responses=ERRORS)
+def move_meeting(event_id: EventId, move: MoveIn, store: StoreDep, actor: StaffDep) -> MoveOut:
+    """Move a meeting of the organiser's grid to another cell (an occupied one is swapped):
+    the server re-checks that both companies are free in the new slot, nobody lands in a
+    slot they are unavailable, and no pair is a no-thanks or met-before pair; the move is
+    stored only when every rule holds (staff only). The verdict lists what broke."""
+    check = check_move(store.get_plan(event_id), move.source.cell(), move.target.cell())
+    applied = check.valid and not move.dry_run and bool(check.moves)
+    if applied:
+        store.move_meetings(
+            event_id,
+            [(m.a, m.b, m.target.slot, m.target.table) for m in check.moves],
+            who=actor.who(),
+        )
+    return MoveOut.from_check(event_id, check, applied=applied)
 
 
 @router.get("/{event_id}/outcomes", response_model=list[Outcome], responses=ERRORS)

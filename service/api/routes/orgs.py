@@ -13,10 +13,12 @@ from starlette.concurrency import run_in_threadpool
 
 from catalog.actors import Actor
 from catalog.errors import RowError
+from catalog.events import EventStore
 from catalog.importer import ImportReport, import_organisations
 from catalog.models import Organisation, OrgKind
 from catalog.store import CatalogStore, OnConflict
 from service.api.deps import ActorDep, HolderDep, MaybeActorDep, SettingsDep, StaffDep
+from service.api.event_grid_schemas import OrgEvents
 from service.api.schemas import (
     ErrorBody,
     ErrorItem,
@@ -83,6 +85,15 @@ def list_regions(holder: HolderDep) -> list[RegionOut]:
 def get_org(org_id: str, holder: HolderDep, actor: MaybeActorDep) -> OrgPublic:
     """One organisation; contacts only for staff and the organisation's own token."""
     return _public(holder.store.get(org_id), actor)
+
+
+@router.get("/{org_id}/events", response_model=OrgEvents, responses=ERRORS)
+def get_org_events(org_id: str, holder: HolderDep) -> OrgEvents:
+    """The stored events the organisation takes part in, newest first, with its meetings
+    (time, table, counterpart, why from its side, outcome)."""
+    holder.store.get(org_id)  # 404 for an organisation that does not exist
+    with EventStore(holder.workspace.paths.db) as store:
+        return OrgEvents.read(store, org_id)
 
 
 @router.post("", status_code=201, response_model=OrgPublic, responses=ERRORS)

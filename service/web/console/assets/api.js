@@ -128,11 +128,64 @@ export const partners = (orgId, direction, k) =>
 export const substitutes = (orgId, k) =>
   call("/match/substitutes", { method: "POST", json: { org_id: orgId, k } });
 /** @returns {Promise<{events: {event_id: string, name: string, date: string,
- *   participants: number, meetings: number}[]}>} */
+ *   participants: number, meetings: number, status: string}[],
+ *   totals: Record<string, number>}>} */
 export const events = () => call("/events");
-/** @param {string} eventId @param {string} orgId @returns {Promise<object>} */
+/** @param {string} eventId @param {string} orgId
+ *  @returns {Promise<{event_id: string, event_name: string, date: string, org_id: string,
+ *   name: string, meetings: {slot: number, start: string, end: string, table: number,
+ *   counterpart: string, counterpart_name: string, score: number, why: string,
+ *   exploratory: boolean}[]}>} */
 export const agenda = (eventId, orgId) =>
   call(`/events/${encodeURIComponent(eventId)}/agenda/${encodeURIComponent(orgId)}`);
+
+// -- matchmaking events ---------------------------------------------------------------------
+/**
+ * @typedef {{slot: number, start: string, end: string, table: number, a: string,
+ *            a_name: string, b: string, b_name: string, score: number, why: string,
+ *            relation: string, requested: string | null, exploratory: boolean}} EventMeeting
+ * @typedef {{org_id: string, name: string, strength: number, reason: string,
+ *            wave: number | null}} ShortlistEntry
+ * @typedef {{event_id: string | null, name: string, date: string, status: string,
+ *            saved: boolean, meetings: EventMeeting[], objective: number, bound: number,
+ *            gap: number, solve_seconds: number, shortlist: ShortlistEntry[],
+ *            event: Record<string, any>, evidence_note: string, history_note: string,
+ *            empty_table_slots: number, exploratory_meetings: number}} EventPlan
+ * @typedef {{job_id: string, state: "queued" | "running" | "done" | "failed",
+ *            phase: string | null, progress: number, best_objective: number | null,
+ *            bound: number | null, gap: number | null, solutions: number,
+ *            result: EventPlan | null, error: {detail: string, errors: ErrorItem[]} | null,
+ *            error_status: number | null}} PlanJob
+ * @typedef {{event_id: string, valid: boolean, applied: boolean, checked: string[],
+ *            moves: {a: string, b: string, from_slot: number, from_table: number,
+ *            to_slot: number, to_table: number}[],
+ *            violations: {rule: string, participants: string[], message: string}[]}} MoveVerdict
+ */
+/** @param {string} id @returns {Promise<EventPlan>} */
+export const getEvent = (id) => call(`/events/${encodeURIComponent(id)}`);
+/** @param {Record<string, any>} body a PlanRequest @returns {Promise<{job_id: string}>} */
+export const startPlan = (body) => call("/events/plan/jobs", { method: "POST", json: body });
+/** @param {string} id @returns {Promise<PlanJob>} */
+export const planJob = (id) => call(`/events/jobs/${encodeURIComponent(id)}`);
+/** @param {string} id @param {{slot: number, table: number}} from
+ *  @param {{slot: number, table: number}} to @returns {Promise<MoveVerdict>} */
+export const moveMeeting = (id, from, to) =>
+  call(`/events/${encodeURIComponent(id)}/moves`, { method: "POST", json: { from, to } });
+/** @param {string} id @returns {Promise<{a: string, b: string, status: string,
+ *   supplier: string | null, note: string | null}[]>} */
+export const outcomes = (id) => call(`/events/${encodeURIComponent(id)}/outcomes`);
+/** @param {string} id @param {{a: string, b: string, status: string}[]} rows */
+export const recordOutcomes = (id, rows) =>
+  call(`/events/${encodeURIComponent(id)}/outcomes`, { method: "POST", json: rows });
+/** @param {string} id @returns {Promise<Record<string, any>>} */
+export const eventStats = (id) => call(`/events/${encodeURIComponent(id)}/stats`);
+/** @returns {Promise<Record<string, any>>} */
+export const seriesStats = () => call("/events/stats");
+/** @param {string} orgId @returns {Promise<{org_id: string, events: {event_id: string,
+ *   name: string, date: string, meetings: {slot: number, start: string, table: number,
+ *   counterpart: string, counterpart_name: string, why: string,
+ *   outcome: string | null}[]}[]}>} */
+export const orgEvents = (orgId) => call(`/orgs/${encodeURIComponent(orgId)}/events`);
 
 // -- import ---------------------------------------------------------------------------------
 /**

@@ -30,8 +30,8 @@ export function el(tag, props, children) {
 /** @param {number} x @param {number} [digits] */
 export const fmt = (x, digits = 3) => Number(x).toFixed(digits);
 
-/** @param {number | null | undefined} x */
-export const pct = (x) => (x === null || x === undefined ? t("stats.none") : `${(x * 100).toFixed(1)}%`);
+/** @param {number | null | undefined} x @param {number} [digits] */
+export const pct = (x, digits = 1) => (x === null || x === undefined ? t("stats.none") : `${(x * 100).toFixed(digits)}%`);
 
 /** A date-time in the park's own time zone, as the API wrote it: 2026-11-19 10:00.
  * @param {string | null | undefined} iso */

@@ -4,6 +4,8 @@
  * the catalog holds it. The choice is kept in localStorage under `chainmatch.lang`.
  */
 
+import { EVENT_WORDS } from "./i18n_events.js";
+
 /** @typedef {"zh" | "en"} Lang */
 
 const STORE_KEY = "chainmatch.lang";
@@ -514,6 +516,9 @@ function stored() {
 }
 
 let lang = stored();
+
+Object.assign(WORDS.zh, EVENT_WORDS.zh);
+Object.assign(WORDS.en, EVENT_WORDS.en);
 
 /** @returns {Lang} */
 export function getLang() {

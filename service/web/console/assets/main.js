@@ -16,12 +16,16 @@ route("org/:id", "search", () => import("./pages/org.js"));
 route("desk", "desk", () => import("./pages/desk.js"));
 route("desk/r/:id", "desk", () => import("./pages/request.js"));
 route("desk/stats", "stats", () => import("./pages/stats.js"));
+route("events", "events", () => import("./pages/events.js"));
+route("events/new", "events", () => import("./pages/plan.js"));
+route("events/:id", "events", () => import("./pages/event.js"));
 route("import", "import", () => import("./pages/import.js"));
 route("signin", "signin", () => import("./pages/signin.js"));
 
 const NAV = [
   { id: "search", key: "nav.search", href: href("search") },
   { id: "map", key: "nav.map", href: "/" },
+  { id: "events", key: "nav.events", href: href("events") },
   { id: "desk", key: "nav.desk", href: href("desk"), needs: "signin" },
   { id: "stats", key: "nav.stats", href: href("desk/stats"), needs: "staff" },
   { id: "import", key: "nav.import", href: href("import"), needs: "staff" },

@@ -154,13 +154,16 @@ export async function render(main, ctx) {
   } else {
     requestsBox.append(el("p", { text: t("org.requestsSignin") }));
   }
-  // Its events: the latest stored events whose agenda has it (a 404 means not invited).
-  const evs = await api.events().catch(() => ({ events: [] }));
-  const checks = await Promise.all(
-    evs.events.slice(0, 20).map((e) => api.agenda(e.event_id, id).then(() => e, () => null)),
-  );
-  const joined = checks.filter(Boolean);
-  eventsBox.append(joined.length
-    ? el("ul", { id: "org-events" }, joined.map((e) => el("li", { text: `${e.date} · ${e.name}` })))
+  // Its events, with its meetings (GET /orgs/{id}/events).
+  const evs = await api.orgEvents(id).catch(() => ({ events: [] }));
+  eventsBox.append(evs.events.length
+    ? el("ul", { id: "org-events" }, evs.events.map((e) => el("li", { dataset: { id: e.event_id } }, [
+        el("a", { href: href(`events/${encodeURIComponent(e.event_id)}`), text: `${e.date} · ${e.name}` }),
+        el("ul", { className: "org-meetings" }, e.meetings.map((m) => el("li", null, [
+          `${m.start} · ${t("event.table", { n: m.table })} · `,
+          el("a", { href: `#/org/${encodeURIComponent(m.counterpart)}`, text: m.counterpart_name }),
+          m.outcome ? ` · ${word("outcome", m.outcome)}` : "",
+        ]))),
+      ])))
     : el("p", { text: t("org.noEvents") }));
 }

@@ -1,15 +1,16 @@
 /**
  * 诉求看板 Desk dashboard (staff): closure rate, on-time rate and median working hours to
- * close from GET /desk/stats, in total and as ECharts charts by month, by chain and by
- * handler (department). ECharts is the locally served /vendor/echarts.min.js.
+ * close from GET /desk/stats, in total and as ECharts charts by month, by ISO week (time to
+ * close week by week), by chain (its name, not its id) and by handler (department).
+ * ECharts is the locally served /vendor/echarts.min.js.
  *
  * DOM contract (tests): #kpi-closure .value, #kpi-ontime .value, #kpi-median .value,
- * #chart-period, #chart-chain, #chart-handler each [data-groups][data-rendered=true],
+ * #chart-period, #chart-week, #chart-chain, #chart-handler each [data-groups][data-rendered=true],
  * and a table per chart (#table-period …) with the same figures for screen readers.
  */
 import * as api from "../api.js";
 import { el, pct, section, table } from "../dom.js";
-import { t } from "../i18n.js";
+import { getLang, t } from "../i18n.js";
 
 let echartsLoading = null;
 
@@ -32,7 +33,10 @@ const hours = (x) => (x === null || x === undefined ? t("stats.none") : Number(x
 
 export async function render(main, ctx) {
   if (!ctx.require("staff")) return;
-  const [doc, echarts] = await Promise.all([api.deskStats(), loadEcharts()]);
+  const [doc, echarts, chainDoc] = await Promise.all([api.deskStats(), loadEcharts(), api.chains()]);
+  const zh = getLang() === "zh";
+  const chainName = new Map(chainDoc.chains.map((c) => [c.id, zh ? c.name : c.name_en]));
+  const groupName = (dim, g) => (dim !== "chain" ? g : g === "none" ? t("stats.noChain") : chainName.get(g) || g);
   const kpi = (id, label, value) =>
     el("div", { id, className: "kpi" }, [el("div", { className: "label", text: label }), el("div", { className: "value", text: value })]);
   main.append(
@@ -45,8 +49,8 @@ export async function render(main, ctx) {
     ]),
   );
   const charts = [];
-  for (const [dim, key] of [["period", "stats.byPeriod"], ["chain", "stats.byChain"], ["handler", "stats.byHandler"]]) {
-    const groups = Object.entries(doc.by[dim] || {});
+  for (const [dim, key] of [["period", "stats.byPeriod"], ["week", "stats.byWeek"], ["chain", "stats.byChain"], ["handler", "stats.byHandler"]]) {
+    const groups = Object.entries(doc.by[dim] || {}).map(([g, v]) => [groupName(dim, g), v]);
     const box = el("div", { id: `chart-${dim}`, className: "chart", role: "img", "aria-label": t("stats.chartLabel", { title: t(key) }), dataset: { groups: String(groups.length) } });
     const rows = groups.map(([g, v]) => el("tr", null, [g, String(v.requests), pct(v.closure_rate), pct(v.on_time_rate), hours(v.median_hours_to_close)].map((x) => el("td", { text: x }))));
     const details = el("details", null, [
