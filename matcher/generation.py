@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import copy
 import operator
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import compress
 from typing import TypeVar
@@ -60,6 +60,7 @@ __all__ = [
     "fitted_of",
     "next_generation",
     "pending",
+    "rebased",
     "refit",
     "with_fits",
 ]
@@ -341,11 +342,35 @@ def with_fits(engine: MatchEngine, fitted: Fitted) -> MatchEngine:
 
 def compacted(engine: MatchEngine) -> MatchEngine:
     """The same generation over plain indexes (overlays merged into copies of the base)."""
+    return _with_indexes(engine, lambda space, ix: _plain(ix))
+
+
+def rebased(current: MatchEngine, packed: MatchEngine) -> MatchEngine:
+    """``current`` over the plain indexes of ``packed`` (`compacted` of an older generation
+    of ``current``'s lineage): writes published since stay in small overlays."""
+    old, cur = packed.vectors, current.vectors
+
+    def over(space: Space | None, ix: VectorIndex) -> VectorIndex:
+        base = old.plain_ if space is None else old.indexes[space]
+        if base is None or not isinstance(ix, OverlayIndex):
+            return ix
+        ids_space = Space.OFFERS if space is None else space
+        base_live = np.sort(old.table.ids[old.table.mask(ids_space)])
+        live = np.sort(cur.table.ids[cur.table.mask(ids_space)])
+        return ix.rebased(base, base_live, live)
+
+    return _with_indexes(current, over)
+
+
+def _with_indexes(
+    engine: MatchEngine, index_for: Callable[[Space | None, VectorIndex], VectorIndex]
+) -> MatchEngine:
+    """``engine`` with each index replaced (space None: the plain offers' index)."""
     new = copy.copy(engine)
     old = engine.vectors
     vectors = copy.copy(old)
-    vectors.indexes = {s: _plain(ix) for s, ix in old.indexes.items()}
-    vectors.plain_ = _plain(old.plain_) if old.plain_ is not None else None
+    vectors.indexes = {s: index_for(s, ix) for s, ix in old.indexes.items()}
+    vectors.plain_ = index_for(None, old.plain_) if old.plain_ is not None else None
     vectors._ids_cache = dict(old._ids_cache)
     new.vectors = vectors
     _attach(new, engine.lookup, engine.evidence)

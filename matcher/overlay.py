@@ -89,6 +89,24 @@ class OverlayIndex:
         tombstones = np.union1d(self.tombstones, gone[~in_delta]).astype(np.int64)
         return OverlayIndex(self.base, delta, tombstones)
 
+    def rebased(self, base: VectorIndex, base_live: I64Array, live: I64Array) -> OverlayIndex:
+        """This generation over another ``base`` (a compaction of an older generation of
+        the same lineage, holding ``base_live``): the ids of ``live`` it lacks come from
+        this delta, the ones it has beyond ``live`` become tombstones."""
+        tombstones = np.setdiff1d(base_live, live).astype(np.int64)
+        came = np.setdiff1d(live, base_live)
+        pos = np.zeros(0, np.int64)
+        if len(came):
+            order = np.argsort(self.delta._ids)
+            at = np.searchsorted(self.delta._ids[order], came)
+            pos = order[np.minimum(at, len(order) - 1)] if len(order) else pos
+            if len(pos) != len(came) or not np.array_equal(self.delta._ids[pos], came):
+                raise ValueError("rebased onto a base that is not an ancestor of this one")
+        delta = ExactIndex(self.dim)
+        if len(came):
+            delta.upsert(came, self.delta._vecs[pos])
+        return OverlayIndex(base, delta, tombstones)
+
     def upsert(self, ids: npt.ArrayLike, vectors: npt.ArrayLike) -> None:
         raise TypeError("an engine generation's index is frozen; use changed()")
 
