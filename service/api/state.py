@@ -1,29 +1,11 @@
 """The running service's engine: readers take the current generation, writers publish the
-next one.
-
-A write commits to SQLite first (the truth), then publishes a new engine *generation*
-(`matcher.generation.next_generation`): the written organisations' statements are encoded
-into a small exact delta beside the frozen index, the removed ones tombstoned, and the
-reference swapped. A reader mid-request keeps the generation it started with and never
-sees half a write. The write returns once its change is visible to the next query.
-
-Writes that arrive together are published together (group commit): while one writer
-publishes, the writes committed meanwhile wait for it and are then applied as one
-generation by the first of them; the others find their change already visible. No timer
-delays a lone write.
-
-Catalog-wide knowledge (`matcher.stale`: what is stale) is refitted by a background thread
-once ``refit_writes`` writes are pending or ``refit_seconds`` have passed since the first
-of them; when the overlays hold more than ``compact_above`` statements (or 5 % of the
-index) the same thread merges them into plain indexes and saves those to the index folder.
-A write never waits for either: the finished work is laid under the newest generation.
+next one (`matcher.live.LiveEngine`: group commit, background refit and compaction), and
+cooperation maps are cached per generation.
 """
 
 from __future__ import annotations
 
-import logging
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import TypeVar
@@ -31,26 +13,17 @@ from typing import TypeVar
 from catalog.store import CatalogStore
 from matcher.coopmap import CoopMap
 from matcher.engine import MatchEngine
-from matcher.generation import (
-    CatalogChange,
-    compacted,
-    fitted_of,
-    next_generation,
-    pending,
-    rebased,
-    refit,
-    with_fits,
-)
+from matcher.live import LiveEngine
 from service.workspace import Workspace
 
 __all__ = ["EngineHolder"]
-
-log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
 
 class EngineHolder:
+    """A workspace's `LiveEngine` (compactions saved to the workspace's index folder)."""
+
     def __init__(
         self,
         workspace: Workspace,
@@ -61,143 +34,56 @@ class EngineHolder:
         background: bool = True,
     ) -> None:
         self.workspace = workspace
-        self.refit_writes = refit_writes
-        self.refit_seconds = refit_seconds
-        self.compact_above = compact_above
-        self._seq = workspace.store.change_seq()  # the last change the engine shows
-        # fits what it learns now, so a request does not pay for it (1.2 s on the demo park)
-        self._engine = refit(workspace.engine())
-        self._write_lock = threading.Lock()  # one change to the store at a time
-        self._publish_lock = threading.Lock()  # one generation published at a time
-        self.version = 1
-        self.writes_unfitted = 0
-        self._first_unfitted = 0.0
         self._maps: OrderedDict[tuple[object, ...], CoopMap] = OrderedDict()
         self._maps_lock = threading.Lock()
-        self._wake = threading.Condition()
-        self._closing = False
-        self._worker: threading.Thread | None = None
-        if background:
-            self._worker = threading.Thread(target=self._background, name="refit", daemon=True)
-            self._worker.start()
+        self.live = LiveEngine(
+            workspace.store,
+            workspace.engine(),
+            rebuild=workspace.engine,
+            save=lambda engine: engine.save(workspace.paths.index),
+            on_publish=self._forget_maps,
+            refit_writes=refit_writes,
+            refit_seconds=refit_seconds,
+            compact_above=compact_above,
+            background=background,
+        )
 
     @property
     def engine(self) -> MatchEngine:
-        return self._engine
+        return self.live.engine
 
     @property
     def store(self) -> CatalogStore:
         return self.workspace.store
 
-    def close(self) -> None:
-        """Stop the background thread (a refit under way is finished, not published)."""
-        with self._wake:
-            self._closing = True
-            self._wake.notify_all()
-        if self._worker is not None:
-            self._worker.join(timeout=60)
+    @property
+    def version(self) -> int:
+        return self.live.version
 
-    # ------------------------------------------------------------------ writes
+    @property
+    def writes_unfitted(self) -> int:
+        return self.live.writes_unfitted
+
     def write(self, change: Callable[[CatalogStore], T]) -> T:
-        """Apply ``change`` to the catalog (its own transaction), then make it visible:
-        returns once a generation showing it is published."""
-        with self._write_lock:
-            result = change(self.workspace.store)
-            seq = self.workspace.store.change_seq()
-        self.catch_up(seq)
-        return result
-
-    def catch_up(self, seq: int | None = None) -> int:
-        """Publish every catalog change up to ``seq`` (None: the latest) not yet shown;
-        returns how many organisations the new generation changed (0: none needed)."""
-        with self._publish_lock:
-            if seq is not None and self._seq >= seq:
-                return 0  # a concurrent writer's generation already shows this change
-            upto, written, removed = self.workspace.store.changed_since(self._seq)
-            change = CatalogChange(tuple(written), tuple(removed))
-            if change:
-                self._publish(self._next(change))
-            self._seq = upto
-            n = len(written) + len(removed)
-            if n:
-                with self._wake:
-                    if not self.writes_unfitted:
-                        self._first_unfitted = time.monotonic()
-                    self.writes_unfitted += n
-                    self._wake.notify_all()
-            return n
-
-    def _next(self, change: CatalogChange) -> MatchEngine:
-        try:
-            return next_generation(self._engine, change)
-        except Exception:  # never publish less than the truth: rebuild from the catalog
-            log.exception("incremental generation failed; rebuilding the engine")
-            return refit(self.workspace.engine())
-
-    def _publish(self, engine: MatchEngine) -> None:
-        self._engine = engine
-        self.version += 1
-        with self._maps_lock:
-            self._maps.clear()
-
-    # -------------------------------------------------------------- background
-    def _due(self) -> tuple[bool, bool]:
-        """(refit due, compaction due) for the current generation."""
-        engine = self._engine
-        size = sum(len(ix) for ix in engine.indexes.values())
-        compact = pending(engine) > min(self.compact_above, max(256, size // 20))
-        waited = time.monotonic() - self._first_unfitted
-        refit_due = self.writes_unfitted >= self.refit_writes or (
-            self.writes_unfitted > 0 and waited >= self.refit_seconds
-        )
-        return refit_due, compact
-
-    def _background(self) -> None:
-        while True:
-            with self._wake:
-                while not self._closing and not any(self._due()):
-                    self._wake.wait(timeout=max(0.05, self.refit_seconds / 4))
-                if self._closing:
-                    return
-                refit_due, compact_due = self._due()
-            try:
-                if compact_due:
-                    self.compact()
-                if refit_due:
-                    self.refit_now()
-            except Exception:  # the service keeps its stale-but-correct generation
-                log.exception("background refit or compaction failed")
-                time.sleep(1.0)
+        """Apply ``change`` to the catalog, then publish it: visible when this returns."""
+        return self.live.write(change)
 
     def refit_now(self) -> None:
-        """Fit the knowledge on the current generation and lay it under the newest one."""
-        snapshot, writes = self._engine, self.writes_unfitted
-        started = time.monotonic()
-        fitted = fitted_of(refit(snapshot))
-        with self._publish_lock:
-            self._publish(with_fits(self._engine, fitted))
-            with self._wake:
-                self.writes_unfitted = max(0, self.writes_unfitted - writes)
-                self._first_unfitted = time.monotonic()
-        log.info("refitted the catalog knowledge in %.1f s", time.monotonic() - started)
+        self.live.refit_now()
 
-    def compact(self) -> None:
-        """Merge the overlays of the current generation into plain indexes, save them, and
-        lay them under the newest generation."""
-        snapshot = self._engine
-        packed = compacted(snapshot)
-        packed.save(self.workspace.paths.index)
-        with self._publish_lock:
-            current = self._engine
-            self._publish(packed if current is snapshot else rebased(current, packed))
-        log.info("compacted the statement indexes (%d organisations)", len(packed.orgs))
+    def close(self) -> None:
+        self.live.close()
+
+    def _forget_maps(self) -> None:
+        with self._maps_lock:
+            self._maps.clear()
 
     # -------------------------------------------------------------------- maps
     def cached_map(
         self, key: tuple[object, ...], build: Callable[[MatchEngine], CoopMap]
     ) -> CoopMap:
         """Maps are costly (one search per organisation): keep the last few per engine version."""
-        engine, version = self._engine, self.version
+        engine, version = self.live.engine, self.live.version
         full = (version, *key)
         with self._maps_lock:
             hit = self._maps.get(full)
