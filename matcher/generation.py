@@ -101,7 +101,7 @@ def fitted_of(engine: MatchEngine) -> Fitted:
     if isinstance(ask, _StaleAsk) and ask.fitted.row is not engine._row:
         return ask.fitted
     own = {k: v for k, v in ask._lexical.items() if not isinstance(v, StaleLexical)}
-    return Fitted(engine._learned, own, engine._row)
+    return Fitted(engine._learned, own, engine._row, ask.documents)
 
 
 class _StaleAsk(AskEvidence):
@@ -261,11 +261,14 @@ def _carry(new: MatchEngine, fitted: Fitted) -> None:
         new._learned = fitted.knowledge  # None: fitted on first use, on this catalog
         ask._lexical = dict(fitted.lexical)
         if isinstance(ask, _StaleAsk):
-            ask.fitted = Fitted(fitted.knowledge, fitted.lexical, new._row)
+            ask.fitted = Fitted(fitted.knowledge, fitted.lexical, new._row, ask.documents)
         return
     src = fitted.source_rows(new.orgs)
     new._learned = StaleKnowledge(fitted.knowledge, src) if fitted.knowledge else None
-    ask._lexical = {k: StaleLexical(v, src) for k, v in fitted.lexical.items()}
+    fresh = fitted.fresh_rows(src, ask.documents) if fitted.lexical else src[:0]
+    ask._lexical = {
+        k: StaleLexical(v, src, fresh, ask.documents) for k, v in fitted.lexical.items()
+    }
     if isinstance(ask, _StaleAsk):
         ask.fitted = fitted
 
@@ -328,7 +331,7 @@ def refit(engine: MatchEngine) -> MatchEngine:
     for kind in new.hybrid.kinds():
         if kind in (EvidenceKind.BM25, EvidenceKind.NGRAM):
             new.hybrid.lexical(kind)
-    _carry(new, Fitted(new._learned, dict(new.hybrid._lexical), new._row))
+    _carry(new, Fitted(new._learned, dict(new.hybrid._lexical), new._row, new.hybrid.documents))
     return new
 
 

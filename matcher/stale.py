@@ -8,11 +8,14 @@ fit, keyed by the rows of the catalog it was fitted on, and a background refit r
 
 What is stale, and how (until the next refit publishes):
 
-- an organisation added since the fit gets 0 for every fitted signal (coverage, inferred
-  coverage, exact, peer suppliers, demand, segment transition, BM25 — lexical and ask's
-  n-gram evidence) and, as a query, no peer-suppliers or transition prior;
-- a changed organisation keeps the values of its previous version (its old offers count for
-  coverage and BM25; as a query its old profile finds its peers);
+- an organisation added since the fit gets 0 for every fitted supplier signal (coverage,
+  inferred coverage, exact, peer suppliers, demand, segment transition, lexical) and, as a
+  query, no peer-suppliers or transition prior;
+- a changed organisation keeps those values of its previous version (its old offers count
+  for coverage; as a query its old profile finds its peers);
+- BM25 evidence (`ask`'s n-gram kind, the lexical signal) of an added or changed
+  organisation is its new document folded into the fitted statistics
+  (`LexicalIndex.fold_in`): what a refit gives, up to the shift of the corpus statistics;
 - a removed one is gone from every answer at once (its values are simply not mapped);
 - every other organisation's values are the fit's, computed on the previous catalog (e.g.
   demand still counts the needs of a removed organisation).
@@ -55,6 +58,21 @@ class Fitted:
     knowledge: ChainKnowledge | None
     lexical: Mapping[EvidenceKind, LexicalIndex]
     row: Mapping[str, int]
+    documents: Sequence[str] = ()  # each organisation's offers as BM25 saw them
+
+    def fresh_rows(
+        self, src: npt.NDArray[np.int64], documents: Sequence[str]
+    ) -> npt.NDArray[np.int64]:
+        """Rows of a newer catalog whose document this fit never saw (new or changed)."""
+        fitted = self.documents
+        return np.asarray(
+            [
+                r
+                for r, (s, d) in enumerate(zip(src.tolist(), documents, strict=True))
+                if s < 0 or fitted[s] != d
+            ],
+            dtype=np.int64,
+        )
 
     def source_rows(self, orgs: Sequence[Organisation]) -> npt.NDArray[np.int64]:
         """For each organisation of a newer catalog, its row in the fitted one (−1: new; a
@@ -103,13 +121,25 @@ class StaleKnowledge(ChainKnowledge):
 
 
 class StaleLexical(LexicalIndex):
-    """A BM25 index fitted on an older catalog, scoring the rows of a newer one."""
+    """A BM25 index fitted on an older catalog, scoring the rows of a newer one: rows whose
+    document is new (written since the fit) are scored by folding it in (`fold_in`)."""
 
-    def __init__(self, inner: LexicalIndex, src: npt.NDArray[np.int64]) -> None:
+    def __init__(
+        self,
+        inner: LexicalIndex,
+        src: npt.NDArray[np.int64],
+        fresh: npt.NDArray[np.int64],
+        documents: Sequence[str],
+    ) -> None:
         super().__init__(inner.k1, inner.b, inner.tokens)
         self.inner = inner
         self.src = src
+        self.fresh = fresh  # rows whose document the fit never saw
+        self.documents = [documents[int(r)] for r in fresh]
         self.n_docs_ = len(src)
 
     def scores(self, queries: Sequence[str], weights: Sequence[float] | None = None) -> F32Array:
-        return remap(self.inner.scores(queries, weights), self.src)
+        out = remap(self.inner.scores(queries, weights), self.src)
+        if len(self.fresh):
+            out[self.fresh] = self.inner.fold_in(queries, weights, self.documents)
+        return out

@@ -18,6 +18,7 @@ from eval.scale_catalog import ScaleSources, iter_organisations
 from matcher.engine import MatchEngine
 from matcher.generation import CatalogChange, compacted, next_generation, pending, refit
 from matcher.index import ExactIndex, IndexKind
+from matcher.lexical import LexicalIndex, Tokens
 from matcher.overlay import OverlayIndex
 from matcher.peers import PeerSignals
 from matcher.profiles import Space
@@ -224,3 +225,14 @@ def test_substitute_signals_are_carried_exactly(
     assert gen._peers.members_.keys() == fresh.members_.keys()
     for g, rows in fresh.members_.items():
         assert gen._peers.members_[g].tolist() == rows.tolist()
+
+
+@pytest.mark.parametrize("tokens", list(Tokens))
+def test_fold_in_scores_a_document_as_a_refit_would(tokens: Tokens) -> None:
+    corpus = ["硫酸 液氨 尿素", "光伏玻璃 EVA胶膜 光伏组件", "锂电池正极材料", "", "尿素 化肥"]
+    doc = "钙钛矿电池 光伏玻璃 尿素"
+    queries, weights = ["光伏玻璃", "尿素", "钙钛矿"], [1.0, 0.5, 2.0]
+    refit_scores = LexicalIndex.fit([*corpus, doc], tokens=tokens).scores(queries, weights)
+    folded = LexicalIndex.fit(corpus, tokens=tokens).fold_in(queries, weights, [doc])
+    assert folded[0] > 0
+    assert folded[0] == pytest.approx(refit_scores[-1], rel=1e-5)
