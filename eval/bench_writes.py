@@ -12,7 +12,8 @@ fitted), starts ``--readers`` threads calling ``find_partners`` in a loop, and t
   organisation created earlier, deletes, in turn — each timed from the write call to the
   moment the new state answers: ``find_partners`` of a created organisation returns and
   ``ask`` of its offer ranks it in the top 10; an update's new offer is asked the same way;
-  a deleted one is refused;
+  a deleted one is refused (``publish``: from the write call to the swap of the
+  generation that shows it, i.e. without the checking queries);
 - **burst**: 8 creates from 8 threads at once: how long until all are visible and how many
   generations carried them (group commit);
 - **full rebuild** (the baseline): ``--baseline`` creates, each followed by what a write
@@ -20,7 +21,8 @@ fitted), starts ``--readers`` threads calling ``find_partners`` in a loop, and t
   knowledge fitted) — timed the same way.
 
 With ``--json``: ``{"orgs", "statements", "encoder", "load_before", "load_after",
-"incremental": {"p50_ms", "p99_ms", "writes_per_s", "reads_per_s", "read_p50_ms"},
+"incremental": {"p50_ms", "p99_ms", "publish": {"p50_ms", "p99_ms"}, "writes_per_s",
+"reads_per_s", "read_p50_ms"},
 "burst": {"writes", "seconds", "generations"}, "full_rebuild": {"p50_ms", …},
 "speedup_p50"}``.
 """
@@ -38,6 +40,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -100,9 +103,9 @@ def _opener(store: CatalogStore, encoder: Encoder, folder: Path) -> Callable[[],
     return open_engine
 
 
-def _percentiles(seconds: Sequence[float]) -> dict[str, float]:
+def _percentiles(seconds: Sequence[float]) -> dict[str, float | None]:
     if not seconds:
-        return {"p50_ms": float("nan"), "p99_ms": float("nan")}
+        return {"p50_ms": None, "p99_ms": None}
     ms = np.asarray(seconds) * 1000
     return {
         "p50_ms": round(float(np.percentile(ms, 50)), 1),
@@ -160,6 +163,26 @@ def _gone(engine: MatchEngine, org_id: str) -> bool:
     return False
 
 
+def _add(org: Organisation, store: CatalogStore) -> int:
+    return store.insert([org])
+
+
+def _put(org: Organisation, store: CatalogStore) -> int:
+    return store.upsert([org])
+
+
+def _remove(org_id: str, store: CatalogStore) -> int:
+    return store.delete([org_id])
+
+
+def _shows(live: LiveEngine, org: Organisation) -> bool:
+    return _visible(live.engine, org)
+
+
+def _lost(live: LiveEngine, org_id: str) -> bool:
+    return _gone(live.engine, org_id)
+
+
 def _wait(check: Callable[[], bool], limit: float = 600.0) -> None:
     end = time.monotonic() + limit
     while not check():
@@ -168,29 +191,38 @@ def _wait(check: Callable[[], bool], limit: float = 600.0) -> None:
         time.sleep(0.001)
 
 
-def _incremental(live: LiveEngine, templates: Sequence[Organisation], writes: int) -> list[float]:
+def _incremental(
+    live: LiveEngine, templates: Sequence[Organisation], writes: int
+) -> tuple[list[float], list[float]]:
+    """(write call → the new state answers, write call → write returned) per write."""
     rng = random.Random(1)
     created: list[Organisation] = []
     latencies: list[float] = []
+    published: list[float] = []
+    returned: list[float] = []
+    live.on_publish = lambda: published.append(time.perf_counter())
     for i in range(writes):
         t = time.perf_counter()
+        published.clear()
         if i % 3 == 1 and created:  # an update of one created earlier: a new offer
             org = created.pop(rng.randrange(len(created)))
             org = org.model_copy(update={"offers": (f"{org.offers[0]}（更新{i}）",)})
-            live.write(lambda s, o=org: s.upsert([o]))
-            _wait(lambda o=org: _visible(live.engine, o))
+            live.write(partial(_put, org))
+            _wait(partial(_shows, live, org))
             created.append(org)
         elif i % 3 == 2 and created:
             org = created.pop(0)
-            live.write(lambda s, o=org: s.delete([o.id]))
-            _wait(lambda o=org: _gone(live.engine, o.id))
+            live.write(partial(_remove, org.id))
+            _wait(partial(_lost, live, org.id))
         else:
             org = _new_org(rng.choice(templates), i)
-            live.write(lambda s, o=org: s.insert([o]))
-            _wait(lambda o=org: _visible(live.engine, o))
+            live.write(partial(_add, org))
+            _wait(partial(_shows, live, org))
             created.append(org)
         latencies.append(time.perf_counter() - t)
-    return latencies
+        returned.append((published[0] if published else time.perf_counter()) - t)
+    live.on_publish = None
+    return latencies, returned
 
 
 def _burst(live: LiveEngine, templates: Sequence[Organisation], start: int) -> dict[str, Any]:
@@ -227,7 +259,7 @@ def _full(
         t = time.perf_counter()
         store.insert([org])
         engine = refit(open_engine())
-        _wait(lambda o=org, e=engine: _visible(e, o))
+        _wait(partial(_visible, engine, org))
         latencies.append(time.perf_counter() - t)
     return latencies
 
@@ -257,7 +289,7 @@ def run(
         with _Readers(lambda: live.engine, ids, readers) as rd:
             time.sleep(0.5)
             t = time.perf_counter()
-            inc = _incremental(live, templates, writes)
+            inc, publish = _incremental(live, templates, writes)
             elapsed = time.perf_counter() - t
             reads = len(rd.latencies)
             burst = _burst(live, templates, writes)
@@ -275,6 +307,7 @@ def run(
         "load_before": load_before,
         "incremental": {
             **_percentiles(inc),
+            "publish": _percentiles(publish),
             "writes_per_s": round(len(inc) / elapsed, 2),
             "reads_per_s": round(len(reads_during) / elapsed, 1),
             "read_p50_ms": _percentiles(reads_during)["p50_ms"],
@@ -283,8 +316,9 @@ def run(
         "full_rebuild": {**_percentiles(full), "writes": len(full)},
         "load_after": round(os.getloadavg()[0], 2),
     }
-    if full:
-        out["speedup_p50"] = round(out["full_rebuild"]["p50_ms"] / out["incremental"]["p50_ms"], 1)
+    full_p50, inc_p50 = out["full_rebuild"]["p50_ms"], out["incremental"]["p50_ms"]
+    if full_p50 is not None and inc_p50:
+        out["speedup_p50"] = round(full_p50 / inc_p50, 1)
     return out
 
 
