@@ -29,6 +29,7 @@ Example usage::
 from __future__ import annotations
 
 import copy
+import gc
 import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -220,16 +221,36 @@ def _next_sparse(
 
 # ------------------------------------------------------------------- organisations
 def next_generation(engine: MatchEngine, change: CatalogChange) -> MatchEngine:
-    """A new engine for the catalog after ``change``; ``engine`` is left as it was."""
+    """A new engine for the catalog after ``change``; ``engine`` is left as it was.
+
+    The cyclic garbage collector is paused meanwhile: the new lists and dicts (one entry
+    per organisation or statement) would otherwise trigger full collections over the whole
+    catalog's objects — most of the time at 10⁴ organisations (0.5 s of 1.5 s, profiled).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _next_generation(engine, change)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _next_generation(engine: MatchEngine, change: CatalogChange) -> MatchEngine:
     _check_attributes(engine)
     if not engine.vectors:
         raise ValueError("the engine has no index yet; build() or load() it first")
     written = {o.id: o for o in change.upserts}
-    gone = set(change.removed) | set(written)
-    keep_old = np.asarray([o.id not in gone for o in engine.orgs], dtype=bool)
-    orgs = sorted([*compress(engine.orgs, keep_old), *written.values()], key=lambda o: o.id)
-    row = {o.id: i for i, o in enumerate(orgs)}
-    src = np.asarray([engine._row[o.id] if o.id not in written else -1 for o in orgs], np.int64)
+    keep_old = np.ones(len(engine.orgs), dtype=bool)
+    keep_old[[engine._row[i] for i in {*change.removed, *written} if i in engine._row]] = False
+    # sorted by id without a Python pass per organisation (the row map lists ids in row order)
+    kept = np.flatnonzero(keep_old).astype(np.int64)
+    old_ids = np.asarray(list(engine._row), dtype=str)
+    ids = np.concatenate([old_ids[kept], np.asarray(list(written), dtype=str)])
+    perm = np.argsort(ids, kind="stable")
+    orgs = list(_gather([*compress(engine.orgs, keep_old), *written.values()], perm))
+    row = dict(zip(ids[perm].tolist(), range(len(orgs)), strict=True))
+    src = np.concatenate([kept, np.full(len(written), -1, np.int64)])[perm]
     inv = np.full(len(engine.orgs), -1, dtype=np.int64)
     inv[src[src >= 0]] = np.flatnonzero(src >= 0)
     ups = list(written.values())
@@ -242,8 +263,16 @@ def next_generation(engine: MatchEngine, change: CatalogChange) -> MatchEngine:
     _attach(new, engine.lookup, engine.evidence)
     new.hybrid = _next_ask(engine.hybrid, new, src, src_row)
     new._peers = _next_peers(engine._peers, new, src) if engine._peers is not None else None
-    _carry(new, fitted_of(engine))
+    _carry(new, fitted_of(engine), _fresh_docs(engine, inv, src))
     return new
+
+
+def _fresh_docs(engine: MatchEngine, inv: I64Array, src: I64Array) -> I64Array:
+    """Rows whose BM25 document the carried fit never saw: the previous generation's such
+    rows, moved, plus the ones written now (no pass over the catalog)."""
+    stale = [v for v in engine.hybrid._lexical.values() if isinstance(v, StaleLexical)]
+    before = inv[stale[0].fresh] if stale else np.zeros(0, np.int64)
+    return np.union1d(before[before >= 0], np.flatnonzero(src < 0)).astype(np.int64)
 
 
 def _attach(new: MatchEngine, lookup: CatalogLookup, gate: EvidenceGate) -> None:
@@ -254,8 +283,9 @@ def _attach(new: MatchEngine, lookup: CatalogLookup, gate: EvidenceGate) -> None
     new.evidence.plain_threshold = gate.plain_threshold
 
 
-def _carry(new: MatchEngine, fitted: Fitted) -> None:
-    """Answer with ``fitted`` through a row map (exact when it is this very catalog's)."""
+def _carry(new: MatchEngine, fitted: Fitted, fresh: I64Array | None = None) -> None:
+    """Answer with ``fitted`` through a row map (exact when it is this very catalog's);
+    ``fresh``: the rows whose document it never saw, when the caller knows them."""
     ask = new.hybrid
     if fitted.row is new._row or (fitted.knowledge is None and not fitted.lexical):
         new._learned = fitted.knowledge  # None: fitted on first use, on this catalog
@@ -265,7 +295,8 @@ def _carry(new: MatchEngine, fitted: Fitted) -> None:
         return
     src = fitted.source_rows(new.orgs)
     new._learned = StaleKnowledge(fitted.knowledge, src) if fitted.knowledge else None
-    fresh = fitted.fresh_rows(src, ask.documents) if fitted.lexical else src[:0]
+    if fresh is None:
+        fresh = fitted.fresh_rows(src, ask.documents) if fitted.lexical else src[:0]
     ask._lexical = {
         k: StaleLexical(v, src, fresh, ask.documents) for k, v in fitted.lexical.items()
     }
@@ -276,10 +307,12 @@ def _carry(new: MatchEngine, fitted: Fitted) -> None:
 def _next_ask(old: AskEvidence, new: MatchEngine, src: I64Array, src_row: I64Array) -> AskEvidence:
     ask = _StaleAsk(new.vectors, (), old.recipe)
     ask.n_orgs = len(new.orgs)
-    ask.documents = [
-        old.documents[s] if s >= 0 else " ".join(profile_texts(o, Space.OFFERS))
-        for o, s in zip(new.orgs, src.tolist(), strict=True)
-    ]
+    docs = [""] * len(src)
+    if len(old.documents):
+        docs = list(_gather(old.documents, np.maximum(src, 0)))
+    for r in np.flatnonzero(src < 0).tolist():
+        docs[r] = " ".join(profile_texts(new.orgs[r], Space.OFFERS))
+    ask.documents = docs
     raw = old._raw_languages()
     langs = np.empty(len(src_row), dtype=np.int64)
     has = src_row >= 0
