@@ -57,9 +57,9 @@ from embeddings.choice import EncoderKind, open_encoder, sparse_encoder_for
 from eval.home import home_paths
 from eval.scale_catalog import ScaleSources, iter_organisations
 from matcher.engine import MatchEngine
-from matcher.generation import refit
 from matcher.index import IndexKind, set_faiss_threads
 from matcher.live import LiveEngine
+from matcher.upkeep import refit
 
 __all__ = ["main", "run"]
 

@@ -17,8 +17,8 @@ reader still searching it sees the catalog as it was, never half of a write. The
   stale and for how long); the substitute signals (`matcher.peers`) are carried exactly:
   the unchanged rows are gathered, the written ones computed.
 
-`refit` fits the knowledge again on a generation (exact: equal to a fresh engine's), and
-`compacted` folds the overlays into plain indexes; both run in the background.
+`matcher.upkeep` refits the knowledge on a generation and compacts its overlays, in the
+background.
 
 Example usage::
 
@@ -31,7 +31,7 @@ from __future__ import annotations
 import copy
 import gc
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import compress
 from typing import TypeVar
@@ -43,7 +43,6 @@ from catalog.models import Organisation
 from embeddings.base import l2_normalise
 from matcher.engine import MatchEngine
 from matcher.evidence import EvidenceGate
-from matcher.fusion import EvidenceKind
 from matcher.hybrid import AskEvidence
 from matcher.index import I64Array, VectorIndex
 from matcher.indexset import StatementIndex
@@ -55,16 +54,7 @@ from matcher.profiles import Space, StatementTable, profile_texts
 from matcher.sparseset import SparseStatements
 from matcher.stale import Fitted, StaleKnowledge, StaleLexical
 
-__all__ = [
-    "CatalogChange",
-    "compacted",
-    "fitted_of",
-    "next_generation",
-    "pending",
-    "rebased",
-    "refit",
-    "with_fits",
-]
+__all__ = ["CatalogChange", "attach", "carry", "fitted_of", "next_generation", "pending"]
 
 T = TypeVar("T")
 
@@ -260,10 +250,10 @@ def _next_generation(engine: MatchEngine, change: CatalogChange) -> MatchEngine:
     new = copy.copy(engine)
     new.orgs, new._row, new.table = orgs, row, table
     new.vectors = _next_vectors(engine.vectors, table, src_row)
-    _attach(new, engine.lookup, engine.evidence)
+    attach(new, engine.lookup, engine.evidence)
     new.hybrid = _next_ask(engine.hybrid, new, src, src_row)
     new._peers = _next_peers(engine._peers, new, src) if engine._peers is not None else None
-    _carry(new, fitted_of(engine), _fresh_docs(engine, inv, src))
+    carry(new, fitted_of(engine), _fresh_docs(engine, inv, src))
     return new
 
 
@@ -275,7 +265,7 @@ def _fresh_docs(engine: MatchEngine, inv: I64Array, src: I64Array) -> I64Array:
     return np.union1d(before[before >= 0], np.flatnonzero(src < 0)).astype(np.int64)
 
 
-def _attach(new: MatchEngine, lookup: CatalogLookup, gate: EvidenceGate) -> None:
+def attach(new: MatchEngine, lookup: CatalogLookup, gate: EvidenceGate) -> None:
     new.lookup = CatalogLookup(
         new.orgs, new._row, new.table, new.vectors, lookup.hits_per_statement, lookup.today
     )
@@ -283,7 +273,7 @@ def _attach(new: MatchEngine, lookup: CatalogLookup, gate: EvidenceGate) -> None
     new.evidence.plain_threshold = gate.plain_threshold
 
 
-def _carry(new: MatchEngine, fitted: Fitted, fresh: I64Array | None = None) -> None:
+def carry(new: MatchEngine, fitted: Fitted, fresh: I64Array | None = None) -> None:
     """Answer with ``fitted`` through a row map (exact when it is this very catalog's);
     ``fresh``: the rows whose document it never saw, when the caller knows them."""
     ask = new.hybrid
@@ -351,72 +341,3 @@ def _next_peers(old: PeerSignals, new: MatchEngine, src: I64Array) -> PeerSignal
         eff[written] = effective_products(changed)
         peers._effective = eff
     return peers
-
-
-# ------------------------------------------------------------------- background work
-def refit(engine: MatchEngine) -> MatchEngine:
-    """The same generation with its catalog-wide knowledge fitted on its own catalog: what
-    a fresh engine would learn (its BM25 indexes too, built now rather than on first use)."""
-    new = copy.copy(engine)
-    new.hybrid = copy.copy(engine.hybrid)
-    _carry(new, Fitted(None, {}, new._row))
-    new.learned()
-    for kind in new.hybrid.kinds():
-        if kind in (EvidenceKind.BM25, EvidenceKind.NGRAM):
-            new.hybrid.lexical(kind)
-    _carry(new, Fitted(new._learned, dict(new.hybrid._lexical), new._row, new.hybrid.documents))
-    return new
-
-
-def with_fits(engine: MatchEngine, fitted: Fitted) -> MatchEngine:
-    """``engine`` answering with ``fitted`` (a refit of it or of an older generation)."""
-    new = copy.copy(engine)
-    new.hybrid = copy.copy(engine.hybrid)
-    _carry(new, fitted)
-    return new
-
-
-def compacted(engine: MatchEngine) -> MatchEngine:
-    """The same generation over plain indexes (overlays merged into copies of the base)."""
-    return _with_indexes(engine, lambda space, ix: _plain(ix))
-
-
-def rebased(current: MatchEngine, packed: MatchEngine) -> MatchEngine:
-    """``current`` over the plain indexes of ``packed`` (`compacted` of an older generation
-    of ``current``'s lineage): writes published since stay in small overlays."""
-    old, cur = packed.vectors, current.vectors
-
-    def over(space: Space | None, ix: VectorIndex) -> VectorIndex:
-        base = old.plain_ if space is None else old.indexes[space]
-        if base is None or not isinstance(ix, OverlayIndex):
-            return ix
-        ids_space = Space.OFFERS if space is None else space
-        base_live = np.sort(old.table.ids[old.table.mask(ids_space)])
-        live = np.sort(cur.table.ids[cur.table.mask(ids_space)])
-        return ix.rebased(base, base_live, live)
-
-    return _with_indexes(current, over)
-
-
-def _with_indexes(
-    engine: MatchEngine, index_for: Callable[[Space | None, VectorIndex], VectorIndex]
-) -> MatchEngine:
-    """``engine`` with each index replaced (space None: the plain offers' index)."""
-    new = copy.copy(engine)
-    old = engine.vectors
-    vectors = copy.copy(old)
-    vectors.indexes = {s: index_for(s, ix) for s, ix in old.indexes.items()}
-    vectors.plain_ = index_for(None, old.plain_) if old.plain_ is not None else None
-    vectors._ids_cache = dict(old._ids_cache)
-    new.vectors = vectors
-    _attach(new, engine.lookup, engine.evidence)
-    new.hybrid = copy.copy(engine.hybrid)
-    new.hybrid.vectors = vectors
-    if new._peers is not None:
-        new._peers = copy.copy(new._peers)
-        new._peers.vectors = vectors
-    return new
-
-
-def _plain(index: VectorIndex) -> VectorIndex:
-    return index.merged() if isinstance(index, OverlayIndex) else index

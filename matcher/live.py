@@ -39,16 +39,8 @@ from typing import TypeVar
 
 from catalog.store import CatalogStore
 from matcher.engine import MatchEngine
-from matcher.generation import (
-    CatalogChange,
-    compacted,
-    fitted_of,
-    next_generation,
-    pending,
-    rebased,
-    refit,
-    with_fits,
-)
+from matcher.generation import CatalogChange, fitted_of, next_generation, pending
+from matcher.upkeep import compacted, rebased, refit, with_fits
 
 __all__ = ["LiveEngine"]
 

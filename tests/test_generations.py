@@ -16,7 +16,7 @@ from catalog.taxonomy import load_default_taxonomy
 from embeddings.hashing import HashingEncoder, HashingSparseEncoder
 from eval.scale_catalog import ScaleSources, iter_organisations
 from matcher.engine import MatchEngine
-from matcher.generation import CatalogChange, compacted, next_generation, pending, refit
+from matcher.generation import CatalogChange, next_generation, pending
 from matcher.index import ExactIndex, IndexKind
 from matcher.lexical import LexicalIndex, Tokens
 from matcher.overlay import OverlayIndex
@@ -24,6 +24,7 @@ from matcher.peers import PeerSignals
 from matcher.profiles import Space
 from matcher.stale import StaleKnowledge
 from matcher.types import Direction
+from matcher.upkeep import compacted, refit
 
 TODAY = dt.date(2026, 6, 1)
 
