@@ -260,6 +260,30 @@ class CatalogStore(SQLiteStore):
         """Every organisation, ordered by id, in six queries whatever the catalog size."""
         return self._fetch("", [])
 
+    def change_seq(self) -> int:
+        """The audit sequence number of the last catalog change (0: none yet): every write
+        of an organisation appends an audit entry in its own transaction."""
+        with self._lock:
+            row = self._conn.execute("SELECT max(seq) FROM audit").fetchone()
+        return int(row[0] or 0)
+
+    def changed_since(
+        self, seq: int
+    ) -> tuple[int, builtins.list[Organisation], builtins.list[str]]:
+        """``(last seq, organisations written, ids removed)`` by the changes after ``seq``,
+        read in one transaction: what a running engine must apply to catch up."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT seq, entity FROM audit WHERE kind = 'organisation' AND seq > ? "
+                "ORDER BY seq",
+                (seq,),
+            ).fetchall()
+            last = self._conn.execute("SELECT max(seq) FROM audit").fetchone()[0]
+            ids = list(dict.fromkeys(entity for _, entity in rows))
+            written = self._fetch_ids(ids)
+        present = {o.id for o in written}
+        return int(last or seq), written, [i for i in ids if i not in present]
+
     def ids(self) -> builtins.list[str]:
         with self._lock:
             return [r[0] for r in self._conn.execute("SELECT id FROM organisations ORDER BY id")]

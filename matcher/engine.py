@@ -133,7 +133,9 @@ class MatchEngine(Matcher):
         else whenever a statement index is (IVF: `IndexKind.AUTO` on a large catalog)."""
         if self.approximate is not None:
             return self.approximate
-        return any(isinstance(ix, FaissIVFIndex) for ix in self.indexes.values())
+        return any(
+            isinstance(getattr(ix, "base", ix), FaissIVFIndex) for ix in self.indexes.values()
+        )
 
     def learned(self) -> ChainKnowledge:
         """Signals and need inference fitted on this catalog; fitted once, on first use."""

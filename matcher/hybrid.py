@@ -218,6 +218,7 @@ class AskEvidence:
         self.recipe = recipe
         self._lexical: dict[EvidenceKind, LexicalIndex] = {}
         self._langs: npt.NDArray[np.int64] | None = None
+        self._raw_langs: npt.NDArray[np.int64] | None = None
 
     def kinds(self) -> tuple[EvidenceKind, ...]:
         """The kinds weighed that this catalog can give."""
@@ -246,7 +247,7 @@ class AskEvidence:
         a language of their own)."""
         if self._langs is None:
             table = self.vectors.table
-            langs = np.asarray([language_of(t) for t in table.texts], dtype=np.int64)
+            langs = self._raw_languages().copy()
             offers = langs[table.mask(Space.OFFERS)]
             if len(offers):
                 share = np.bincount(offers, minlength=2) / len(offers)
@@ -255,6 +256,13 @@ class AskEvidence:
                 langs[np.isin(langs, small)] = main
             self._langs = langs
         return self._langs
+
+    def _raw_languages(self) -> npt.NDArray[np.int64]:
+        """`language_of` each statement, computed once (a newer generation gathers it)."""
+        if self._raw_langs is None:
+            texts = self.vectors.table.texts
+            self._raw_langs = np.asarray([language_of(t) for t in texts], dtype=np.int64)
+        return self._raw_langs
 
     def _queries(self, text: str, offers: I64Array) -> tuple[F32Array, dict[int, F32Array]]:
         """The question as asked, and as rephrased in each language of ``offers`` (table

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import enum
 import logging
+import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -88,6 +90,8 @@ class LexicalIndex:
         self.b = b
         self.tokens = tokens
         self.n_docs_ = 0
+        self.df_: Counter[str] = Counter()  # documents holding each term
+        self.avgdl_ = 1.0
         self._bm25: object | None = None
 
     @classmethod
@@ -117,7 +121,36 @@ class LexicalIndex:
             bm25.index(corpus, show_progress=False)
         self._bm25 = bm25
         self.n_docs_ = len(corpus)
+        self.df_ = Counter(t for toks in corpus for t in set(toks))
+        self.avgdl_ = float(np.mean([len(toks) for toks in corpus])) if corpus else 1.0
         return self
+
+    def fold_in(
+        self, queries: Sequence[str], weights: Sequence[float] | None, documents: Sequence[str]
+    ) -> F32Array:
+        """BM25 of ``queries`` for documents *outside* the index, each scored as if it were
+        added to the index alone (N, mean length and its terms' document frequencies count
+        it; bm25s's Lucene formula): exactly what a refit over the index's documents plus
+        that one gives it. A newly written organisation's lexical evidence before the
+        catalog is refitted."""
+        out = np.zeros(len(documents), dtype=np.float32)
+        ws = list(weights) if weights is not None else [1.0] * len(queries)
+        cuts = [(self._cut(q, document=False), w) for q, w in zip(queries, ws, strict=True)]
+        n = self.n_docs_ + 1  # the index plus this one document
+        for i, doc in enumerate(documents):
+            tf = Counter(self._cut(doc, document=True) or ["\x00"])
+            length = sum(tf.values())
+            avgdl = (self.avgdl_ * self.n_docs_ + length) / n
+            norm = self.k1 * ((1 - self.b) + self.b * length / avgdl)
+            total = 0.0
+            for toks, w in cuts:
+                for t in toks:
+                    if t in tf:
+                        df = self.df_.get(t, 0) + 1
+                        idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+                        total += w * idf * tf[t] / (norm + tf[t])
+            out[i] = total
+        return out
 
     def scores(self, queries: Sequence[str], weights: Sequence[float] | None = None) -> F32Array:
         """Summed BM25 of each query text (times its weight) for every document."""

@@ -95,6 +95,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             if threads is not None:
                 _limit_threads(threads)
+            if getattr(app.state, "holder", None) is not None:
+                app.state.holder.close()  # the background refit thread
             ws.close()
 
     app = FastAPI(

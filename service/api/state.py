@@ -1,8 +1,6 @@
-"""The running service's engine: readers take the current one, writers build the next.
-
-A write runs under one lock, syncs a *new* engine from the catalog and swaps the reference,
-so a reader mid-request keeps the engine it started with and never sees a half-updated
-index.
+"""The running service's engine: readers take the current generation, writers publish the
+next one (`matcher.live.LiveEngine`: group commit, background refit and compaction), and
+cooperation maps are cached per generation.
 """
 
 from __future__ import annotations
@@ -15,6 +13,7 @@ from typing import TypeVar
 from catalog.store import CatalogStore
 from matcher.coopmap import CoopMap
 from matcher.engine import MatchEngine
+from matcher.live import LiveEngine
 from service.workspace import Workspace
 
 __all__ = ["EngineHolder"]
@@ -22,47 +21,69 @@ __all__ = ["EngineHolder"]
 T = TypeVar("T")
 
 
-def _ready(engine: MatchEngine) -> MatchEngine:
-    """The engine with its chain knowledge fitted: that fit is lazy in the library, and a
-    request should not pay it (1.2 s on the demo park, jieba's dictionary included)."""
-    engine.learned()
-    return engine
-
-
 class EngineHolder:
-    def __init__(self, workspace: Workspace) -> None:
+    """A workspace's `LiveEngine` (compactions saved to the workspace's index folder)."""
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        *,
+        refit_writes: int = 100,
+        refit_seconds: float = 10.0,
+        compact_above: int = 20_000,
+        background: bool = True,
+    ) -> None:
         self.workspace = workspace
-        self._engine = _ready(workspace.engine())
-        self._write_lock = threading.Lock()
-        self.version = 1
         self._maps: OrderedDict[tuple[object, ...], CoopMap] = OrderedDict()
         self._maps_lock = threading.Lock()
+        self.live = LiveEngine(
+            workspace.store,
+            workspace.engine(),
+            rebuild=workspace.engine,
+            save=lambda engine: engine.save(workspace.paths.index),
+            on_publish=self._forget_maps,
+            refit_writes=refit_writes,
+            refit_seconds=refit_seconds,
+            compact_above=compact_above,
+            background=background,
+        )
 
     @property
     def engine(self) -> MatchEngine:
-        return self._engine
+        return self.live.engine
 
     @property
     def store(self) -> CatalogStore:
         return self.workspace.store
 
-    def write(self, change: Callable[[CatalogStore], T]) -> T:
-        """Apply ``change`` to the catalog (its own transaction), then publish a new engine."""
-        with self._write_lock:
-            result = change(self.workspace.store)
-            # syncs the saved index (only new text is encoded) and fits what it learns, so the
-            # next reader does not pay for it
-            self._engine = _ready(self.workspace.engine())
-            self.version += 1
-            with self._maps_lock:
-                self._maps.clear()
-            return result
+    @property
+    def version(self) -> int:
+        return self.live.version
 
+    @property
+    def writes_unfitted(self) -> int:
+        return self.live.writes_unfitted
+
+    def write(self, change: Callable[[CatalogStore], T]) -> T:
+        """Apply ``change`` to the catalog, then publish it: visible when this returns."""
+        return self.live.write(change)
+
+    def refit_now(self) -> None:
+        self.live.refit_now()
+
+    def close(self) -> None:
+        self.live.close()
+
+    def _forget_maps(self) -> None:
+        with self._maps_lock:
+            self._maps.clear()
+
+    # -------------------------------------------------------------------- maps
     def cached_map(
         self, key: tuple[object, ...], build: Callable[[MatchEngine], CoopMap]
     ) -> CoopMap:
         """Maps are costly (one search per organisation): keep the last few per engine version."""
-        engine, version = self._engine, self.version
+        engine, version = self.live.engine, self.live.version
         full = (version, *key)
         with self._maps_lock:
             hit = self._maps.get(full)
