@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["FORMULA_STARTS", "formula_start", "neutralise", "restore"]
+__all__ = ["FORMULA_STARTS", "formula_start", "neutralise", "restore", "xlsx_text"]
 
 FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 _QUOTED = re.compile(r"'*[=+\-@\t\r]")
+# Control characters an XLSX cell cannot hold (openpyxl refuses the whole workbook).
+_NOT_IN_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def formula_start(cell: str) -> str | None:
@@ -37,3 +39,10 @@ def neutralise(cell: str) -> str:
 def restore(cell: str) -> str:
     """The inverse of `neutralise`: drop the quote it added, leave every other cell alone."""
     return cell[1:] if cell.startswith("'") and _QUOTED.match(cell, 1) else cell
+
+
+def xlsx_text(cell: str) -> str:
+    """``cell`` as an XLSX cell can hold it: each control character the format forbids
+    (all below U+0020 but tab, newline and carriage return) becomes U+FFFD, so one odd
+    character in one field cannot make a whole export fail."""
+    return _NOT_IN_XLSX.sub("\ufffd", cell)

@@ -263,3 +263,15 @@ def test_cli_on_conflict(run: Run, tmp_path: Path) -> None:
     assert res.stdout.strip().endswith(": 0 created, 2 updated, 0 skipped (already there)")
     with CatalogStore(tmp_path / "home" / "catalog.sqlite") as store:
         assert [o.name for o in store.all()] == ["甲二", "乙"]
+
+
+def test_control_characters_cannot_break_a_workbook_export(tmp_path: Path) -> None:
+    """openpyxl refuses a whole workbook over one control character (schemathesis found
+    it through a toolkit item's name); every sheet writer replaces them with U+FFFD."""
+    from catalog.formulas import xlsx_text
+    from service.exports.formats import write_sheets
+
+    assert xlsx_text("a\x07b\tc\nd\x1f") == "a\ufffdb\tc\nd\ufffd"
+    path = write_sheets([("s", [["name"], ["坏\x00名字", 3]])], tmp_path / "x.xlsx")
+    ws = openpyxl.load_workbook(path)["s"]
+    assert [c.value for c in ws[2]] == ["坏\ufffd名字", 3]

@@ -26,7 +26,7 @@ from pydantic import ValidationError
 
 from catalog.audit import SYSTEM, Who
 from catalog.errors import ImportValidationError, InvalidInputError, RowError
-from catalog.formulas import neutralise, restore
+from catalog.formulas import neutralise, restore, xlsx_text
 from catalog.toolkit.checks import check_item, leaves
 from catalog.toolkit.model import ToolkitItem
 from catalog.toolkit.store import ToolkitStore, parse_fact, stored_field
@@ -257,13 +257,14 @@ def _write_xlsx(items: Sequence[ToolkitItem], rows: list[dict[str, str]], path: 
     sheet.title = "items"
     sheet.append(list(ITEM_COLUMNS))
     for r in rows:
-        sheet.append([r[c] for c in ITEM_COLUMNS])
+        sheet.append([xlsx_text(r[c]) for c in ITEM_COLUMNS])
     leaf = wb.create_sheet("conditions")
     leaf.append(["item_id", "path", "field", "op", "value", "clause", "label"])
     for it in items:
         for p, c in leaves(it.conditions):
             value = json.dumps(c.value, ensure_ascii=False)
-            leaf.append([it.id, p, c.field.value, c.op.value, value, c.clause, c.label or ""])
+            cells = [it.id, p, c.field.value, c.op.value, value, c.clause, c.label or ""]
+            leaf.append([xlsx_text(x) for x in cells])
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for cell in row:

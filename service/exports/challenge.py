@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from catalog.challenge import ChallengeStore, rank_applications
+from service.exports.formats import Cell, write_sheets, xlsx_cell
 
 __all__ = ["CHALLENGE_HEADER", "STATS_HEADER", "write_challenges_xlsx"]
 
-Cell = str | int | float
 CHALLENGE_HEADER = [
     "id",
     "org_id",
@@ -55,16 +55,6 @@ STATS_HEADER = [
 ]
 
 
-def _cell(value: Any) -> Cell:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else ""
-    if isinstance(value, int | float | str):
-        return value
-    return str(value)
-
-
 def _sheets(store: ChallengeStore, stats: dict[str, Any]) -> list[tuple[str, list[list[Cell]]]]:
     zone = store.zone
     challenges = store.challenges()
@@ -85,7 +75,7 @@ def _sheets(store: ChallengeStore, stats: dict[str, Any]) -> list[tuple[str, lis
         doc["winners"] = ", ".join(ch.winners)
         doc["indicators"] = "；".join(i.text() for i in ch.spec.indicators)
         doc["phases"] = "；".join(f"{p.name} {p.due.isoformat()}" for p in ch.spec.phases)
-        rows.append([_cell(doc[k]) for k in CHALLENGE_HEADER])
+        rows.append([xlsx_cell(doc[k]) for k in CHALLENGE_HEADER])
         marks = store.reviews(ch.id)
         for r in rank_applications(ch.spec.rubric, mine, marks):
             j = r.to_json()
@@ -107,10 +97,10 @@ def _sheets(store: ChallengeStore, stats: dict[str, Any]) -> list[tuple[str, lis
             )  # fmt: skip
     table: list[list[Cell]] = [
         list(STATS_HEADER),
-        ["total", *(_cell(stats[k]) for k in STATS_HEADER[1:])],
+        ["total", *(xlsx_cell(stats[k]) for k in STATS_HEADER[1:])],
     ]
     for chain, f in stats["by"]["chain"].items():
-        table.append([chain, *(_cell(f[k]) for k in STATS_HEADER[1:])])
+        table.append([chain, *(xlsx_cell(f[k]) for k in STATS_HEADER[1:])])
     return [
         ("Challenges", rows),
         ("Applications", ranked),
@@ -122,20 +112,4 @@ def _sheets(store: ChallengeStore, stats: dict[str, Any]) -> list[tuple[str, lis
 
 def write_challenges_xlsx(path: Path, store: ChallengeStore, stats: dict[str, Any]) -> Path:
     """Challenges, Applications (ranked), Reviews, Stats (total and by chain), Log."""
-    from openpyxl import Workbook  # imported when a workbook is written, not by `--help`
-
-    wb = Workbook()
-    first = wb.active
-    if first is not None:
-        wb.remove(first)
-    for title, rows in _sheets(store, stats):
-        ws = wb.create_sheet(title)
-        for row in rows:
-            ws.append(row)
-            for cell in ws[ws.max_row]:
-                if cell.data_type == "f":  # text starting with '=' is text, not a formula
-                    cell.data_type = "s"
-        ws.freeze_panes = "A2"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
+    return write_sheets(_sheets(store, stats), path)

@@ -18,10 +18,10 @@ from typing import Any
 from catalog.desk import Request
 from catalog.desk.policy import Policy
 from catalog.desk.queue import queue
+from service.exports.formats import Cell, write_sheets, xlsx_cell
 
 __all__ = ["QUEUE_HEADER", "STATS_HEADER", "write_desk_xlsx"]
 
-Cell = str | int | float
 QUEUE_HEADER = [
     "id",
     "org_id",
@@ -56,16 +56,6 @@ STATS_HEADER = [
 ]
 
 
-def _cell(value: Any) -> Cell:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else ""
-    if isinstance(value, int | float | str):
-        return value
-    return str(value)
-
-
 def _stats_row(dimension: str, group: str, f: dict[str, Any]) -> list[Cell]:
     on = f["on_time"]
     values = [
@@ -85,7 +75,7 @@ def _stats_row(dimension: str, group: str, f: dict[str, Any]) -> list[Cell]:
         f["reopen_rate"],
         f["satisfaction"],
     ]
-    return [_cell(v) for v in values]
+    return [xlsx_cell(v) for v in values]
 
 
 def _sheets(
@@ -96,7 +86,7 @@ def _sheets(
     for r in queue(requests, policy, now):
         doc = r.to_json(zone)
         doc["watchers"] = ", ".join(doc["watchers"])
-        rows.append([_cell(doc[k]) for k in (*QUEUE_HEADER[:7], "clock", *QUEUE_HEADER[8:])])
+        rows.append([xlsx_cell(doc[k]) for k in (*QUEUE_HEADER[:7], "clock", *QUEUE_HEADER[8:])])
     log: list[list[Cell]] = [
         ["request", "seq", "at", "actor", "role", "action", "from", "to", "handler", "note"]
     ]
@@ -126,9 +116,9 @@ def _sheets(
         ["calendar", policy.calendar.name],
         ["requests", stats["requests"]],
         ["closed", stats["closed"]],
-        ["closure_rate", _cell(stats["closure_rate"])],
-        ["on_time_rate", _cell(stats["on_time_rate"])],
-        ["median_hours_to_close", _cell(stats["median_hours_to_close"])],
+        ["closure_rate", xlsx_cell(stats["closure_rate"])],
+        ["on_time_rate", xlsx_cell(stats["on_time_rate"])],
+        ["median_hours_to_close", xlsx_cell(stats["median_hours_to_close"])],
     ]
     return [("Summary", summary), ("Queue", rows), ("Stats", table), ("Log", log)]
 
@@ -142,20 +132,4 @@ def write_desk_xlsx(
     stats: dict[str, Any],
 ) -> Path:
     """Summary, Queue (open requests, overdue first), Stats (total and by group), Log."""
-    from openpyxl import Workbook  # imported when a workbook is written, not by `--help`
-
-    wb = Workbook()
-    first = wb.active
-    if first is not None:
-        wb.remove(first)
-    for title, rows in _sheets(requests, policy, now, stats):
-        ws = wb.create_sheet(title)
-        for row in rows:
-            ws.append(row)
-            for cell in ws[ws.max_row]:
-                if cell.data_type == "f":  # text starting with '=' is text, not a formula
-                    cell.data_type = "s"
-        ws.freeze_panes = "A2"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
+    return write_sheets(_sheets(requests, policy, now, stats), path)

@@ -14,10 +14,11 @@ import enum
 import html
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from catalog.events.outcomes import Outcome, event_stats, gold_lines, write_gold
 from catalog.events.results import Plan
-from catalog.formulas import neutralise
+from catalog.formulas import neutralise, xlsx_text
 from service.exports.agenda import agendas, grid, meeting_rows
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "write_html",
     "write_ics",
     "write_sheets",
+    "xlsx_cell",
     "write_xlsx",
 ]
 
@@ -142,7 +144,7 @@ def write_sheets(sheets: Sequence[tuple[str, list[list[Cell]]]], path: Path) -> 
     for title, rows in sheets:
         ws = wb.create_sheet(title)
         for row in rows:
-            ws.append(row)
+            ws.append([xlsx_text(v) if isinstance(v, str) else v for v in row])
             for cell in ws[ws.max_row]:
                 if cell.data_type == "f":  # text starting with '=' is text, not a formula
                     cell.data_type = "s"
@@ -150,6 +152,18 @@ def write_sheets(sheets: Sequence[tuple[str, list[list[Cell]]]], path: Path) -> 
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
+
+
+def xlsx_cell(value: Any) -> Cell:
+    """A value as a workbook cell: None is empty, True is "yes", anything else not a number
+    or text is its text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    if isinstance(value, int | float | str):
+        return value
+    return str(value)
 
 
 def _csv_safe(value: Cell) -> Cell:

@@ -9,10 +9,9 @@ Example usage::
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from catalog.events.series import REFERENCE_COMPANIES, REFERENCE_PARTNERED, SeriesStats
-from service.exports.formats import Cell, write_sheets
+from service.exports.formats import Cell, write_sheets, xlsx_cell
 
 __all__ = ["plot_partner_rate", "series_rows", "write_series_report", "write_series_xlsx"]
 
@@ -35,19 +34,15 @@ _SUMMARY = (
 )
 
 
-def _cell(value: Any) -> Cell:
-    return "" if value is None else value if isinstance(value, int | float | str) else str(value)
-
-
 def series_rows(stats: SeriesStats) -> dict[str, list[list[Cell]]]:
     """The three tables: summary (figure, value), months, chains."""
     doc = stats.model_dump()
     summary: list[list[Cell]] = [["figure", "value"]]
-    summary += [[label, _cell(doc[key])] for key, label in _SUMMARY]
-    summary += [["since", _cell(stats.since)], ["chain", _cell(stats.chain)]]
+    summary += [[label, xlsx_cell(doc[key])] for key, label in _SUMMARY]
+    summary += [["since", xlsx_cell(stats.since)], ["chain", xlsx_cell(stats.chain)]]
     months: list[list[Cell]] = [["month", "events", "companies", "partner_found", "rate"]]
     months += [
-        [m.month, m.events, m.companies, m.partner_found, _cell(m.partner_found_rate)]
+        [m.month, m.events, m.companies, m.partner_found, xlsx_cell(m.partner_found_rate)]
         for m in stats.months
     ]
     head = ["chain", "name", "events", "park", "companies", "served", "never_served"]
@@ -62,7 +57,7 @@ def series_rows(stats: SeriesStats) -> dict[str, list[list[Cell]]]:
             c.served,
             c.never_served,
             c.partner_found,
-            _cell(c.partner_found_rate),
+            xlsx_cell(c.partner_found_rate),
         ]
         for c in stats.chains
     ]
