@@ -112,12 +112,16 @@ class CandidateFeatures:
         c = self._codes
         return self._segs[:n], c[0, :n], c[1, :n], c[2, :n], c[3, :n]
 
-    def qual_counts(self, q_quals: frozenset[str] | None) -> F64:
-        """Per qualification-set code: its size, or its overlap with ``q_quals`` if given."""
-        sets = self.qual_sets.values
+    def qual_counts(self, codes: I64, q_quals: frozenset[str] | None) -> F64:
+        """Per row's qualification-set code: the set's size, or its overlap with ``q_quals``
+        if given (counted once per distinct set among the rows)."""
+        uniq, inverse = np.unique(codes, return_inverse=True)
+        sets = [self.qual_sets.values[int(c)] for c in uniq]
         if q_quals is None:
-            return np.array([len(s) for s in sets], dtype=np.float64)  # type: ignore[arg-type]
-        return np.array([len(q_quals & s) for s in sets], dtype=np.float64)  # type: ignore[operator]
+            counts = [len(s) for s in sets]  # type: ignore[arg-type]
+        else:
+            counts = [len(q_quals & s) for s in sets]  # type: ignore[operator]
+        return np.array(counts, dtype=np.float64)[inverse]
 
     def relations(
         self, rows: I64, q_segments: Sequence[str], prefer: Sequence[ChainRelation]
@@ -133,17 +137,16 @@ class CandidateFeatures:
         rel = np.stack([self._column(q)[segs] for q in q_segments], axis=2)
         ranks = rank_of[rel].reshape(len(rows), -1)
         best = np.argmin(ranks, axis=1)
-        found = ranks[np.arange(len(rows)), best] < len(prefer)
-        kinds = np.where(found, rel.reshape(len(rows), -1)[np.arange(len(rows)), best], -1)
+        rows_at = np.arange(len(rows))
+        found = ranks[rows_at, best] < len(prefer)
+        kinds = np.where(found, rel.reshape(len(rows), -1)[rows_at, best], -1)
         c_at, q_at = np.divmod(best, len(q_segments))
-        names = self.segments.values
-        out: list[Relation] = []
-        for i in range(len(rows)):
-            if not found[i]:
-                out.append(Relation())
-                continue
-            c_seg = names[int(segs[i, c_at[i]])]
-            out.append(Relation(_RELATIONS[int(kinds[i])], str(c_seg), q_segments[int(q_at[i])]))
+        c_codes = segs[rows_at, c_at].tolist()
+        names, q_names = self.segments.values, list(q_segments)
+        out = [
+            Relation(_RELATIONS[k], str(names[c]), q_names[j]) if k >= 0 else Relation()
+            for k, c, j in zip(kinds.tolist(), c_codes, q_at.tolist(), strict=True)
+        ]
         return out, kinds
 
     def _column(self, q_segment: str) -> I64:

@@ -260,9 +260,9 @@ class ChainAwareRanker(Ranker):
         day = f.day
         q_quals = frozenset(x.name.lower() for x in q.valid_qualifications(day)) if q else None
         if inp.task is Task.SUBSTITUTES and q_quals:
-            qual = f.qual_counts(q_quals)[qual_set] / len(q_quals)
+            qual = f.qual_counts(qual_set, q_quals) / len(q_quals)
         else:
-            qual = np.minimum(1.0, f.qual_counts(None)[qual_set] / 2)
+            qual = np.minimum(1.0, f.qual_counts(qual_set, None) / 2)
         region = np.zeros(n, dtype=np.float64)
         kind = np.zeros(n, dtype=np.float64)
         if q is not None:
