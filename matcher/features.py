@@ -11,6 +11,7 @@ them with numpy.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Hashable, Sequence
 
 import numpy as np
@@ -69,6 +70,7 @@ class CandidateFeatures:
         self._segs: I64 = np.full((64, 1), _NO_SEGMENT, dtype=np.int64)
         self._codes: I64 = np.zeros((4, 64), dtype=np.int64)
         self._columns: dict[str, I64] = {}  # query segment -> relation code per segment code
+        self._lock = threading.Lock()  # the service may score on several threads
 
     def __len__(self) -> int:
         return len(self._orgs)
@@ -77,15 +79,15 @@ class CandidateFeatures:
         """The organisations' rows, adding the ones not seen yet."""
         slot = self._slot
         missing = [o for o in orgs if id(o) not in slot]
-        for o in missing:
-            if id(o) not in slot:
-                self._add(o)
+        if missing:
+            with self._lock:
+                for o in missing:
+                    if id(o) not in slot:
+                        self._add(o)
         return np.fromiter((slot[id(o)] for o in orgs), dtype=np.int64, count=len(orgs))
 
     def _add(self, org: Organisation) -> None:
         row = len(self._orgs)
-        self._slot[id(org)] = row
-        self._orgs.append(org)
         segs = [self.segments.of(p.segment) for p in org.chains]
         rows, width = self._segs.shape
         if row >= rows or len(segs) > width:
@@ -104,6 +106,8 @@ class CandidateFeatures:
             self.cities.of(r.city),
             self.kinds.of(org.kind),
         )
+        self._orgs.append(org)  # last: readers see only rows already written
+        self._slot[id(org)] = row
 
     def arrays(self) -> tuple[I64, I64, I64, I64, I64]:
         """Segment codes (one row per organisation, padded with -1), qualification-set,
