@@ -19,6 +19,7 @@ import numpy as np
 from catalog.models import Organisation
 from catalog.taxonomy import ChainRelation, Taxonomy
 from embeddings.base import F32Array
+from matcher.features import CandidateFeatures
 from matcher.types import Direction, Relation, Signal, Task
 
 __all__ = [
@@ -221,6 +222,7 @@ class ChainAwareRanker(Ranker):
         self.taxonomy = taxonomy
         self.weights = weights or RankWeights.fitted()
         self.today = today
+        self._features: CandidateFeatures | None = None
 
     def _day(self) -> dt.date:
         return self.today or dt.date.today()
@@ -229,47 +231,58 @@ class ChainAwareRanker(Ranker):
     def signals(self) -> frozenset[Signal]:
         return frozenset(s for s, w in self.weights.signal_weights().items() if w)
 
+    def features(self) -> CandidateFeatures:
+        """The candidates' precomputed features as of the ranker's day (kept across
+        queries; started afresh when the day changes)."""
+        day = self._day()
+        f = self._features
+        if f is None or f.day != day or len(f) > f.max_rows:
+            f = self._features = CandidateFeatures(self.taxonomy, day)
+        return f
+
     def score(self, inp: RankInput) -> RankOutput:
-        w, day, n = self.weights, self._day(), len(inp.candidates)
+        w, n = self.weights, len(inp.candidates)
         sem = _semantic(inp)
         parts: dict[str, F32Array] = {"semantic": sem}
-        chain = np.zeros(n, dtype=np.float32)
-        qual = np.zeros(n, dtype=np.float32)
-        region = np.zeros(n, dtype=np.float32)
-        kind = np.zeros(n, dtype=np.float32)
+        f = self.features()
+        rows = f.rows(inp.candidates)
+        _, qual_set, park, city, kind_code = (a[rows] for a in f.arrays())
         values = relation_values(inp.task, inp.direction)
-        prefer = sorted(values, key=lambda r: -values[r])
         q = inp.query
         q_segments = [p.segment for p in q.chains] if q is not None else []
-        q_quals = {x.name.lower() for x in q.valid_qualifications(day)} if q is not None else set()
-        relations: list[Relation] = []
-        for i, c in enumerate(inp.candidates):
-            rel = Relation()
-            if q_segments and values:
-                segments = [p.segment for p in c.chains]
-                rel = Relation(*self.taxonomy.best_relation(segments, q_segments, prefer))
-                chain[i] = values.get(rel.kind, 0.0)
-            relations.append(rel)
-            c_quals = {x.name.lower() for x in c.valid_qualifications(day)}
-            if inp.task is Task.SUBSTITUTES and q_quals:
-                qual[i] = len(q_quals & c_quals) / len(q_quals)
-            else:
-                qual[i] = min(1.0, len(c_quals) / 2)
-            if q is not None:
-                if q.region.park and c.region.park == q.region.park:
-                    region[i] = 1.0
-                elif c.region.city == q.region.city:
-                    region[i] = 0.5
-                if inp.task is Task.SUBSTITUTES and c.kind is not q.kind:
-                    kind[i] = -1.0
+        relations = [Relation()] * n
+        chain = np.zeros(n, dtype=np.float64)
+        if q_segments and values and n:
+            prefer = sorted(values, key=lambda r: -values[r])
+            relations, kinds = f.relations(rows, q_segments, prefer)
+            worth = np.array([values.get(r, 0.0) for r in ChainRelation], dtype=np.float64)
+            chain = np.where(kinds >= 0, worth[kinds], values.get(ChainRelation.NONE, 0.0))
+        day = f.day
+        q_quals = frozenset(x.name.lower() for x in q.valid_qualifications(day)) if q else None
+        if inp.task is Task.SUBSTITUTES and q_quals:
+            qual = f.qual_counts(qual_set, q_quals) / len(q_quals)
+        else:
+            qual = np.minimum(1.0, f.qual_counts(qual_set, None) / 2)
+        region = np.zeros(n, dtype=np.float64)
+        kind = np.zeros(n, dtype=np.float64)
+        if q is not None:
+            same_city = city == f.cities.get(q.region.city)
+            region = np.where(same_city, 0.5, 0.0)
+            if q.region.park:
+                region = np.where(park == f.parks.get(q.region.park), 1.0, region)
+            if inp.task is Task.SUBSTITUTES:
+                kind = np.where(kind_code != f.kinds.get(q.kind), -1.0, 0.0)
+        # as float32 first, as the per-candidate loop stored them: the weighted parts are
+        # then the same to the bit
+        f32 = np.float32
         if q is not None:  # a free question has no chain position or place of its own
             cw = w.substitute_chain if inp.task is Task.SUBSTITUTES else w.chain
-            parts["chain"] = (cw * chain).astype(np.float32)
-        parts["qualification"] = (w.qualification * qual).astype(np.float32)
+            parts["chain"] = (cw * chain.astype(f32)).astype(f32)
+        parts["qualification"] = (w.qualification * qual.astype(f32)).astype(f32)
         if q is not None:
-            parts["region"] = (w.region * region).astype(np.float32)
+            parts["region"] = (w.region * region.astype(f32)).astype(f32)
         if inp.task is Task.SUBSTITUTES:
-            parts["kind"] = (w.kind * kind).astype(np.float32)
+            parts["kind"] = (w.kind * kind.astype(f32)).astype(f32)
         if inp.semantic_reverse is not None:
             both = np.minimum(inp.semantic, inp.semantic_reverse)
             parts["reciprocity"] = (w.reciprocity * np.clip(both, 0.0, None)).astype(np.float32)
