@@ -162,11 +162,12 @@ def test_dashboard_draws_the_api_figures(site: dict[str, Any], browser: BrowserC
     watch = PageWatch(page)
     page.goto(f"{site['base']}/console/#/desk/stats")
     _ready(page, "#chart-handler[data-rendered=true]")
+    _ready(page, "#chart-department[data-rendered=true]")
     stats = _get(site, "/desk/stats")
     assert page.text_content("#kpi-closure .value") == f"{stats['closure_rate'] * 100:.1f}%"
     assert page.text_content("#kpi-ontime .value") == f"{stats['on_time_rate'] * 100:.1f}%"
     names = {c["id"]: c["name"] for c in _get(site, "/chains")["chains"]} | {"none": "未归入产业链"}
-    for dim in ("period", "week", "chain", "handler"):
+    for dim in ("period", "week", "chain", "department", "handler"):
         assert page.get_attribute(f"#chart-{dim}", "data-groups") == str(len(stats["by"][dim]))
         shown = page.locator(f"#table-{dim} tbody tr").evaluate_all(
             "rs => rs.map(r => [...r.cells].map(c => c.textContent))"

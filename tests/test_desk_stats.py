@@ -62,17 +62,17 @@ def requests(tmp_path_factory: pytest.TempPathFactory) -> list[Request]:
 
     r7 = file("co-2", "technology", at(11, 30, 9))
     go(r7, at(11, 30, 11), State.ACCEPTED)
-    go(r7, at(11, 30, 13), State.ASSIGNED, handler="C")
+    go(r7, at(11, 30, 13), State.ASSIGNED, handler="经信局 王五")
     go(r7, at(11, 30, 14), State.IN_PROGRESS)
     go(r7, at(12, 1, 18), State.RESOLVED, note="done", solver="co-3")
     go(r7, at(12, 2, 9, 30), State.CLOSED, _co("co-2"), rating=4)
     r1 = file("co-1", "supply", at(12, 7, 9))
     r2 = file("co-2", "finance", at(12, 7, 9))
     go(r1, at(12, 7, 10), State.ACCEPTED)
-    go(r1, at(12, 7, 11), State.ASSIGNED, handler="A")
+    go(r1, at(12, 7, 11), State.ASSIGNED, handler="经信局 张三")
     go(r1, at(12, 8, 9), State.IN_PROGRESS)
     go(r2, at(12, 8, 11), State.ACCEPTED)
-    go(r2, at(12, 8, 11), State.ASSIGNED, handler="B")
+    go(r2, at(12, 8, 11), State.ASSIGNED, handler="金融办 融资服务科 李四")
     go(r2, at(12, 8, 14), State.WAITING_ON_COMPANY, note="缺材料")
     r3 = file("co-2", "policy", at(12, 8, 9))
     go(r3, at(12, 8, 15), State.RETURNED, note="不属园区事项")
@@ -85,7 +85,7 @@ def requests(tmp_path_factory: pytest.TempPathFactory) -> list[Request]:
     go(r1, at(12, 10, 10), State.CLOSED, _co("co-1"), rating=5)
     r6 = file("co-1", "supply", at(12, 10, 9))
     go(r6, at(12, 10, 9, 30), State.ACCEPTED)
-    go(r6, at(12, 10, 10), State.ASSIGNED, handler="A")
+    go(r6, at(12, 10, 10), State.ASSIGNED, handler="经信局 张三")
     go(r2, at(12, 14, 9), State.IN_PROGRESS)
     go(r2, at(12, 18, 18), State.RESOLVED, note="放款")
     go(r2, at(12, 21, 9), State.REOPENED, _co("co-2"), note="额度不够")
@@ -127,7 +127,7 @@ def test_totals(requests: list[Request]) -> None:
     }
 
 
-def test_by_period_chain_kind_and_handler(requests: list[Request]) -> None:
+def test_by_period_chain_kind_handler_and_department(requests: list[Request]) -> None:
     by = desk_stats(requests, load_policy(), NOW, chains=CHAINS)["by"]
 
     def pick(dim: str, *fields: str) -> dict[str, tuple[object, ...]]:
@@ -149,11 +149,19 @@ def test_by_period_chain_kind_and_handler(requests: list[Request]) -> None:
         "technology": (1, 1.0, 1.0),
     }
     assert pick("handler", "requests", "denominator", "closed", "median_hours_to_close") == {
-        "A": (2, 2, 1, 25.0),
-        "B": (1, 1, 1, 88.0),
-        "C": (1, 1, 1, 16.5),
+        "经信局 张三": (2, 2, 1, 25.0),
+        "金融办 融资服务科 李四": (1, 1, 1, 88.0),
+        "经信局 王五": (1, 1, 1, 16.5),
         "unassigned": (3, 1, 0, None),
     }
+    # 经信局 = 张三's r1 (closed, 25 h) and r6 (open) + 王五's r7 (closed, 16.5 h):
+    # 2 of 3 closed, median (25 + 16.5) / 2 = 20.75 h
+    assert pick("department", "requests", "denominator", "closed", "closure_rate",
+                "median_hours_to_close") == {
+        "经信局": (3, 3, 2, 0.6667, 20.75),
+        "金融办": (1, 1, 1, 1.0, 88.0),
+        "unassigned": (3, 1, 0, 0.0, None),
+    }  # fmt: skip
     assert by["kind"]["policy"]["returned_share"] == 1.0
 
 
@@ -167,7 +175,7 @@ def test_by_iso_week(requests: list[Request]) -> None:
         "2026-W49": (1, 1, 1, 1.0, 16.5),
         "2026-W50": (6, 4, 2, 0.5, 56.5),
     }
-    assert list(by) == ["period", "week", "chain", "kind", "handler"]
+    assert list(by) == ["period", "week", "chain", "kind", "handler", "department"]
 
 
 def test_a_cohort_is_chosen_by_filing_day(requests: list[Request]) -> None:

@@ -16,7 +16,9 @@
 
 Every figure is given in total and by period (month filed, park time), ISO week filed
 (``2026-W50``: Monday to Sunday, park time; the dashboard's time to close by week), chain
-(each chain of the requesting organisation), kind and handler (the last one assigned).
+(each chain of the requesting organisation), kind, handler (the last one assigned) and
+department (the handler's first word: handlers are named "部门 [科室] 姓名", e.g.
+"经信局 产业链专班 陈立" is 经信局's).
 
 Example usage::
 
@@ -38,7 +40,7 @@ from catalog.desk.policy import Policy
 
 __all__ = ["DIMENSIONS", "desk_gold_lines", "desk_stats", "figures"]
 
-DIMENSIONS = ("period", "week", "chain", "kind", "handler")
+DIMENSIONS = ("period", "week", "chain", "kind", "handler", "department")
 
 
 def _rate(num: int, den: int) -> float | None:
@@ -119,6 +121,8 @@ def _keys(
         return list(dict.fromkeys(chains.get(request.org_id, ()))) or ["none"]
     if dim == "kind":
         return [request.kind.value]
+    if dim == "department":
+        return [request.handler.split()[0] if request.handler else "unassigned"]
     return [request.handler or "unassigned"]
 
 
@@ -132,7 +136,7 @@ def desk_stats(
     until: dt.date | None = None,
     kind: RequestKind | None = None,
 ) -> dict[str, Any]:
-    """Totals and the same figures by period, ISO week, chain, kind and handler.
+    """Totals and the same figures by period, ISO week, chain, kind, handler and department.
 
     ``since``/``until`` (inclusive, park time) choose the cohort by filing day; ``chains``
     maps an organisation id to its chain ids (from the catalog).

@@ -1,11 +1,11 @@
 /**
  * 诉求看板 Desk dashboard (staff): closure rate, on-time rate and median working hours to
  * close from GET /desk/stats, in total and as ECharts charts by month, by ISO week (time to
- * close week by week), by chain (its name, not its id) and by handler (department).
+ * close week by week), by chain (its name, not its id), by department and by handler.
  * ECharts is the locally served /vendor/echarts.min.js.
  *
  * DOM contract (tests): #kpi-closure .value, #kpi-ontime .value, #kpi-median .value,
- * #chart-period, #chart-week, #chart-chain, #chart-handler each [data-groups][data-rendered=true],
+ * #chart-period, #chart-week, #chart-chain, #chart-department, #chart-handler each [data-groups][data-rendered=true],
  * and a table per chart (#table-period …) with the same figures for screen readers.
  */
 import * as api from "../api.js";
@@ -49,7 +49,7 @@ export async function render(main, ctx) {
     ]),
   );
   const charts = [];
-  for (const [dim, key] of [["period", "stats.byPeriod"], ["week", "stats.byWeek"], ["chain", "stats.byChain"], ["handler", "stats.byHandler"]]) {
+  for (const [dim, key] of [["period", "stats.byPeriod"], ["week", "stats.byWeek"], ["chain", "stats.byChain"], ["department", "stats.byDepartment"], ["handler", "stats.byHandler"]]) {
     const groups = Object.entries(doc.by[dim] || {}).map(([g, v]) => [groupName(dim, g), v]);
     const box = el("div", { id: `chart-${dim}`, className: "chart", role: "img", "aria-label": t("stats.chartLabel", { title: t(key) }), dataset: { groups: String(groups.length) } });
     const rows = groups.map(([g, v]) => el("tr", null, [g, String(v.requests), pct(v.closure_rate), pct(v.on_time_rate), hours(v.median_hours_to_close)].map((x) => el("td", { text: x }))));
