@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from catalog.db import Checkpoint
 from embeddings.base import Encoder, F32Array, SparseTextEncoder
 from matcher.index import IndexKind, VectorIndex, make_index, open_index, write_json_atomic
 from matcher.language import LanguageCentering
@@ -176,7 +177,10 @@ class StatementIndex:
             self._ids_cache[space] = ids
         return ids
 
-    def save(self, folder: Path) -> None:
+    def save(self, folder: Path, checkpoint: Checkpoint | None = None) -> None:
+        """Each file is replaced atomically and the manifest last, so a process killed
+        between files leaves files that `load` still opens and syncs (``checkpoint`` names
+        that moment for the kill -9 fault test: ``index.files_written``)."""
         folder.mkdir(parents=True, exist_ok=True)
         for space, index in self.indexes.items():
             index.save(folder / f"{space.value}.index")
@@ -185,6 +189,8 @@ class StatementIndex:
             self.plain_.save(folder / _PLAIN)
         if self.sparse is not None:
             self.sparse.save(folder)
+        if checkpoint is not None:
+            checkpoint("index.files_written")
         write_json_atomic(
             folder / _MANIFEST,
             {

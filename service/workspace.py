@@ -107,7 +107,7 @@ class Workspace:
             delta = engine.load(self.paths.index)
             changed = bool(delta["added"] or delta["removed"] or delta.get("sparse_encoded"))
         if changed:
-            engine.save(self.paths.index)
+            engine.vectors.save(self.paths.index, checkpoint=self.checkpoint)
         return engine
 
     def load_demo(self, *, replace: bool = False) -> int:

@@ -7,6 +7,7 @@ Hashing encoder, a few seconds each."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -161,3 +162,38 @@ def test_kill_during_backup_leaves_the_home_and_a_refused_partial_backup(
     backup_home(Paths(home), tmp_path / "whole")
     restore_home(tmp_path / "whole", Paths(target))
     assert _rows(target / "catalog.sqlite") == before
+
+
+def test_kill_during_a_write_that_re_indexes_leaves_what_an_uninterrupted_run_leaves(
+    home: Path, tmp_path: Path
+) -> None:
+    """Organisations committed to the catalog are indexed by the next command that opens
+    the engine; killed after the new index files are written but before the manifest, the
+    home still opens, nothing is lost, and it matches exactly as the same home does when
+    that command was not interrupted (a copy taken before the kill)."""
+    new = tmp_path / "new.csv"
+    new.write_text(
+        CSV_HEAD
+        + "".join(
+            f"reidx-{i},重建企业{i},enterprise,滨江园区,ic:ic.design,晶圆代工服务{i},芯片设计{i}\n"
+            for i in range(20)
+        ),
+        encoding="utf-8",
+    )
+    with _workspace(home) as ws:
+        import_organisations(ws.store, new, taxonomy=ws.taxonomy)  # committed, not indexed
+    twin = tmp_path / "twin"
+    shutil.copytree(home, twin)
+    manifest = (home / "index" / "manifest.json").read_text(encoding="utf-8")
+    _kill_at(home, "index.files_written", "partners", "reidx-3", "--json", tmp=tmp_path)
+    assert (home / "index" / "manifest.json").read_text(encoding="utf-8") == manifest
+
+    def partners(path: Path) -> list[tuple[str, float]]:
+        with _workspace(path) as ws:
+            engine = ws.engine()  # the killed home: opens the half-saved folder, syncs it
+            assert sum(o.id.startswith("reidx-") for o in engine.orgs) == 20
+            return [(m.org_id, m.score) for m in engine.find_partners("reidx-3", k=10).matches]
+
+    got, expected = partners(home), partners(twin)
+    assert [i for i, _ in got] == [i for i, _ in expected] and len(got) == 10
+    assert [s for _, s in got] == pytest.approx([s for _, s in expected], abs=1e-6)
