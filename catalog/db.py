@@ -29,15 +29,23 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar, Self
+from typing import Any, ClassVar, Self
 
 from catalog.errors import ChainMatchError, InvalidInputError
 
-__all__ = ["META_TABLE", "Checkpoint", "Family", "Migration", "SQLiteStore"]
+__all__ = [
+    "META_TABLE",
+    "Checkpoint",
+    "Family",
+    "Migration",
+    "SQLiteStore",
+    "append_only",
+    "sql_values",
+]
 
 Checkpoint = Callable[[str], None]
 """Called with a point's name (``catalog.before_commit``) where a write is half done: the
@@ -45,6 +53,27 @@ seam the kill -9 fault tests stop a process at. Nothing is called unless one is 
 
 Migration = tuple[str, ...]
 """SQL statements applied together; each is one statement (no executescript: it commits)."""
+
+
+def sql_values(enum_type: Iterable[Any]) -> str:
+    """An enum's values as a SQL list for ``CHECK (x IN (...))``."""
+    return ", ".join(f"'{e.value}'" for e in enum_type)
+
+
+def append_only(table: str, replaces: str, history: str) -> tuple[str, str, str]:
+    """Triggers refusing UPDATE, DELETE and an INSERT that would replace a row (``INSERT OR
+    REPLACE`` deletes without firing delete triggers); ``replaces`` is the WHEN of the last,
+    ``history`` names whose history the message speaks of ("desk", "challenge")."""
+    message = f"{history} history is append-only: {table} rows are never changed or deleted"
+    return (
+        f"CREATE TRIGGER IF NOT EXISTS {table}_no_update BEFORE UPDATE ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, '{message}'); END",
+        f"CREATE TRIGGER IF NOT EXISTS {table}_no_delete BEFORE DELETE ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, '{message}'); END",
+        f"CREATE TRIGGER IF NOT EXISTS {table}_no_replace BEFORE INSERT ON {table} "
+        f"WHEN {replaces} BEGIN SELECT RAISE(ABORT, '{message}'); END",
+    )
+
 
 META_TABLE = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
 

@@ -24,7 +24,7 @@ import datetime as dt
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -39,29 +39,12 @@ from catalog.challenge.model import (
     Role,
 )
 from catalog.challenge.rubric import Application, NewApplication, Review, check_scores
-from catalog.db import Family, SQLiteStore
+from catalog.db import Family, SQLiteStore, append_only, sql_values
 from catalog.desk.store import DESK
 from catalog.errors import ConflictError, InvalidInputError, NotFoundError, PermissionDeniedError
 from catalog.rows import CATALOG
 
 __all__ = ["CHALLENGE", "ChallengeStore"]
-
-
-def _values(enum_type: Iterable[Any]) -> str:
-    return ", ".join(f"'{e.value}'" for e in enum_type)
-
-
-def _append_only(table: str, replaces: str) -> tuple[str, str, str]:
-    """Triggers refusing UPDATE, DELETE and an INSERT that would replace a row."""
-    message = f"challenge history is append-only: {table} rows are never changed or deleted"
-    return (
-        f"CREATE TRIGGER IF NOT EXISTS {table}_no_update BEFORE UPDATE ON {table} "
-        f"BEGIN SELECT RAISE(ABORT, '{message}'); END",
-        f"CREATE TRIGGER IF NOT EXISTS {table}_no_delete BEFORE DELETE ON {table} "
-        f"BEGIN SELECT RAISE(ABORT, '{message}'); END",
-        f"CREATE TRIGGER IF NOT EXISTS {table}_no_replace BEFORE INSERT ON {table} "
-        f"WHEN {replaces} BEGIN SELECT RAISE(ABORT, '{message}'); END",
-    )
 
 
 _CREATE = (
@@ -71,10 +54,10 @@ _CREATE = (
     f"""CREATE TABLE IF NOT EXISTS challenge_log (
         challenge_id TEXT NOT NULL REFERENCES challenges(id),
         seq INTEGER NOT NULL CHECK (seq >= 1), at TEXT NOT NULL,
-        actor TEXT NOT NULL, role TEXT NOT NULL CHECK (role IN ({_values(Role)})),
-        action TEXT NOT NULL CHECK (action IN ({_values(Action)})),
-        from_state TEXT CHECK (from_state IS NULL OR from_state IN ({_values(ChallengeState)})),
-        to_state TEXT NOT NULL CHECK (to_state IN ({_values(ChallengeState)})),
+        actor TEXT NOT NULL, role TEXT NOT NULL CHECK (role IN ({sql_values(Role)})),
+        action TEXT NOT NULL CHECK (action IN ({sql_values(Action)})),
+        from_state TEXT CHECK (from_state IS NULL OR from_state IN ({sql_values(ChallengeState)})),
+        to_state TEXT NOT NULL CHECK (to_state IN ({sql_values(ChallengeState)})),
         note TEXT, data TEXT NOT NULL DEFAULT '{{}}',
         PRIMARY KEY (challenge_id, seq))""",
     """CREATE TABLE IF NOT EXISTS challenge_applications (
@@ -89,21 +72,24 @@ _CREATE = (
             REFERENCES challenge_applications(challenge_id, org_id))""",
     "CREATE INDEX IF NOT EXISTS challenges_org ON challenges (org_id)",
     "CREATE INDEX IF NOT EXISTS challenge_applications_org ON challenge_applications (org_id)",
-    *_append_only("challenges", "EXISTS (SELECT 1 FROM challenges WHERE id = NEW.id)"),
-    *_append_only(
+    *append_only("challenges", "EXISTS (SELECT 1 FROM challenges WHERE id = NEW.id)", "challenge"),
+    *append_only(
         "challenge_log",
         "NEW.seq <> (SELECT coalesce(max(seq), 0) + 1 FROM challenge_log "
         "WHERE challenge_id = NEW.challenge_id)",
+        "challenge",
     ),
-    *_append_only(
+    *append_only(
         "challenge_applications",
         "EXISTS (SELECT 1 FROM challenge_applications "
         "WHERE challenge_id = NEW.challenge_id AND org_id = NEW.org_id)",
+        "challenge",
     ),
-    *_append_only(
+    *append_only(
         "challenge_reviews",
         "EXISTS (SELECT 1 FROM challenge_reviews WHERE challenge_id = NEW.challenge_id "
         "AND org_id = NEW.org_id AND reviewer = NEW.reviewer)",
+        "challenge",
     ),
 )
 # The challenges' table family. Append a migration (never edit a shipped one) to change it.

@@ -24,11 +24,11 @@ import datetime as dt
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from catalog.db import Family, SQLiteStore
+from catalog.db import Family, SQLiteStore, append_only, sql_values
 from catalog.desk.flow import Extension, Move, check_decision, check_extension, check_move
 from catalog.desk.model import (
     Action,
@@ -47,48 +47,31 @@ from catalog.rows import CATALOG
 __all__ = ["DESK", "DeskStore"]
 
 
-def _values(enum_type: Iterable[Any]) -> str:
-    return ", ".join(f"'{e.value}'" for e in enum_type)
-
-
-def _append_only(table: str, replaces: str) -> tuple[str, str, str]:
-    """Triggers refusing UPDATE, DELETE and an INSERT that would replace a row (``INSERT OR
-    REPLACE`` deletes without firing delete triggers); ``replaces`` is the WHEN of the last."""
-    message = f"desk history is append-only: {table} rows are never changed or deleted"
-    return (
-        f"CREATE TRIGGER IF NOT EXISTS {table}_no_update BEFORE UPDATE ON {table} "
-        f"BEGIN SELECT RAISE(ABORT, '{message}'); END",
-        f"CREATE TRIGGER IF NOT EXISTS {table}_no_delete BEFORE DELETE ON {table} "
-        f"BEGIN SELECT RAISE(ABORT, '{message}'); END",
-        f"CREATE TRIGGER IF NOT EXISTS {table}_no_replace BEFORE INSERT ON {table} "
-        f"WHEN {replaces} BEGIN SELECT RAISE(ABORT, '{message}'); END",
-    )
-
-
 _CREATE = (
     f"""CREATE TABLE IF NOT EXISTS desk_requests (
         id TEXT PRIMARY KEY, org_id TEXT NOT NULL, text TEXT NOT NULL,
-        kind TEXT NOT NULL CHECK (kind IN ({_values(RequestKind)})),
-        urgency TEXT NOT NULL CHECK (urgency IN ({_values(Urgency)})),
+        kind TEXT NOT NULL CHECK (kind IN ({sql_values(RequestKind)})),
+        urgency TEXT NOT NULL CHECK (urgency IN ({sql_values(Urgency)})),
         filed_by TEXT NOT NULL, filed_at TEXT NOT NULL, needed_by TEXT,
         links TEXT NOT NULL DEFAULT '[]')""",
     f"""CREATE TABLE IF NOT EXISTS desk_log (
         request_id TEXT NOT NULL REFERENCES desk_requests(id),
         seq INTEGER NOT NULL CHECK (seq >= 1), at TEXT NOT NULL,
-        actor TEXT NOT NULL, role TEXT NOT NULL CHECK (role IN ({_values(Role)})),
-        action TEXT NOT NULL CHECK (action IN ({_values(Action)})),
-        from_state TEXT CHECK (from_state IS NULL OR from_state IN ({_values(State)})),
-        to_state TEXT NOT NULL CHECK (to_state IN ({_values(State)})),
+        actor TEXT NOT NULL, role TEXT NOT NULL CHECK (role IN ({sql_values(Role)})),
+        action TEXT NOT NULL CHECK (action IN ({sql_values(Action)})),
+        from_state TEXT CHECK (from_state IS NULL OR from_state IN ({sql_values(State)})),
+        to_state TEXT NOT NULL CHECK (to_state IN ({sql_values(State)})),
         note TEXT, handler TEXT, data TEXT NOT NULL DEFAULT '{{}}',
         PRIMARY KEY (request_id, seq))""",
     "CREATE INDEX IF NOT EXISTS desk_requests_org ON desk_requests (org_id)",
     "CREATE INDEX IF NOT EXISTS desk_requests_filed ON desk_requests (filed_at)",
-    *_append_only("desk_requests", "EXISTS (SELECT 1 FROM desk_requests WHERE id = NEW.id)"),
+    *append_only("desk_requests", "EXISTS (SELECT 1 FROM desk_requests WHERE id = NEW.id)", "desk"),
     # a log line comes right after the last one: no gaps, no rewrites
-    *_append_only(
+    *append_only(
         "desk_log",
         "NEW.seq <> (SELECT coalesce(max(seq), 0) + 1 FROM desk_log "
         "WHERE request_id = NEW.request_id)",
+        "desk",
     ),
 )
 # The desk's table family. Append a migration (never edit a shipped one) to change it.
