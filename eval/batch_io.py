@@ -18,6 +18,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from threadpoolctl import threadpool_limits
 
 from matcher.batch import BatchJob, BatchSpec, run_chunk
 from matcher.engine import MatchEngine
@@ -156,7 +157,11 @@ def chunk_output(
     ids: Sequence[str],
     items: Collection[str] | None,
 ) -> ChunkOutput:
-    """Run one chunk (`matcher.batch.run_chunk`) and make its Parquet bytes."""
-    got = run_chunk(engine, spec, ids, items=items)
+    """Run one chunk (`matcher.batch.run_chunk`) and make its Parquet bytes. NumPy's BLAS
+    runs on one thread here, as in a Ray worker (Ray sets OMP_NUM_THREADS=1): a matrix
+    product split over more threads sums in another order and moves the last bits of a
+    score, so in-process and Ray outputs would differ byte for byte."""
+    with threadpool_limits(limits=1):
+        got = run_chunk(engine, spec, ids, items=items)
     data = parquet_bytes(got.rows, SCHEMAS[spec.job])
     return ChunkOutput(index, len(ids), data, len(got.rows), tuple(got.skipped))
