@@ -26,6 +26,7 @@ never edit one that has shipped.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sqlite3
 import threading
@@ -44,6 +45,7 @@ __all__ = [
     "Migration",
     "SQLiteStore",
     "append_only",
+    "next_day_id",
     "sql_values",
 ]
 
@@ -195,3 +197,15 @@ def _version(conn: sqlite3.Connection, family: Family) -> int:
     """The version of ``family`` recorded in the file; 0 if none (new or pre-versioning)."""
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (family.version_key,)).fetchone()
     return 0 if row is None else int(row[0])
+
+
+def next_day_id(conn: sqlite3.Connection, table: str, prefix: str, day: dt.date) -> str:
+    """The first free ``<prefix>-YYYYMMDD-n`` id of ``table`` for ``day`` (desk requests,
+    challenges): readable, sortable by day, and never reused."""
+    stem = f"{prefix}-{day:%Y%m%d}-"
+    rows = conn.execute(f"SELECT id FROM {table} WHERE id LIKE ?", (stem + "%",))
+    taken = {r[0] for r in rows}
+    n = len(taken) + 1
+    while f"{stem}{n}" in taken:
+        n += 1
+    return f"{stem}{n}"

@@ -39,7 +39,7 @@ from catalog.challenge.model import (
     Role,
 )
 from catalog.challenge.rubric import Application, NewApplication, Review, check_scores
-from catalog.db import Family, SQLiteStore, append_only, sql_values
+from catalog.db import Family, SQLiteStore, append_only, next_day_id, sql_values
 from catalog.desk.store import DESK
 from catalog.errors import ConflictError, InvalidInputError, NotFoundError, PermissionDeniedError
 from catalog.rows import CATALOG
@@ -134,7 +134,7 @@ class ChallengeStore(SQLiteStore):
             _require_org(conn, "org_id", new.org_id)
             if new.source_request_id is not None:
                 _check_source(conn, new)
-            cid = self._next_id(conn, today)
+            cid = next_day_id(conn, "challenges", "ch", today)
             conn.execute(
                 "INSERT INTO challenges (id, org_id, spec, opened_by, opened_at, "
                 "source_request_id) VALUES (?, ?, ?, ?, ?, ?)",
@@ -233,16 +233,6 @@ class ChallengeStore(SQLiteStore):
                 (challenge_id, org_id, actor.name, when.isoformat(), json.dumps(clean), note),
             )
         return Review(challenge_id, org_id, actor.name, when, clean, note)
-
-    @staticmethod
-    def _next_id(conn: sqlite3.Connection, day: dt.date) -> str:
-        stem = f"ch-{day:%Y%m%d}-"
-        rows = conn.execute("SELECT id FROM challenges WHERE id LIKE ?", (stem + "%",))
-        taken = {r[0] for r in rows}
-        n = len(taken) + 1
-        while f"{stem}{n}" in taken:
-            n += 1
-        return f"{stem}{n}"
 
     # ------------------------------------------------------------------- reads
     def get(self, challenge_id: str) -> Challenge:

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from catalog.db import Family, SQLiteStore, append_only, sql_values
+from catalog.db import Family, SQLiteStore, append_only, next_day_id, sql_values
 from catalog.desk.flow import Extension, Move, check_decision, check_extension, check_move
 from catalog.desk.model import (
     Action,
@@ -117,7 +117,7 @@ class DeskStore(SQLiteStore):
             found = conn.execute("SELECT 1 FROM organisations WHERE id = ?", (new.org_id,))
             if found.fetchone() is None:
                 raise InvalidInputError(f"org_id: no organisation {new.org_id!r} in the catalog")
-            request_id = self._next_id(conn, local_day)
+            request_id = next_day_id(conn, "desk_requests", "dr", local_day)
             conn.execute(
                 f"INSERT INTO desk_requests ({_REQUEST_COLUMNS}) VALUES ({', '.join('?' * 9)})",
                 (
@@ -180,16 +180,6 @@ class DeskStore(SQLiteStore):
             entry = check_decision(request, ref, approve, actor, note, _after(request, at))
             _insert(conn, request_id, entry)
         return self.get(request_id)
-
-    @staticmethod
-    def _next_id(conn: sqlite3.Connection, day: dt.date) -> str:
-        stem = f"dr-{day:%Y%m%d}-"
-        rows = conn.execute("SELECT id FROM desk_requests WHERE id LIKE ?", (stem + "%",))
-        taken = {r[0] for r in rows}
-        n = len(taken) + 1
-        while f"{stem}{n}" in taken:
-            n += 1
-        return f"{stem}{n}"
 
     # ------------------------------------------------------------------- reads
     def get(self, request_id: str) -> Request:
