@@ -11,7 +11,6 @@ applicant of ``apply``).
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -31,7 +30,7 @@ from service.challenge import (
     spec_of,
     stats_doc,
 )
-from service.cli_context import AsJson, CliContext, cli_context
+from service.cli_context import As, AsJson, By, CliContext, cli_actor, cli_context
 
 if TYPE_CHECKING:
     from service.workspace import Workspace
@@ -45,13 +44,7 @@ challenge_app = typer.Typer(
 )
 
 ChallengeId = Annotated[str, typer.Argument(help="Challenge id, e.g. ch-20260907-1.")]
-By = Annotated[str | None, typer.Option("--by", help="Who acts (default: your login name).")]
-As = Annotated[Role, typer.Option("--as", help="The actor's role: staff or company.")]
 Note = Annotated[str | None, typer.Option(help="A note for the log (reason, conclusion).")]
-
-
-def _actor(by: str | None, role: Role, org_id: str) -> Actor:
-    return Actor((by or getpass.getuser()).strip(), role, org_id if role is Role.COMPANY else None)
 
 
 def _emit(cli: CliContext, doc: dict[str, Any], as_json: bool, line: str) -> None:
@@ -106,7 +99,7 @@ def open_cmd(
             raise InvalidInputError(f"{spec}: expected one JSON object (the challenge)")
         with ChallengeStore(ws.paths.db) as store:
             new = spec_of({**doc, "from_request": from_request}, store)
-            actor = _actor(by, role, new.org_id)
+            actor = cli_actor(by, role, new.org_id)
             ch = store.open(new, actor=actor)
             if submit:
                 store.move(ch.id, ChallengeMove(ChallengeState.IN_REVIEW), actor=actor)
@@ -143,7 +136,7 @@ def move_cmd(
         with ChallengeStore(ws.paths.db) as store:
             owner = store.get(challenge_id).org_id
             move = ChallengeMove(state, note, tuple(shortlist or ()), tuple(winner or ()), amount)
-            store.move(challenge_id, move, actor=_actor(by, role, owner))
+            store.move(challenge_id, move, actor=cli_actor(by, role, owner))
             return _staff_view(store, challenge_id)
 
     _show(cli, cli.in_workspace(go), as_json)
@@ -180,7 +173,7 @@ def apply_cmd(
             }
         )
         with ChallengeStore(ws.paths.db) as store:
-            return store.apply(challenge_id, new, actor=_actor(by, role, org)).to_json()
+            return store.apply(challenge_id, new, actor=cli_actor(by, role, org)).to_json()
 
     doc = cli.in_workspace(go)
     _emit(cli, doc, as_json, f"{org} applied to {challenge_id} ({doc['budget_wan']:g} 万元)")
@@ -216,7 +209,7 @@ def score_cmd(
 
     def go(ws: Workspace) -> dict[str, Any]:
         with ChallengeStore(ws.paths.db) as store:
-            actor = _actor(by, Role.STAFF, org)
+            actor = cli_actor(by, Role.STAFF, org)
             store.review(challenge_id, org, _scores(score), actor=actor, note=note)
             return ranking_doc(store, challenge_id, actor)
 

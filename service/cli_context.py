@@ -25,6 +25,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from catalog.actors import Actor, Role
 from catalog.audit import Who
 from catalog.errors import ChainMatchError
 from embeddings.choice import EncoderKind
@@ -36,11 +37,30 @@ if TYPE_CHECKING:
     from matcher.types import MatchResult
     from service.workspace import Workspace
 
-__all__ = ["K", "AsJson", "CliContext", "cli_context", "quiet_model_loading", "show_result"]
+__all__ = [
+    "K",
+    "As",
+    "AsJson",
+    "By",
+    "cli_actor",
+    "CliContext",
+    "cli_context",
+    "quiet_model_loading",
+    "show_result",
+]
 
 T = TypeVar("T")
 
 K = Annotated[int, typer.Option("--k", "-k", min=1, max=1000, help="How many results.")]
+By = Annotated[str | None, typer.Option("--by", help="Who acts (default: your login name).")]
+As = Annotated[Role, typer.Option("--as", help="The actor's role: staff or company.")]
+
+
+def cli_actor(by: str | None, role: Role, org_id: str | None = None) -> Actor:
+    """Who acts at the command line (the desk, challenges): ``--by`` or the login name; a
+    company actor speaks for ``org_id``, staff for no one organisation."""
+    return Actor((by or getpass.getuser()).strip(), role, org_id if role is Role.COMPANY else None)
+
 
 AsJson = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of text.")]
 

@@ -10,7 +10,6 @@ here — named tokens with roles will say who acts (see README, "Demand desk").
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -18,10 +17,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.markup import escape
 
-from catalog.desk import Actor, Clock, DeskStore, Move, NewRequest, RequestKind, Role, State
+from catalog.desk import Clock, DeskStore, Move, NewRequest, RequestKind, Role, State
 from catalog.desk.queue import request_view
 from catalog.errors import InvalidInputError
-from service.cli_context import AsJson, CliContext, cli_context
+from service.cli_context import As, AsJson, By, CliContext, cli_actor, cli_context
 from service.cli_desk_report import desk_policy_of, register_reports
 from service.desk import ask_extension, utc_now
 from service.toolkit import toolkit_for
@@ -38,8 +37,6 @@ desk_app = typer.Typer(
 )
 
 RequestId = Annotated[str, typer.Argument(help="Request id, e.g. dr-20261201-1.")]
-By = Annotated[str | None, typer.Option("--by", help="Who acts (default: your login name).")]
-As = Annotated[Role, typer.Option("--as", help="The actor's role: staff or company.")]
 Note = Annotated[str | None, typer.Option(help="A note for the log (reason, plan, answer).")]
 
 
@@ -56,10 +53,6 @@ def _desk_options(
 ) -> None:
     """Options shared by the desk commands."""
     ctx.meta["desk_policy"] = policy
-
-
-def _actor(by: str | None, role: Role, org_id: str | None = None) -> Actor:
-    return Actor((by or getpass.getuser()).strip(), role, org_id)
 
 
 def _emit(cli: CliContext, doc: dict[str, Any], as_json: bool, line: str) -> None:
@@ -119,7 +112,7 @@ def file_cmd(
     def go(ws: Workspace) -> dict[str, Any]:
         policy = desk_policy_of(ctx, ws)
         new = _new_request(org, text, kind, urgency, link, needed_by)
-        actor = _actor(by, role, org if role is Role.COMPANY else None)
+        actor = cli_actor(by, role, org if role is Role.COMPANY else None)
         with DeskStore(ws.paths.db, zone=str(policy.calendar.zone)) as desk:
             return request_view(desk.file(new, actor=actor), policy, utc_now())
 
@@ -185,7 +178,7 @@ def move_cmd(
     def go(desk: DeskStore, ws: Workspace) -> None:
         org = desk.get(request_id).org_id if role is Role.COMPANY else None
         move = Move(state, note, to, into, solver, rating, callback)
-        desk.move(request_id, move, actor=_actor(by, role, org))
+        desk.move(request_id, move, actor=cli_actor(by, role, org))
 
     _show(ctx, request_id, go, as_json)
 
@@ -203,7 +196,7 @@ def confirm_cmd(
 
     def go(desk: DeskStore, ws: Workspace) -> None:
         org = desk.get(request_id).org_id
-        actor = _actor(by or f"{org} 企业联系人", Role.COMPANY, org)
+        actor = cli_actor(by or f"{org} 企业联系人", Role.COMPANY, org)
         desk.move(request_id, Move(State.CLOSED, note=note, rating=rating), actor=actor)
 
     _show(ctx, request_id, go, as_json)
@@ -237,7 +230,7 @@ def extend_cmd(
             request_id,
             clock=clock,
             reason=reason,
-            actor=_actor(by, Role.STAFF),
+            actor=cli_actor(by, Role.STAFF),
             policy=policy,
             hours=hours,
             until=when,
@@ -260,7 +253,7 @@ def decide_cmd(
 
     def go(desk: DeskStore, ws: Workspace) -> None:
         desk.decide_extension(
-            request_id, ref, approve=approve, actor=_actor(by, Role.STAFF), note=note
+            request_id, ref, approve=approve, actor=cli_actor(by, Role.STAFF), note=note
         )
 
     _show(ctx, request_id, go, as_json)
