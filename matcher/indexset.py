@@ -156,6 +156,9 @@ class StatementIndex:
         if plain and space is Space.OFFERS and self.plain_ is not None:
             index = self.plain_
         k = max(1, min(k, len(index)))
+        if not len(index):  # a catalog without statements of this space finds nothing
+            n = len(queries)
+            return np.full((n, k), -np.inf, dtype=np.float32), np.full((n, k), -1, np.int64)
         if allowed is not None or excluded is not None:
             few, space_ids = max(_OVERFETCH, k), self._space_ids(space)
             # ``allowed`` holds distinct ids of this space, so a short list leaves many out

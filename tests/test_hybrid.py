@@ -324,3 +324,15 @@ def test_saved_engine_reloads_plain_and_sparse_vectors_without_encoding(tmp_path
     assert [r["score"] for r in got["results"]] == pytest.approx(
         [r["score"] for r in want["results"]], abs=1e-5
     )
+
+
+@pytest.mark.parametrize("offers", [False, True])
+def test_ask_and_partners_on_a_catalog_without_offers_answer_nothing(offers: bool) -> None:
+    """An empty catalog, or one whose only organisation offers nothing, has no statement to
+    search: the answer is empty, not the index's "k must be at least 1" ValueError."""
+    orgs = load_demo_organisations()[:1]
+    orgs = [o.model_copy(update={"offers": [], "products": []}) for o in orgs] if offers else []
+    engine = MatchEngine(orgs, load_default_taxonomy(), HashingEncoder(dim=64)).build()
+    assert engine.ask("锂电池", k=5).matches == ()
+    if orgs:
+        assert engine.find_partners(orgs[0].id, k=5).matches == ()
