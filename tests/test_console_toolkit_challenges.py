@@ -16,6 +16,7 @@ staff then see it ranked. axe-core on every page, the pages at 390 px, screensho
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -41,6 +42,11 @@ pytestmark = [needs_chromium, needs_axe]
 COMPANY_ORG = "demo-nev-0019"  # declares facts and applies to the challenge
 OWNER_ORG = "demo-nev-0001"  # posts the challenge
 GROUPS = ("eligible", "nearly", "not_eligible", "unknown")
+# A dictionary key shown as itself (a word missing in one language).
+RAW_KEY = re.compile(
+    r"\b(toolkit|challenges?|chstate|fact|op|tkind|leaf|level|award|conf|ipterms|ipdecl|crit"
+    r"|evidence)\.[a-z_]+"
+)
 PROPOSAL = "采用双面银烧结与铜线键合的模块封装方案，已完成样品功率循环测试"
 
 
@@ -117,6 +123,20 @@ def _assert_match_shown(page: Page, match: dict[str, Any]) -> None:
             assert page.locator(f"{item} .trace li").count() == trace
 
 
+def _in_english(page: Page, heading: str, expected: str) -> None:
+    """Toggle to English: the page says ``expected`` in ``heading`` and shows no raw key;
+    then back to Chinese (the browser is shared, the choice kept)."""
+    page.click("#lang-toggle")
+    page.wait_for_selector("html[lang=en]")
+    _ready(page, heading)
+    assert page.text_content(heading) == expected
+    text = page.inner_text("#main")
+    assert not RAW_KEY.search(text), RAW_KEY.findall(text)
+    page.click("#lang-toggle")
+    page.wait_for_selector("html[lang=zh-CN]")
+    _ready(page, heading)
+
+
 def _no_sideways_scroll(page: Page, what: str) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
     page.wait_for_timeout(200)
@@ -185,6 +205,7 @@ def test_company_sees_which_items_apply_and_declares_the_missing_fact(
     page.wait_for_selector(f"#match[data-org='{OWNER_ORG}']")
     _assert_match_shown(page, _get(site, f"/toolkit/match/{OWNER_ORG}"))
     assert_accessible(page, "toolkit (staff)")
+    _in_english(page, "h1", "Policy toolkit")
     watch.check()
     page.close()
 
@@ -234,6 +255,7 @@ def test_staff_publish_see_solvers_and_a_company_applies(
     assert _data(page, "#ch-by-chain tbody tr", "chain") == list(stats["by"]["chain"])
     assert_accessible(page, "challenges list")
     screenshot(page, "console-challenges")
+    _no_sideways_scroll(page, "challenges list")
     page.click(".chips button.chip[data-filter=state][data-value=in_review]")
     _ready(page, ".chip[data-value=in_review][aria-pressed=true]")
     assert "state=in_review" in page.url
@@ -307,6 +329,7 @@ def test_staff_publish_see_solvers_and_a_company_applies(
     assert _data(page, "#solvers li.result", "org") == [s["org_id"] for s in solvers]
     assert_accessible(page, "published challenge (staff)")
     screenshot(page, "console-challenge")
+    _in_english(page, "#solvers-card h2", "Suggested solvers")
     _no_sideways_scroll(page, "challenge page")
     watch.check()
     page.close()
