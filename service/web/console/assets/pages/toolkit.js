@@ -29,7 +29,7 @@ function show(value) {
 }
 
 /** A condition tree in words: each leaf's own words (or field, operator and value). */
-export function describe(node) {
+function describe(node) {
   if (node.kind === "condition") return node.label || `${word("fact", node.field)} ${word("op", node.op)} ${show(node.value)}`;
   const parts = node.items.map(describe);
   if (node.kind !== "any") return parts.join(t("toolkit.and"));
