@@ -292,8 +292,15 @@ def test_every_word_the_console_asks_for_is_in_both_languages() -> None:
     key = re.compile(r'^\s+"([\w.]+)": ', re.M)
     zh: set[str] = set()
     en: set[str] = set()
-    for name in ("i18n.js", "i18n_events.js"):  # the events pages' words are merged in
-        source = (root / name).read_text(encoding="utf-8")
+    modules = sorted(root.glob("i18n*.js"))  # the desk's, challenges' and events' words too
+    assert [p.name for p in modules] == [
+        "i18n.js",
+        "i18n_challenges.js",
+        "i18n_desk.js",
+        "i18n_events.js",
+    ]
+    for path in modules:
+        source = path.read_text(encoding="utf-8")
         zh_part, en_part = source.split("\n  en: {", 1)
         zh |= set(key.findall(zh_part))
         en |= set(key.findall(en_part))

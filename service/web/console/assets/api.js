@@ -227,3 +227,84 @@ export const suggestions = (id, k) =>
   call(`/desk/requests/${encodeURIComponent(id)}/suggestions${query({ k })}`);
 /** @returns {Promise<Record<string, any>>} */
 export const deskStats = () => call("/desk/stats");
+
+// -- toolkit (政策工具箱) ---------------------------------------------------------------------
+/**
+ * @typedef {{kind: "condition", field: string, op: string, value: any, clause: string,
+ *            label: string | null} | {kind: "all" | "any", items: ToolkitNode[]}} ToolkitNode
+ * @typedef {{id: string, name: string, kind: string, source: string,
+ *            department: string | null, summary: string, benefit: string,
+ *            effective_from: string | null, effective_to: string | null,
+ *            request_kinds: string[], conditions: ToolkitNode, fictional: boolean}} ToolkitItem
+ * @typedef {{path: string, field: string, field_label: string, op: string, value: any,
+ *            clause: string, label: string | null, status: string, actual: any,
+ *            distance?: number | null}} TraceLeaf
+ * @typedef {{id: string, name: string, kind: string, outcome: string, benefit: string,
+ *            source: string, department: string | null, in_effect: boolean,
+ *            effective_from: string | null, effective_to: string | null,
+ *            distance: number | null, fictional: boolean,
+ *            trace: {met: TraceLeaf[], missed: TraceLeaf[], unknown: TraceLeaf[]},
+ *            gaps?: Record<string, any>[], providers?: {org_id: string, name: string,
+ *            org_kind: string, score: number, explanation: string, closes: string[],
+ *            why: string, if_missing: boolean}[]}} ItemResult
+ * @typedef {{org_id: string, name: string, as_of: string, eligible: ItemResult[],
+ *            nearly: ItemResult[], not_eligible: ItemResult[],
+ *            unknown: ItemResult[]}} ToolkitMatch
+ * @typedef {{org_id: string, facts: Record<string, {value: number | string,
+ *            as_of: string | null, source: string}>}} OrgFactsDoc
+ */
+/** @returns {Promise<{items: ToolkitItem[]}>} open: policies are public */
+export const toolkitItems = () => call("/toolkit/items");
+/** @param {string} orgId @returns {Promise<ToolkitMatch>} a company its own, staff any */
+export const toolkitMatch = (orgId) => call(`/toolkit/match/${encodeURIComponent(orgId)}`);
+/** @param {string} orgId @returns {Promise<OrgFactsDoc>} */
+export const orgFacts = (orgId) => call(`/toolkit/facts/${encodeURIComponent(orgId)}`);
+/** @param {string} orgId
+ *  @param {{values: Record<string, number | string | null>, as_of?: string}} body
+ *  @returns {Promise<OrgFactsDoc>} */
+export const putOrgFacts = (orgId, body) =>
+  call(`/toolkit/facts/${encodeURIComponent(orgId)}`, { method: "PUT", json: body });
+
+// -- challenges (揭榜挂帅) --------------------------------------------------------------------
+/**
+ * What a reader sees of a challenge depends on who reads (staff, the owner and applicants
+ * everything; others by its confidentiality, `redacted` saying what was left out).
+ * @typedef {{id: string, state: string, redacted: string | null, applications: number,
+ *            org_id?: string, title?: string, problem?: string, summary?: string,
+ *            indicators?: {name: string, target: string, unit: string}[],
+ *            deliverable_level: string, award_kind: string, amount_wan: number,
+ *            deadline: string, apply_by: string | null, phases?: {name: string,
+ *            due: string}[], confidentiality: string, ip_terms?: string, ip_text?: string,
+ *            parts?: string[], qualifications?: string[], source_request_id?: string | null,
+ *            shortlist?: string[], winners?: string[], signed_amount_wan?: number | null,
+ *            log?: Record<string, any>[], application_list?: Record<string, any>[],
+ *            allowed_moves?: {staff: string[], company: string[]}}} Challenge
+ * @typedef {{rank: number, org_id: string, reviews: number, total: number,
+ *            total_100: number, by_criterion: Record<string, number>, budget_wan: number,
+ *            ip_declaration: string, applied_at: string}} RankedApplication
+ */
+/** @param {{state?: string}} p @returns {Promise<{challenges: Challenge[], count: number}>} */
+export const challenges = (p) => call(`/challenges${query(p)}`);
+/** @returns {Promise<Record<string, any>>} staff: opened, published, matched, signed … */
+export const challengeStats = () => call("/challenges/stats");
+/** @param {string} id @returns {Promise<Challenge>} */
+export const challenge = (id) => call(`/challenges/${encodeURIComponent(id)}`);
+/** @param {string} id @param {{to: string, note?: string, shortlist?: string[],
+ *   winners?: string[], amount_wan?: number}} move @returns {Promise<Challenge>} */
+export const moveChallenge = (id, move) =>
+  call(`/challenges/${encodeURIComponent(id)}/moves`, { method: "POST", json: move });
+/** @param {string} id @param {{org_id: string, proposal: string, ip_declaration: string,
+ *   ip_text?: string, budget_wan: number, team: string[]}} body
+ *  @returns {Promise<Record<string, any>>} */
+export const applyToChallenge = (id, body) =>
+  call(`/challenges/${encodeURIComponent(id)}/applications`, { method: "POST", json: body });
+/** @param {string} id @returns {Promise<{challenge_id: string, rubric: {name: string,
+ *   weight: number}[], ranking: RankedApplication[], reviews: Record<string, any>[]}>} */
+export const challengeRanking = (id) => call(`/challenges/${encodeURIComponent(id)}/ranking`);
+/** @param {string} id @param {number} k @returns {Promise<{challenge_id: string,
+ *   query: string, solvers: {org_id: string, name: string, kind: string, score: number,
+ *   parts: Record<string, number>, reasons: string[], exploratory: boolean}[],
+ *   consortium: {parts: Record<string, any>[], members: {org_id: string, name: string,
+ *   kind: string, covers: string[], reasons: string[]}[], uncovered: string[]} | null}>} */
+export const challengeSolvers = (id, k) =>
+  call(`/challenges/${encodeURIComponent(id)}/solvers${query({ k })}`);

@@ -16,6 +16,9 @@ route("org/:id", "search", () => import("./pages/org.js"));
 route("desk", "desk", () => import("./pages/desk.js"));
 route("desk/r/:id", "desk", () => import("./pages/request.js"));
 route("desk/stats", "stats", () => import("./pages/stats.js"));
+route("desk/toolkit", "toolkit", () => import("./pages/toolkit.js"));
+route("desk/challenges", "challenges", () => import("./pages/challenges.js"));
+route("desk/challenges/:id", "challenges", () => import("./pages/challenge.js"));
 route("events", "events", () => import("./pages/events.js"));
 route("events/new", "events", () => import("./pages/plan.js"));
 route("events/:id", "events", () => import("./pages/event.js"));
@@ -27,6 +30,8 @@ const NAV = [
   { id: "map", key: "nav.map", href: "/" },
   { id: "events", key: "nav.events", href: href("events") },
   { id: "desk", key: "nav.desk", href: href("desk"), needs: "signin" },
+  { id: "toolkit", key: "nav.toolkit", href: href("desk/toolkit"), needs: "signin" },
+  { id: "challenges", key: "nav.challenges", href: href("desk/challenges"), needs: "signin" },
   { id: "stats", key: "nav.stats", href: href("desk/stats"), needs: "staff" },
   { id: "import", key: "nav.import", href: href("import"), needs: "staff" },
 ];
