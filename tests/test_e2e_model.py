@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -132,7 +134,25 @@ def _cli(home: Path, model_dir: Path, *args: str) -> subprocess.CompletedProcess
     )
 
 
-def test_cli_end_to_end(tmp_path: Path, model_dir: Path) -> None:
+def _seed_cache(workspace: Workspace, home: Path) -> None:
+    """Copy the session's embedding cache (SQLite backup: WAL pages included) into a new
+    home, so the CLI finds the demo park's statements encoded; the cold encode is the
+    session fixture's, paid once (≈ 100 s on 2 cores) instead of once per home."""
+    home.mkdir(parents=True, exist_ok=True)
+    with (
+        closing(sqlite3.connect(workspace.paths.cache)) as src,
+        closing(sqlite3.connect(home / workspace.paths.cache.name)) as dst,
+    ):
+        src.backup(dst)
+
+
+def test_cli_end_to_end(
+    tmp_path: Path, model_dir: Path, demo_workspace: Workspace, engine: MatchEngine
+) -> None:
+    """The CLI in fresh processes with the real model: the demo, info, the three verbs and
+    an error. The demo park's statement vectors come from the session's cache (``engine``
+    encoded them); every question is still encoded by the model in the CLI process."""
+    _seed_cache(demo_workspace, tmp_path)
     demo = _cli(tmp_path, model_dir, "demo")
     assert demo.returncode == 0, demo.stderr
     assert "Suppliers for" in demo.stdout and "Substitutes for" in demo.stdout
