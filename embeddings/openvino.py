@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from filelock import FileLock
 
 from embeddings.base import F32Array, PrefixedEncoder, l2_normalise
 from embeddings.errors import ModelUnavailableError
@@ -102,7 +103,8 @@ class OpenVINOEncoder(PrefixedEncoder):
         ir = folder / _IR_DIR / _IR_NAME
         try:
             if not ir.is_file():
-                ir = _convert(folder)
+                with FileLock(str(folder / _IR_DIR) + ".lock"):  # one process converts
+                    ir = ir if ir.is_file() else _convert(folder)
             self._tok: Any = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
             core = ov.Core()
             hint = {"INFERENCE_PRECISION_HINT": precision}

