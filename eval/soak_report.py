@@ -145,8 +145,10 @@ def run_summary(run: LoadRun, *, rate: float, max_in_flight: int) -> dict[str, A
         "seconds": run.seconds,
         "max_in_flight": max_in_flight,
         "sent": sent,
-        "offered_rps": round(sent / run.sent_s, 2) if run.sent_s else 0.0,
-        "shed": sum(st.shed for st in stats),
+        "shed": (shed := sum(st.shed for st in stats)),
+        # due requests (sent or shed) a second of the send window: below the target, the
+        # client itself could not keep the schedule
+        "offered_rps": round((sent + shed) / run.sent_s, 2) if run.sent_s else 0.0,
         "ok": sum(st.ok for st in stats),
         "ok_rps": round(sum(st.ok_in_window for st in stats) / run.seconds, 2),
         "errors": sum(st.errors for st in stats),
@@ -248,8 +250,8 @@ def print_limits(console: Console, t: Limits) -> None:
 def print_run(console: Console, run: Mapping[str, Any]) -> None:
     console.print(
         f"mixed run: target {run['target_rps']:g} req/s for {run['seconds']:g} s; sent "
-        f"{run['sent']} ({run['offered_rps']:g} req/s), shed {run['shed']} (at "
-        f"{run['max_in_flight']} in flight); {run['ok']} answered 2xx — {run['ok_rps']:g} req/s "
+        f"{run['sent']}, shed {run['shed']} (at {run['max_in_flight']} in flight; due "
+        f"{run['offered_rps']:g} req/s); {run['ok']} answered 2xx — {run['ok_rps']:g} req/s "
         f"within the window; p50 {_f(run['p50_ms'], '.0f')} ms, p99 {_f(run['p99_ms'], '.0f')} "
         f"ms; errors {run['errors']} (5xx {run['status_5xx']}, 4xx {run['status_4xx']}, "
         f"timeouts {run['timeouts']}, transport {run['transport']}); drain {run['drain_s']:g} "
