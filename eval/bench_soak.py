@@ -12,7 +12,8 @@ folder is shared) with a staff token, then:
    required rate (share × target), capacity, their ratio, its part of the server's time,
    and the mix's capacity ``1 / Σ share / capacity`` (`eval.soak_report`);
 2. **mixed run**: ``--rate`` requests a second for ``--minutes``, open loop but bounded
-   (`eval.soak_load`): at most ``--max-in-flight`` out at once, the rest *shed* and
+   (`eval.soak_load`): at most ``--max-in-flight`` out at once (default twice what a
+   server meeting the target holds on average: 2 × rate × p99 bound), the rest *shed* and
    counted per route; every request given up after ``--timeout`` seconds, so the run ends
    at most that long after its last send. The mix: 70 % matching (partners 40 %,
    substitutes 15 %, ask 15 %), 20 % reads (``GET /orgs`` 10 %, ``GET /map`` 10 %), 10 %
@@ -136,14 +137,21 @@ def _routes(shares: dict[Route, float]) -> list[Route]:
     return [r for r, s in shares.items() if s > 0]
 
 
-def soak(args: argparse.Namespace, home: Path, token: str) -> dict[str, Any]:
+def _default_cap(rate: float, p99_ms: float) -> int:
+    """Twice what a server meeting the target holds in flight on average (Little's law:
+    rate × latency, and the mean latency is below the p99 bound): 100 at 200/s, 250 ms.
+    More in flight would only queue longer: the target is lost by then anyway."""
+    return max(4, math.ceil(2 * rate * p99_ms / 1000))
+
+
+def soak(args: argparse.Namespace, home: Path, token: str, logs: Path) -> dict[str, Any]:
     """One server: capacity phase, mixed run, consistency check; the whole report."""
     shares = mix_shares(args.writes)
-    max_in_flight = args.max_in_flight or max(4, math.ceil(args.rate / 2))
+    max_in_flight = args.max_in_flight or _default_cap(args.rate, args.p99_ms)
     if args.workers > 1:
-        prepare_home(home, args.encoder, token)
+        prepare_home(home, args.encoder, token, logs=logs)
     report: dict[str, Any] = {"load_average": {"start": os.getloadavg()}}
-    with Server(home, workers=args.workers, encoder=args.encoder, token=token) as server:
+    with Server(home, workers=args.workers, encoder=args.encoder, token=token, logs=logs) as server:
         report["server"] = info = _start(server)
         start_total = int(info["organisations"])
         audit_start = audit_count(Paths(home).db, SOAK_ACTOR)
@@ -178,7 +186,9 @@ def soak(args: argparse.Namespace, home: Path, token: str) -> dict[str, Any]:
             )
         )
         cpu1, elapsed = server.cpu_seconds(), time.perf_counter() - t0
-        report["run"] = summary = run_summary(run, rate=args.rate, max_in_flight=max_in_flight)
+        report["run"] = summary = run_summary(
+            run, rate=args.rate, max_in_flight=max_in_flight, timeout_s=args.timeout
+        )
         summary["server_cpu"] = (
             None if cpu0 is None or cpu1 is None else round((cpu1 - cpu0) / elapsed, 2)
         )
@@ -223,12 +233,12 @@ def compare_workers(args: argparse.Namespace, folder: Path, token: str) -> dict[
     on its own copy of one prepared home."""
     shares, counts = mix_shares(args.writes), [int(n) for n in args.compare_workers.split(",")]
     prepared = folder / "prepared"
-    prepare_home(prepared, args.encoder, token)
+    prepare_home(prepared, args.encoder, token, logs=folder)
     out: dict[str, Any] = {"load_average": {"start": os.getloadavg()}, "workers": {}}
     for n in counts:
         home = folder / f"home-{n}w"
         shutil.copytree(prepared, home)
-        with Server(home, workers=n, encoder=args.encoder, token=token) as server:
+        with Server(home, workers=n, encoder=args.encoder, token=token, logs=folder) as server:
             info = _start(server)
             audit_start = audit_count(Paths(home).db, SOAK_ACTOR)
             writes = Writes()
@@ -272,7 +282,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     ap.add_argument("--minutes", type=float, default=10.0, help="how long to send the mix")
     ap.add_argument("--rate", type=float, default=200.0, help="requests a second, open loop")
-    ap.add_argument("--max-in-flight", type=int, default=0, help="default: max(4, rate / 2)")
+    ap.add_argument("--max-in-flight", type=int, default=0, help="default: 2 × rate × p99 bound")
     ap.add_argument("--timeout", type=float, default=10.0, help="seconds before giving up")
     ap.add_argument("--p99-ms", type=float, default=250.0, help="the target's p99 bound")
     ap.add_argument("--capacity-seconds", type=float, default=12.0, help="per route; 0: none")
@@ -289,11 +299,17 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     if args.capacity_clients < 1 or args.timeout <= 0 or args.max_in_flight < 0:
         raise SystemExit("--capacity-clients >= 1, --timeout > 0, --max-in-flight >= 0")
     token = secrets.token_urlsafe(24)
-    folder = Path(tempfile.mkdtemp(prefix="chainmatch-soak-"))
+    folder = Path(tempfile.mkdtemp(prefix="chainmatch-soak-"))  # homes and server logs
     if args.compare_workers:
         report = compare_workers(args, folder, token)
+        checks = [r["consistency"] for r in report["workers"].values()]
     else:
-        report = soak(args, args.home or folder / "home", token)
+        report = soak(args, args.home or folder / "home", token, folder)
+        checks = [report["consistency"]]
+    if all(c["ok"] for c in checks):
+        shutil.rmtree(folder)
+    else:
+        console.print(f"kept {folder}: the server's log (and its home unless --home)")
     report["config"] = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
     report["config"]["mix"] = mix_shares(args.writes)
     if args.json is not None:

@@ -119,7 +119,9 @@ def limits(shares: Mapping[Route, float], target: float, capacity: Mapping[Route
     )
 
 
-def run_summary(run: LoadRun, *, rate: float, max_in_flight: int) -> dict[str, Any]:
+def run_summary(
+    run: LoadRun, *, rate: float, max_in_flight: int, timeout_s: float
+) -> dict[str, Any]:
     """The mixed run's figures, in total and per route (JSON-ready)."""
     routes: dict[str, Any] = {}
     for route, st in run.routes.items():
@@ -144,6 +146,7 @@ def run_summary(run: LoadRun, *, rate: float, max_in_flight: int) -> dict[str, A
         "target_rps": rate,
         "seconds": run.seconds,
         "max_in_flight": max_in_flight,
+        "timeout_s": timeout_s,
         "sent": sent,
         "shed": (shed := sum(st.shed for st in stats)),
         # due requests (sent or shed) a second of the send window: below the target, the
@@ -258,6 +261,13 @@ def print_run(console: Console, run: Mapping[str, Any]) -> None:
         f"s; client send lag p50/p99/max {run['lag_ms']['p50']}/{run['lag_ms']['p99']}/"
         f"{run['lag_ms']['max']} ms; client CPU {run['client_cpu']:.2f} cores"
     )
+    if run["shed"] and run["ok_rps"]:
+        wait = run["max_in_flight"] / run["ok_rps"]
+        console.print(
+            f"in flight reached the cap: a request queued behind up to {run['max_in_flight']} "
+            f"others, ≈ {wait:.1f} s at {run['ok_rps']:g} answers a second"
+            + (f", beyond the {run['timeout_s']:g} s timeout" if wait > run["timeout_s"] else "")
+        )
     console.print(
         "route        |  sent |  2xx/s | p50 ms | p99 ms | 5xx | 4xx | t/o | transp | shed"
     )

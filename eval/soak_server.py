@@ -41,9 +41,9 @@ def _env(token: str, encoder: str) -> dict[str, str]:
     }
 
 
-def prepare_home(home: Path, encoder: str, token: str) -> None:
-    """The demo park and its index in ``home``, built by one process."""
-    with open(home.parent / f"{home.name}-prepare.log", "wb") as log:
+def prepare_home(home: Path, encoder: str, token: str, *, logs: Path) -> None:
+    """The demo park and its index in ``home``, built by one process (its log in ``logs``)."""
+    with open(logs / f"{home.name}-prepare.log", "wb") as log:
         cmd = [sys.executable, "-m", "service", "--home", str(home), "demo"]
         done = subprocess.run(cmd, env=_env(token, encoder), stdout=log, stderr=log, check=False)
     if done.returncode:
@@ -53,10 +53,10 @@ def prepare_home(home: Path, encoder: str, token: str) -> None:
 class Server:
     """A running ``chainmatch serve`` (a context manager: stopped on exit)."""
 
-    def __init__(self, home: Path, *, workers: int, encoder: str, token: str) -> None:
+    def __init__(self, home: Path, *, workers: int, encoder: str, token: str, logs: Path) -> None:
         self.home, self.workers = home, workers
         self.base = f"http://127.0.0.1:{_free_port()}"
-        self.log = home.parent / f"{home.name}-serve-{workers}w.log"
+        self.log = logs / f"{home.name}-serve-{workers}w.log"
         port = self.base.rsplit(":", 1)[1]
         cmd = [sys.executable, "-m", "service", "--home", str(home), "serve", "--port", port]
         cmd += ["--workers", str(workers)]
@@ -152,9 +152,9 @@ class Server:
         start = time.monotonic()
         last = self.cpu_seconds()
         while last is not None and time.monotonic() - start < timeout_s:
-            time.sleep(0.5)
+            time.sleep(0.25)
             now = self.cpu_seconds()
-            if now is None or now - last < 0.05:
+            if now is None or now - last < 0.025:
                 break
             last = now
         return time.monotonic() - start

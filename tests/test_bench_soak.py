@@ -103,7 +103,7 @@ def test_the_open_loop_gives_up_after_the_timeout_and_a_write_then_is_uncertain(
 def test_a_short_soak_ends_consistent_and_names_its_limiting_route(tmp_path: Path) -> None:
     out = tmp_path / "soak.json"
     argv = ["--minutes", "0.05", "--rate", "20", "--writes", "0.3", "--encoder", "hashing"]
-    argv += ["--capacity-seconds", "1", "--capacity-clients", "2", "--seed", "3"]
+    argv += ["--capacity-seconds", "0.7", "--capacity-clients", "2", "--seed", "3"]
     report = main([*argv, "--home", str(tmp_path / "home"), "--json", str(out)])
     saved = json.loads(out.read_text())
     assert saved == json.loads(json.dumps(jsonable(report)))
