@@ -70,10 +70,10 @@ def test_the_open_loop_sheds_what_the_cap_cannot_hold_and_counts_it_per_route() 
     sent = sum(st.sent for st in run.routes.values())
     shed = sum(st.shed for st in run.routes.values())
     assert sent + shed == 60  # every due request either sent or shed, none lost
-    assert 0 < sent <= 3 * (1.0 / 0.25 + 1)  # 3 at a time, 0.25 s each
+    assert 0 < sent <= 3 * (run.sent_s / 0.25 + 1)  # 3 at a time, 0.25 s each
     assert all(st.ok == st.sent for st in run.routes.values())
     assert sum(st.shed > 0 for st in run.routes.values()) >= 3  # shed where it was due
-    assert run.unfinished == 0 and run.drain_s < 0.5
+    assert run.unfinished == 0 and run.drain_s < 1.0  # at most 3 left, 0.25 s each
 
 
 def test_the_open_loop_gives_up_after_the_timeout_and_a_write_then_is_uncertain() -> None:
