@@ -2,9 +2,10 @@
 loopback port over a home, its CPU time and memory read from /proc across its processes
 (uvicorn's supervisor and its workers), its log kept in a file and scanned for errors.
 
-Several workers must not build the same home's index at once (each writes the index
-folder: one's rename of ``.offers.sparse.npz.tmp`` finds the file gone and the server
-stops), so `prepare_home` builds it first in one process (``chainmatch demo``).
+`prepare_home` builds a home's demo park and index first in one process (``chainmatch
+demo``), so a run's start is not the first index build (minutes on the real model); workers
+starting together on a fresh home take turns on it (``Workspace.lock``) and are correct, only
+slower to start.
 """
 
 from __future__ import annotations

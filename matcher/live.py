@@ -95,6 +95,15 @@ class LiveEngine:
     def store(self) -> CatalogStore:
         return self._store
 
+    def current(self) -> MatchEngine:
+        """The engine, first caught up with catalog changes committed by *other* writers
+        (another process on the same file: a second ``serve`` worker, the CLI). Costs one
+        indexed read of the audit log's last sequence number when nothing changed."""
+        seq = self._store.change_seq()
+        if seq > self._seq:
+            self.catch_up(seq)
+        return self._engine
+
     def close(self) -> None:
         """Stop the background thread (after the refit or compaction under way, if any)."""
         with self._wake:

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from contextlib import closing
 from typing import Any
 
+from filelock import FileLock
+
 from catalog.audit import Who
 from catalog.db import Checkpoint
 from catalog.demo import DEMO_LABEL, load_demo_organisations
@@ -61,6 +63,9 @@ class Workspace:
         paths.home.mkdir(parents=True, exist_ok=True)
         self.store = CatalogStore(paths.db, checkpoint=checkpoint)
         self._encoder: CachedEncoder | None = None
+        # one process at a time fills an empty catalog or writes the index folder (serve's
+        # workers start together; a compaction saves while another worker starts)
+        self.lock = FileLock(str(paths.home / ".workspace.lock"))
 
     def close(self) -> None:
         self.store.close()
@@ -100,15 +105,21 @@ class Workspace:
             today=self.today,
             sparse_encoder=sparse_encoder_for(encoder),
         )
-        if rebuild:
-            engine.build()
-            changed = True
-        else:
-            delta = engine.load(self.paths.index)
-            changed = bool(delta["added"] or delta["removed"] or delta.get("sparse_encoded"))
-        if changed:
-            engine.vectors.save(self.paths.index, checkpoint=self.checkpoint)
+        with self.lock:
+            if rebuild:
+                engine.build()
+                changed = True
+            else:
+                delta = engine.load(self.paths.index)
+                changed = bool(delta["added"] or delta["removed"] or delta.get("sparse_encoded"))
+            if changed:
+                engine.vectors.save(self.paths.index, checkpoint=self.checkpoint)
         return engine
+
+    def save_engine(self, engine: MatchEngine) -> None:
+        """Save a running engine's indexes (a compaction) into the home's index folder."""
+        with self.lock:
+            engine.save(self.paths.index)
 
     def load_demo(self, *, replace: bool = False) -> int:
         """Put the demo park into an empty catalog; ``replace`` restores edited demo entries.

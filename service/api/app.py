@@ -86,8 +86,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         threads = None
         try:
             if settings.load_demo:
-                ws.load_demo()
-                ws.load_demo_extras()
+                with ws.lock:  # workers starting together fill an empty catalog once
+                    ws.load_demo()
+                    ws.load_demo_extras()
             app.state.holder = await run_in_threadpool(EngineHolder, ws)
             threads = _limit_threads(settings.omp_threads)
             log.info("engine ready: %d organisations", len(app.state.holder.engine.orgs))

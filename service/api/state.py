@@ -40,7 +40,7 @@ class EngineHolder:
             workspace.store,
             workspace.engine(),
             rebuild=workspace.engine,
-            save=lambda engine: engine.save(workspace.paths.index),
+            save=workspace.save_engine,
             on_publish=self._forget_maps,
             refit_writes=refit_writes,
             refit_seconds=refit_seconds,
@@ -50,7 +50,9 @@ class EngineHolder:
 
     @property
     def engine(self) -> MatchEngine:
-        return self.live.engine
+        """The generation showing every committed catalog change, this process's or another
+        one's (a second ``serve`` worker, the CLI)."""
+        return self.live.current()
 
     @property
     def store(self) -> CatalogStore:
@@ -83,7 +85,7 @@ class EngineHolder:
         self, key: tuple[object, ...], build: Callable[[MatchEngine], CoopMap]
     ) -> CoopMap:
         """Maps are costly (one search per organisation): keep the last few per engine version."""
-        engine, version = self.live.engine, self.live.version
+        engine, version = self.live.current(), self.live.version
         full = (version, *key)
         with self._maps_lock:
             hit = self._maps.get(full)
