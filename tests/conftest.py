@@ -70,3 +70,18 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
             yield context
         finally:
             context.close()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Groups for ``pytest -n N --dist loadgroup`` (the test command): a module stays on one
+    worker, so its module fixtures are built once; every module that uses the real-model
+    demo park (`demo_workspace`) shares one worker, so the park is encoded once."""
+    demo_modules = {
+        item.module.__name__
+        for item in items
+        if isinstance(item, pytest.Function) and "demo_workspace" in item.fixturenames
+    }
+    for item in items:
+        module = item.module.__name__ if isinstance(item, pytest.Function) else item.nodeid
+        group = "demo_workspace" if module in demo_modules else module
+        item.add_marker(pytest.mark.xdist_group(group))

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from filelock import FileLock
 from playwright.sync_api import ConsoleMessage, Page, Route
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -169,6 +170,7 @@ def record_timing(name: str, values: dict[str, float]) -> None:
     asserted: CI machines differ)."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / "timings.json"
-    doc: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
-    doc[name] = values
-    path.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n")
+    with FileLock(str(path) + ".lock"):  # parallel test workers write the same file
+        doc: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
+        doc[name] = values
+        path.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n")
