@@ -22,7 +22,7 @@ def test_readme_has_exactly_two_setup_commands_and_ci_runs_the_second() -> None:
     commands = _setup_commands()
     assert len(commands) == 2
     assert commands[0].endswith("chainmatch demo")
-    assert commands[1].endswith("python -m pytest")
+    assert commands[1].endswith("python -m pytest -n 2")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()[-1]
     assert ci == commands[1]
 
