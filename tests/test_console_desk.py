@@ -27,8 +27,10 @@ from tests.web_support import (
     needs_axe,
     needs_chromium,
     needs_echarts,
+    ready,
     running_server,
     screenshot,
+    signed_in_page,
 )
 
 pytestmark = [needs_chromium, needs_axe, needs_echarts]
@@ -50,6 +52,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         yield {"base": base, "staff": staff, "company": company}
 
 
+def _sign_in(browser: BrowserContext, site: dict[str, Any], who: str) -> Page:
+    return signed_in_page(browser, site["base"], site[who], timeout_ms=30_000)
+
+
 def _get(site: dict[str, Any], path: str, who: str = "staff") -> Any:
     res = httpx.get(
         f"{site['base']}{path}", headers={"Authorization": f"Bearer {site[who]}"}, timeout=30
@@ -58,26 +64,13 @@ def _get(site: dict[str, Any], path: str, who: str = "staff") -> Any:
     return res.json()
 
 
-def _sign_in(browser: BrowserContext, site: dict[str, Any], who: str) -> Page:
-    browser.clear_cookies()
-    page = browser.new_page()
-    page.set_default_timeout(30_000)
-    res = page.request.post(f"{site['base']}/session", data={"token": site[who]})
-    assert res.ok, res.text()
-    return page
-
-
-def _ready(page: Page, selector: str = "") -> None:
-    page.wait_for_selector(f"#main[data-state=ready] {selector}".strip())
-
-
 def test_file_triage_assign_resolve_confirm(site: dict[str, Any], browser: BrowserContext) -> None:
     base = site["base"]
     # The company files its request.
     page = _sign_in(browser, site, "company")
     watch = PageWatch(page)
     page.goto(f"{base}/console/#/desk")
-    _ready(page, "#file-form")
+    ready(page, "#file-form")
     assert page.input_value("#file-org") == COMPANY_ORG  # a company files for itself
     assert_accessible(page, "desk queue (company)")
     page.select_option("#file-kind", "supply")
@@ -95,7 +88,7 @@ def test_file_triage_assign_resolve_confirm(site: dict[str, Any], browser: Brows
     page = _sign_in(browser, site, "staff")
     watch = PageWatch(page)
     page.goto(f"{base}/console/#/desk")
-    _ready(page, "#queue")
+    ready(page, "#queue")
     queue = _get(site, "/desk/requests")["requests"]
     rows = page.locator("#queue tbody tr")
     assert rows.evaluate_all("rs => rs.map(r => r.dataset.id)") == [r["id"] for r in queue]
@@ -105,7 +98,7 @@ def test_file_triage_assign_resolve_confirm(site: dict[str, Any], browser: Brows
     assert_accessible(page, "desk queue (staff)")
     screenshot(page, "console-desk")
     page.click(".chips button.chip[data-filter=overdue]")
-    _ready(page, "#queue")
+    ready(page, "#queue")
     assert page.locator("#queue tbody tr").evaluate_all("rs => rs.map(r => r.dataset.id)") == (
         overdue
     )
@@ -113,7 +106,7 @@ def test_file_triage_assign_resolve_confirm(site: dict[str, Any], browser: Brows
 
     # The request page: timeline, clocks; one-click assignment from the suggestions.
     page.goto(f"{base}/console/#/desk/r/{request_id}")
-    _ready(page, "#handlers, #suggestions-card p")
+    ready(page, "#handlers, #suggestions-card p")
     assert page.locator("#timeline li").evaluate_all("ls => ls.map(l => l.dataset.action)") == [
         line["action"] for line in _get(site, f"/desk/requests/{request_id}")["log"]
     ]
@@ -144,7 +137,7 @@ def test_file_triage_assign_resolve_confirm(site: dict[str, Any], browser: Brows
     page = _sign_in(browser, site, "company")
     watch = PageWatch(page)
     page.goto(f"{base}/console/#/desk/r/{request_id}")
-    _ready(page, "#confirm-form")
+    ready(page, "#confirm-form")
     page.select_option("#confirm-rating", "4")
     page.fill("#confirm-note", "满意")
     page.click("#confirm-form button[type=submit]")
@@ -161,8 +154,8 @@ def test_dashboard_draws_the_api_figures(site: dict[str, Any], browser: BrowserC
     page = _sign_in(browser, site, "staff")
     watch = PageWatch(page)
     page.goto(f"{site['base']}/console/#/desk/stats")
-    _ready(page, "#chart-handler[data-rendered=true]")
-    _ready(page, "#chart-department[data-rendered=true]")
+    ready(page, "#chart-handler[data-rendered=true]")
+    ready(page, "#chart-department[data-rendered=true]")
     stats = _get(site, "/desk/stats")
     assert page.text_content("#kpi-closure .value") == f"{stats['closure_rate'] * 100:.1f}%"
     assert page.text_content("#kpi-ontime .value") == f"{stats['on_time_rate'] * 100:.1f}%"
@@ -205,7 +198,7 @@ def test_import_with_a_bad_row_writes_nothing(
     page = _sign_in(browser, site, "staff")
     watch = PageWatch(page, expected=("422 (Unprocessable",))
     page.goto(f"{site['base']}/console/#/import")
-    _ready(page, "#import-form")
+    ready(page, "#import-form")
     assert_accessible(page, "import page")
     page.set_input_files("#import-file", str(bad))
     page.click("#import-check")

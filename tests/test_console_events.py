@@ -26,6 +26,7 @@ from tests.web_support import (
     assert_accessible,
     needs_axe,
     needs_chromium,
+    ready,
     record_timing,
     running_server,
     screenshot,
@@ -66,10 +67,6 @@ def _page(browser: BrowserContext, site: dict[str, Any], signed_in: bool = True)
     return page
 
 
-def _ready(page: Page, selector: str = "") -> None:
-    page.wait_for_selector(f"#main[data-state=ready] {selector}".strip())
-
-
 def _pct(x: float, digits: int) -> str:
     return f"{x * 100:.{digits}f}%"
 
@@ -93,7 +90,7 @@ def planned(site: dict[str, Any], browser: BrowserContext) -> dict[str, Any]:
     page = _page(browser, site)
     watch = PageWatch(page)
     page.goto(f"{site['base']}/console/#/events/new")
-    _ready(page, "#plan-shortlist")
+    ready(page, "#plan-shortlist")
     assert_accessible(page, "plan wizard")
     page.fill("#plan-name", NAME)
     page.fill("#plan-date", "2026-12-15")
@@ -144,7 +141,7 @@ def planned(site: dict[str, Any], browser: BrowserContext) -> dict[str, Any]:
     assert not any(m["slot"] == 1 and away in (m["a"], m["b"]) for m in stored["meetings"])
     watch.check()
     page.click("#plan-open")
-    _ready(page, "#grid")
+    ready(page, "#grid")
     assert page.url.endswith(f"#/events/{plan['event_id']}")
     page.close()
     return stored
@@ -157,7 +154,7 @@ def test_the_grid_shows_the_plan_and_swaps_by_keyboard(
     page = _page(browser, site)
     watch = PageWatch(page)
     page.goto(f"{site['base']}/console/#/events/{eid}")
-    _ready(page, "#grid")
+    ready(page, "#grid")
     assert page.text_content("#ev-gap") == _pct(planned["gap"], 3)
     assert page.text_content("#ev-objective") == f"{planned['objective']:.3f}"
     assert page.text_content("#ev-meetings") == str(len(planned["meetings"]))
@@ -261,7 +258,7 @@ def test_agenda_outcomes_and_stats(
     page = _page(browser, site)
     watch = PageWatch(page)
     page.goto(f"{site['base']}/console/#/events/{eid}")
-    _ready(page, "#outcomes")
+    ready(page, "#outcomes")
     org = planned["event"]["participants"][3]["org_id"]
     page.select_option("#agenda-org", org)
     page.wait_for_function(
@@ -311,7 +308,7 @@ def test_events_list_series_org_events_and_phone_width(
     page = _page(browser, site)
     watch = PageWatch(page)
     page.goto(f"{site['base']}/console/#/events")
-    _ready(page, "#events-table")
+    ready(page, "#events-table")
     doc = _get(site, "/events")
     assert page.locator("#events-table tbody tr").evaluate_all(
         "rs => rs.map(r => r.dataset.id)"
@@ -322,10 +319,10 @@ def test_events_list_series_org_events_and_phone_width(
     assert_accessible(page, "events list")
     screenshot(page, "console-events")
     page.click("#lang-toggle")
-    _ready(page, "#events-table")
+    ready(page, "#events-table")
     assert page.text_content("h1") == "Matchmaking events"
     page.click("#lang-toggle")
-    _ready(page, "#events-table")
+    ready(page, "#events-table")
 
     org = planned["event"]["participants"][0]["org_id"]
     page.goto(f"{site['base']}/console/#/org/{org}")
@@ -337,7 +334,7 @@ def test_events_list_series_org_events_and_phone_width(
 
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{site['base']}/console/#/events/{eid}")
-    _ready(page, "#grid")
+    ready(page, "#grid")
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"the page scrolls sideways by {overflow} px at 390 px"
     assert_accessible(page, "event page at 390 px")

@@ -33,8 +33,10 @@ from tests.web_support import (
     assert_accessible,
     needs_axe,
     needs_chromium,
+    ready,
     running_server,
     screenshot,
+    signed_in_page,
 )
 
 pytestmark = [needs_chromium, needs_axe]
@@ -78,21 +80,12 @@ def _call(site: dict[str, Any], method: str, path: str, who: str, body: Any = No
     return res.json()
 
 
+def _sign_in(browser: BrowserContext, site: dict[str, Any], who: str) -> Page:
+    return signed_in_page(browser, site["base"], site[who], timeout_ms=60_000)
+
+
 def _get(site: dict[str, Any], path: str, who: str = "staff") -> Any:
     return _call(site, "GET", path, who)
-
-
-def _sign_in(browser: BrowserContext, site: dict[str, Any], who: str) -> Page:
-    browser.clear_cookies()
-    page = browser.new_page()
-    page.set_default_timeout(60_000)
-    res = page.request.post(f"{site['base']}/session", data={"token": site[who]})
-    assert res.ok, res.text()
-    return page
-
-
-def _ready(page: Page, selector: str = "") -> None:
-    page.wait_for_selector(f"#main[data-state=ready] {selector}".strip())
 
 
 def _data(page: Page, selector: str, key: str) -> list[str]:
@@ -128,13 +121,13 @@ def _in_english(page: Page, heading: str, expected: str) -> None:
     then back to Chinese (the browser is shared, the choice kept)."""
     page.click("#lang-toggle")
     page.wait_for_selector("html[lang=en]")
-    _ready(page, heading)
+    ready(page, heading)
     assert page.text_content(heading) == expected
     text = page.inner_text("#main")
     assert not RAW_KEY.search(text), RAW_KEY.findall(text)
     page.click("#lang-toggle")
     page.wait_for_selector("html[lang=zh-CN]")
-    _ready(page, heading)
+    ready(page, heading)
 
 
 def _no_sideways_scroll(page: Page, what: str) -> None:
@@ -155,7 +148,7 @@ def test_company_sees_which_items_apply_and_declares_the_missing_fact(
     page = _sign_in(browser, site, "company")
     watch = PageWatch(page)
     page.goto(f"{base}/console/#/desk/toolkit?org={OWNER_ORG}")  # a company sees its own only
-    _ready(page, "#match")
+    ready(page, "#match")
     assert _data(page, "#items tbody tr", "id") == [it["id"] for it in items]
     match = _get(site, f"/toolkit/match/{COMPANY_ORG}", "company")
     assert match["eligible"] and match["not_eligible"], "the demo company has both"
@@ -183,7 +176,7 @@ def test_company_sees_which_items_apply_and_declares_the_missing_fact(
     page.fill("#facts-as-of", "2026-06-30")
     page.click("#facts-form button[type=submit]")
     page.wait_for_selector("#match-eligible li.item[data-item='tk-points-loan']")
-    _ready(page, "#toolkit-status.ok")
+    ready(page, "#toolkit-status.ok")
     stored = _get(site, f"/toolkit/facts/{COMPANY_ORG}", "company")["facts"]
     assert stored["tax"] == {"value": 60.0, "as_of": "2026-06-30", "source": "declared"}
     assert stored["revenue"] == facts["revenue"]  # only the changed fact was sent
@@ -198,7 +191,7 @@ def test_company_sees_which_items_apply_and_declares_the_missing_fact(
     page = _sign_in(browser, site, "staff")
     watch = PageWatch(page)
     page.goto(f"{base}/console/#/desk/toolkit")
-    _ready(page, "#org-form")
+    ready(page, "#org-form")
     assert page.locator("#match").count() == 0
     page.fill("#org-id", OWNER_ORG)
     page.press("#org-id", "Enter")
@@ -245,7 +238,7 @@ def test_staff_publish_see_solvers_and_a_company_applies(
     page = _sign_in(browser, site, "staff")
     watch = PageWatch(page)
     page.goto(f"{base}/console/#/desk/challenges")
-    _ready(page, "#challenges")
+    ready(page, "#challenges")
     assert _data(page, "#challenges tbody tr", "id") == [c["id"] for c in listed["challenges"]]
     stats = _get(site, "/challenges/stats")
     for figure in ("opened", "published", "matched", "signed"):
@@ -257,7 +250,7 @@ def test_staff_publish_see_solvers_and_a_company_applies(
     screenshot(page, "console-challenges")
     _no_sideways_scroll(page, "challenges list")
     page.click(".chips button.chip[data-filter=state][data-value=in_review]")
-    _ready(page, ".chip[data-value=in_review][aria-pressed=true]")
+    ready(page, ".chip[data-value=in_review][aria-pressed=true]")
     assert "state=in_review" in page.url
     in_review = _get(site, "/challenges?state=in_review")["challenges"]
     assert challenge_id in [c["id"] for c in in_review]
@@ -265,7 +258,7 @@ def test_staff_publish_see_solvers_and_a_company_applies(
 
     # The challenge: its log, the staff's moves, the suggested solvers as the API ranks them.
     page.click(f"#challenges a[href$='/{challenge_id}']")
-    _ready(page, "#solvers li.result")
+    ready(page, "#solvers li.result")
     doc = _get(site, f"/challenges/{challenge_id}")
     assert _data(page, "#timeline li", "to") == [line["to"] for line in doc["log"]]
     assert _data(page, "#moves button", "move") == doc["allowed_moves"]["staff"]
@@ -296,7 +289,7 @@ def test_staff_publish_see_solvers_and_a_company_applies(
     page = _sign_in(browser, site, "company")
     watch = PageWatch(page)
     page.goto(f"{base}/console/#/desk/challenges/{challenge_id}")
-    _ready(page, "#apply-form")
+    ready(page, "#apply-form")
     assert page.locator("#moves, #solvers, #ranking").count() == 0  # not the owner's
     page.fill("#apply-proposal", PROPOSAL)
     page.select_option("#apply-ip", "joint")
@@ -304,7 +297,7 @@ def test_staff_publish_see_solvers_and_a_company_applies(
     page.fill("#apply-team", "封装工程师 2 名，可靠性工程师 1 名")
     page.click("#apply-form button[type=submit]")
     page.wait_for_selector(f"#applications li[data-org='{COMPANY_ORG}']")
-    _ready(page, "#challenge-status.ok")
+    ready(page, "#challenge-status.ok")
     mine = _get(site, f"/challenges/{challenge_id}", "company")["application_list"]
     assert [(a["org_id"], a["budget_wan"], a["ip_declaration"], a["team"]) for a in mine] == [
         (COMPANY_ORG, 85.0, "joint", ["封装工程师 2 名", "可靠性工程师 1 名"])
@@ -320,7 +313,7 @@ def test_staff_publish_see_solvers_and_a_company_applies(
     page = _sign_in(browser, site, "staff")
     watch = PageWatch(page)
     page.goto(f"{base}/console/#/desk/challenges/{challenge_id}")
-    _ready(page, "#ranking")
+    ready(page, "#ranking")
     ranking = _get(site, f"/challenges/{challenge_id}/ranking")["ranking"]
     assert _data(page, "#ranking tbody tr", "org") == [r["org_id"] for r in ranking]
     assert [r["org_id"] for r in ranking] == [COMPANY_ORG]

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 from filelock import FileLock
-from playwright.sync_api import ConsoleMessage, Page, Route
+from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Route
 
 ROOT = Path(__file__).resolve().parents[1]
 WEB = ROOT / "service" / "web"
@@ -155,6 +155,24 @@ def assert_accessible(page: Page, what: str) -> None:
     assert bad == [], f"{what}: axe found serious/critical violations:\n" + json.dumps(
         bad, ensure_ascii=False, indent=1
     )
+
+
+def signed_in_page(
+    browser: BrowserContext, base: str, token: str, *, timeout_ms: float = 30_000
+) -> Page:
+    """A new page of a browser with no cookies, signed in with ``token`` (the session cookie
+    ``POST /session`` sets, as the sign-in page does)."""
+    browser.clear_cookies()
+    page = browser.new_page()
+    page.set_default_timeout(timeout_ms)
+    res = page.request.post(f"{base}/session", data={"token": token})
+    assert res.ok, res.text()
+    return page
+
+
+def ready(page: Page, selector: str = "") -> None:
+    """Wait until the console's page has rendered (``#main[data-state=ready]``)."""
+    page.wait_for_selector(f"#main[data-state=ready] {selector}".strip())
 
 
 def screenshot(page: Page, name: str) -> Path:
