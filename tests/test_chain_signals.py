@@ -9,6 +9,7 @@ import json
 import numpy as np
 import pytest
 
+import matcher.inference
 from catalog.errors import InvalidInputError
 from catalog.models import ChainPosition, Organisation, Product
 from embeddings.base import l2_normalise
@@ -71,6 +72,39 @@ def test_co_inputs_follow_the_stated_needs() -> None:
     inf = NeedInference(graph, _enc(), neighbours=1, co_inputs=0.3).fit()
     # no product at all: the stated need alone names what is bought with it
     assert [n for n, _ in inf.infer([], exclude=["ammonia x"])] == ["coke y"]
+
+
+def test_co_inputs_kept_per_need_equal_one_pass_in_values_and_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The per-need counts (kept between queries) add up to the old single pass: same keys
+    in the same order, same floats, with repeated and unknown needs, cache full or not."""
+    rng = np.random.default_rng(7)
+    needs = [f"need {i}" for i in range(40)]
+    links = [(f"p{p}", needs[int(j)]) for p in range(300) for j in rng.choice(40, 4, False)]
+    graph = ProductGraph.from_links(links)
+    available = set(needs[::3]) | set(needs[1::3])
+    inf = NeedInference(graph, _enc(), available=available).fit()
+
+    def one_pass(stated: list[str]) -> dict[str, float]:  # the loop before the cache
+        counts: dict[str, float] = {}
+        for need in stated:
+            for product in inf._users.get(need, ()):
+                for other in graph.inputs[product]:
+                    if other in available:
+                        counts[other] = counts.get(other, 0.0) + 1.0
+        return {n: float(np.log1p(c)) for n, c in counts.items()}
+
+    asks = [[needs[int(j)] for j in rng.choice(40, 5)] + ["unknown"] for _ in range(30)]
+    for stated in asks * 2:  # the second round is served from the cache
+        got = inf._co_inputs(stated)
+        want = one_pass(stated)
+        assert list(got.items()) == list(want.items())
+    monkeypatch.setattr(matcher.inference, "_CO_CACHE", 3)  # a full cache starts over
+    inf._co_cache = {}
+    for stated in asks:
+        assert list(inf._co_inputs(stated).items()) == list(one_pass(stated).items())
+    assert len(inf._co_cache) <= 3
 
 
 def test_catalog_signals_from_stated_supply_links() -> None:

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+import matcher.ivf
 from embeddings.base import l2_normalise
 from matcher.index import (
     APPROXIMATE_ABOVE,
@@ -179,6 +180,40 @@ def test_ivf_wide_filter_probes_more_lists_and_stays_inside_the_filter() -> None
     pairs = zip(truth, got, strict=True)
     hits = sum(len(set(allowed[t].tolist()) & set(g.tolist())) for t, g in pairs)
     assert hits / truth.size >= 0.6
+
+
+def test_ivf_wide_filter_prepared_once_gives_the_answers_of_a_fresh_index(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`ask` passes the same wide per-language filter with every question: the index keeps
+    it prepared (sorted ids, selector), recognised by content, forgotten on any write."""
+    monkeypatch.setattr(matcher.ivf, "_PREPARE_ABOVE", 100)
+    rng = np.random.default_rng(6)
+    n, d = 4000, 32
+    ids = rng.choice(10**12, size=n, replace=False).astype(np.int64)
+    vecs = l2_normalise(rng.standard_normal((n, d)))
+
+    def fresh() -> FaissIVFIndex:
+        index = FaissIVFIndex(d, nprobe=16, exact_limit=50)
+        index.upsert(ids, vecs)
+        return index
+
+    index, q = fresh(), vecs[:20]
+    wide = rng.permutation(ids[: 3 * n // 4])  # unsorted, like table ids in table order
+    other = wide.copy()
+    other[0] = ids[-1]  # same length, one id changed: must not be taken for ``wide``
+    for flt in (wide, wide.copy(), other, wide):  # a copy of ``wide`` is recognised
+        want = fresh().search(q, 10, filter=flt)
+        got = index.search(q, 10, filter=flt)
+        np.testing.assert_array_equal(got[1], want[1])
+        np.testing.assert_array_equal(got[0], want[0])
+    assert [len(p.raw) for p in index._prepared] == [len(wide), len(wide)]
+    gone = index.search(q[:1], 1, filter=wide)[1][0]
+    index.delete(gone)  # a write forgets every prepared filter
+    assert index._prepared == []
+    _, after = index.search(q, 10, filter=wide)
+    assert int(gone[0]) not in after.ravel().tolist()
+    assert set(after.ravel().tolist()) <= set(wide.tolist())
 
 
 def test_ivf_is_memory_mapped_on_load_and_writable_after(tmp_path: Path) -> None:
