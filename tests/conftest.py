@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -38,11 +39,15 @@ def demo_workspace(
     tmp_path_factory: pytest.TempPathFactory, model_dir: Path
 ) -> Iterator[Workspace]:
     """The demo park with the real model, indexed once for all end-to-end tests."""
-    home = tmp_path_factory.mktemp("demo-home")
+    base = tmp_path_factory.getbasetemp()
+    # parallel test workers (pytest -n) share one home: the first to need the engine encodes
+    # the park and saves the index, the others wait for it (Workspace.lock) and load it
+    home = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "demo-home"
     ws = Workspace(
         Paths(home, model_dir), encoder_kind=EncoderKind.E5_SMALL, today=TODAY, progress=False
     )
-    ws.load_demo()
+    with ws.lock:
+        ws.load_demo()
     yield ws
     ws.close()
 
@@ -70,18 +75,3 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
             yield context
         finally:
             context.close()
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Groups for ``pytest -n N --dist loadgroup`` (the test command): a module stays on one
-    worker, so its module fixtures are built once; every module that uses the real-model
-    demo park (`demo_workspace`) shares one worker, so the park is encoded once."""
-    demo_modules = {
-        item.module.__name__
-        for item in items
-        if isinstance(item, pytest.Function) and "demo_workspace" in item.fixturenames
-    }
-    for item in items:
-        module = item.module.__name__ if isinstance(item, pytest.Function) else item.nodeid
-        group = "demo_workspace" if module in demo_modules else module
-        item.add_marker(pytest.mark.xdist_group(group))
