@@ -85,6 +85,9 @@ def running_server(home: Path, env: dict[str, str] | None = None) -> Iterator[st
     log = home / "server.log"
     cmd = [sys.executable, "-m", "uvicorn", "service.api.app:create_app", "--factory"]
     cmd += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    # uvicorn closes an idle keep-alive connection after 5 s; a test's next request may go out
+    # on it just then (ECONNRESET), so idle connections are kept longer than any test pause
+    cmd += ["--timeout-keep-alive", "300"]
     with log.open("wb") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=full, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
