@@ -167,6 +167,8 @@ class MatchEngine(Matcher):
         reverse = on_candidates(sems[1], rows) if len(sems) > 1 else None
         cands = [self.orgs[int(r)] for r in rows]
         signals = {s: v[rows] for s, v in q.signals.items()}
+        if q.later is not None:
+            signals.update(q.later(rows))
         inp = RankInput(q.task, q.direction, q.query, cands, forward, reverse, signals)
         return rows, self.ranker.score(inp)
 
@@ -229,21 +231,25 @@ class MatchEngine(Matcher):
         allowed = self.lookup.allowed(filters, org.id, filter_items, items)
         sides: list[SearchSide] = []
         signals: dict[Signal, F32Array] = {}
+        later = None
         if direction in (Direction.SUPPLIERS, Direction.MUTUAL):
             needs = None  # encoded once: the search and the supplier signals share them
             if org.needs:
                 needs = self.vectors.encode(Space.NEEDS, profile_texts(org, Space.NEEDS))
                 sides.append(self.lookup.side(org, Space.NEEDS, Space.OFFERS, allowed, needs))
             if direction is Direction.SUPPLIERS:
-                signals = self.learned().supplier_signals(
+                learned = self.learned()
+                deferred = learned.deferred() & self.ranker.signals if statements is None else set()
+                signals = learned.supplier_signals(
                     org,
                     self._row.get(org.id),
                     stated=sides[0].scores if sides else None,
                     needs=needs,
                     infer=statements is None,
                     limit=self.inferred_needs,
-                    wanted=self.ranker.signals,
+                    wanted=self.ranker.signals - deferred,
                 )
+                later = learned.later(org, needs, deferred)
             if not sides and Signal.INFERRED not in signals:
                 raise InvalidInputError(
                     f"organisation {org.id!r} states no needs, so it has no suppliers to find; "
@@ -256,7 +262,7 @@ class MatchEngine(Matcher):
                     "try direction 'suppliers'"
                 )
             sides.append(self.lookup.side(org, Space.OFFERS, Space.NEEDS, allowed))
-        return Question(Task.PARTNERS, direction, org, tuple(sides), signals, allowed)
+        return Question(Task.PARTNERS, direction, org, tuple(sides), signals, allowed, None, later)
 
     # ------------------------------------------------------------------- verbs
     def find_partners(

@@ -9,9 +9,10 @@ the engine to searching and explaining.
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 from catalog.models import Organisation
 from embeddings.base import Encoder, F32Array
@@ -65,7 +66,9 @@ class ChainKnowledge:
     ) -> ChainKnowledge:
         """Without an explicit product graph the catalog's own statements are one (each
         product of an organisation → its needs). Past ``approximate_above`` organisations
-        the query-time peer lookup is approximate (`CatalogSignals`)."""
+        the query-time peer lookup is approximate (`CatalogSignals`); with any
+        ``approximate_above`` the stated-needs coverage is computed on the candidates only
+        (`deferred`)."""
         graph = graph or ProductGraph.from_organisations(orgs)
         distinct = list(dict.fromkeys(t for o in orgs for t in profile_texts(o, Space.OFFERS)))
         profiles = profile_vectors(orgs, vectors)
@@ -74,9 +77,42 @@ class ChainKnowledge:
         signals = CatalogSignals(approximate_above=approximate_above).fit(orgs, profiles, graph)
         inference = NeedInference(graph, encoder, available=set(distinct)).fit()
         log.info("fitted catalog signals and need inference (%d graph products)", len(graph))
-        supply = SupplyLookup().fit(orgs, vectors)
+        supply = SupplyLookup().fit(orgs, vectors, approximate=approximate_above is not None)
         log.info("fitted the supply lookup (%d specific offers)", len(supply.texts_))
         return cls(signals, inference, supply)
+
+    def deferred(self) -> frozenset[Signal]:
+        """Signals `on_candidates` gives for the candidates alone, so a query need not
+        compute them over the catalog: the stated-needs coverage of an approximate fit
+        (it admits no candidate, and the ranker scales it by its maximum over the
+        candidates, so only their values count)."""
+        return frozenset({Signal.COVERAGE}) if self.supply.offer_index_ is not None else frozenset()
+
+    def later(
+        self, org: Organisation, needs: F32Array | None, deferred: Collection[Signal]
+    ) -> Callable[[npt.NDArray[np.int64]], dict[Signal, F32Array]] | None:
+        """The `deferred` signals of one supplier search, as a function of the candidates'
+        rows (None: nothing deferred)."""
+        if not deferred:
+            return None
+        return lambda rows: self.on_candidates(org, needs, rows, deferred)
+
+    def on_candidates(
+        self,
+        org: Organisation,
+        needs: F32Array | None,
+        rows: npt.NDArray[np.int64],
+        wanted: Collection[Signal],
+    ) -> dict[Signal, F32Array]:
+        """The `deferred` signals in ``wanted`` for the organisations ``rows`` of a
+        supplier search that infers (the profile-wide case of `supplier_signals`)."""
+        distinct = list(dict.fromkeys(org.needs))
+        if Signal.COVERAGE not in wanted or len(distinct) < 2:
+            return {}
+        if needs is None:
+            needs = self.supply.encode_needs(distinct)
+        cov = self.supply.coverage_on(distinct, needs, rows, floor=COVERAGE_FLOOR)
+        return {Signal.COVERAGE: cov}
 
     def supplier_signals(
         self,

@@ -13,7 +13,7 @@ Example usage::
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -67,7 +67,9 @@ class Question:
     searched, the learned signals over every organisation, the rows a result may come
     from (None: all). ``semantic``: one score per organisation per side (−inf: not a
     candidate) that ranks in place of the sides' own aggregated scores — a question's
-    fused evidence (`matcher.hybrid`), while the sides still show which statements met."""
+    fused evidence (`matcher.hybrid`), while the sides still show which statements met.
+    ``later``: signals computed for the admitted candidates only (their rows in, values
+    out), for those that admit no candidate and cost a catalog scan otherwise."""
 
     task: Task
     direction: Direction | None
@@ -76,6 +78,7 @@ class Question:
     signals: Mapping[Signal, F32Array]
     allowed: I64Array | None
     semantic: tuple[F32Array, ...] | None = None
+    later: Callable[[I64Array], Mapping[Signal, F32Array]] | None = None
 
 
 @dataclass(frozen=True)

@@ -119,6 +119,22 @@ class StaleKnowledge(ChainKnowledge):
             out[Signal.STATED] = np.where(np.isfinite(power), power, 0.0).astype(np.float32)
         return out
 
+    def on_candidates(
+        self,
+        org: Organisation,
+        needs: F32Array | None,
+        rows: npt.NDArray[np.int64],
+        wanted: Collection[Signal],
+    ) -> dict[Signal, F32Array]:
+        """The fitted catalog's values of the candidates it knows; 0 for the new ones."""
+        src = self.src[rows]
+        known = src >= 0
+        out: dict[Signal, F32Array] = {}
+        for signal, values in self.inner.on_candidates(org, needs, src[known], wanted).items():
+            out[signal] = np.zeros(len(rows), dtype=np.float32)
+            out[signal][known] = values
+        return out
+
 
 class StaleLexical(LexicalIndex):
     """A BM25 index fitted on an older catalog, scoring the rows of a newer one: rows whose

@@ -41,6 +41,7 @@ _CHUNK = 4096  # offers per block when fitting the hub scores (bounded memory)
 # of the catalog: 5·10⁴ specific offers × 2·10⁴ needs (10⁴ generated organisations) took
 # most of the 40 s knowledge fit; at 10⁵ organisations it would take hours.
 EXACT_HUB_PAIRS = 100_000_000
+_NEED_HUBS = 65_536  # needs whose hub score an approximate lookup keeps (then starts over)
 
 
 class SupplyLookup:
@@ -60,10 +61,16 @@ class SupplyLookup:
         self._starts: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)  # org's first pair
         self._has: npt.NDArray[np.bool_] = np.zeros(0, dtype=bool)
         self._offered_by: dict[str, npt.NDArray[np.int64]] = {}
+        self.offer_index_: FaissIVFIndex | None = None  # specific offers, when approximate
+        self._need_hub: dict[str, float] = {}  # need text → its hub score (approximate only)
 
-    def fit(self, orgs: Sequence[Organisation], index: StatementIndex) -> SupplyLookup:
+    def fit(
+        self, orgs: Sequence[Organisation], index: StatementIndex, *, approximate: bool = False
+    ) -> SupplyLookup:
         """Encode the specific offers as ``index`` does (the embedding cache and the language
-        centering apply) and their hub scores."""
+        centering apply) and their hub scores. With ``approximate`` the specific offers are
+        also indexed (IVF), so `coverage_on` finds a need's hub score without a catalog
+        scan."""
         self.index, self.n_orgs = index, len(orgs)
         makers = offer_makers(orgs)
         self.texts_ = sorted(t for t, rs in makers.items() if len(rs) <= self.hub_limit)
@@ -77,6 +84,10 @@ class SupplyLookup:
         self.vectors_ = index.encode(Space.OFFERS, self.texts_)
         needs = sorted({n for o in orgs for n in o.needs})
         self.hub_ = self._hub_scores(self.encode_needs(needs))
+        self.offer_index_, self._need_hub = None, {}
+        if approximate and len(self.texts_):
+            self.offer_index_ = FaissIVFIndex(self.vectors_.shape[1])
+            self.offer_index_.upsert(np.arange(len(self.texts_)), self.vectors_)
         return self
 
     def _hub_scores(self, needs: F32Array) -> F32Array:
@@ -103,6 +114,52 @@ class SupplyLookup:
         if self.index is None:
             raise RuntimeError("SupplyLookup is not fitted; call fit() first")
         return self.index.encode(Space.NEEDS, list(texts))
+
+    def need_hubs(self, texts: Sequence[str], needs: F32Array) -> F32Array:
+        """Each need's mean cosine to its nearest specific offers — the need's half of the
+        hub correction — found by the IVF index of the specific offers and kept per text
+        (a need's value does not depend on the query). Requires an approximate fit."""
+        if self.offer_index_ is None:
+            raise RuntimeError("need_hubs needs a lookup fitted with approximate=True")
+        missing = [i for i, t in enumerate(texts) if t not in self._need_hub]
+        if missing:
+            k = min(self.neighbours, len(self.texts_))
+            sims, ids = self.offer_index_.search(needs[missing], k)
+            found = ids >= 0
+            hub = np.where(found, sims, 0.0).sum(axis=1) / np.maximum(found.sum(axis=1), 1)
+            if len(self._need_hub) + len(missing) > _NEED_HUBS:
+                self._need_hub = {}
+            self._need_hub.update((texts[i], float(h)) for i, h in zip(missing, hub, strict=True))
+        return np.asarray([self._need_hub[t] for t in texts], dtype=np.float32)
+
+    def coverage_on(
+        self, texts: Sequence[str], needs: F32Array, rows: npt.NDArray[np.int64], *, floor: float
+    ) -> F32Array:
+        """`coverage` (hub-corrected) of the organisations ``rows`` only, with the needs'
+        hub scores from `need_hubs`: work grows with the candidates and their specific
+        offers, not with the catalog. Requires an approximate fit."""
+        own = self.need_hubs(texts, needs)
+        out = np.zeros(len(rows), dtype=np.float32)
+        has = self._has[rows] if len(rows) else np.zeros(0, dtype=bool)
+        if len(needs) == 0 or not has.any():
+            return out
+        starts, ends = self._starts[rows[has]], self._ends(rows[has])
+        lengths = ends - starts
+        flat = np.repeat(ends - lengths.cumsum(), lengths) + np.arange(int(lengths.sum()))
+        cols = self._cols[flat]  # each candidate's specific offers, candidate after candidate
+        sims = 2 * (needs @ self.vectors_[cols].T) - own[:, None] - self.hub_[cols][None, :]
+        best = np.maximum.reduceat(sims, np.concatenate([[0], lengths.cumsum()[:-1]]), axis=1)
+        above = np.clip(best - floor, 0.0, None)
+        out[has] = above.sum(axis=0)
+        return out
+
+    def _ends(self, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """One past each organisation's last pair (its pairs are ``_starts[r]:_ends[r]``)."""
+        nxt = rows + 1
+        ends = np.full(len(rows), len(self._cols), dtype=np.int64)
+        inside = nxt < self.n_orgs
+        ends[inside] = self._starts[nxt[inside]]
+        return ends
 
     def per_org(self, needs: F32Array, *, corrected: bool) -> F32Array:
         """(needs × organisations) best match of each need among each org's specific offers;

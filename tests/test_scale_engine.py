@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pytest
 
 import matcher.engine
@@ -14,6 +15,8 @@ from embeddings.hashing import HashingEncoder
 from eval.scale_catalog import ScaleSources, iter_organisations
 from matcher.engine import MatchEngine
 from matcher.index import FaissIVFIndex, IndexKind
+from matcher.stale import StaleKnowledge
+from matcher.types import Signal
 
 TODAY = dt.date(2026, 6, 1)
 
@@ -62,3 +65,46 @@ def test_auto_is_exact_and_approximate_stays_close(
     exact_engine = _engine(orgs, IndexKind.EXACT, False)
     want = [m.org_id for m in exact_engine.find_partners(q, k=5, items=members).matches]
     assert [m.org_id for m in approx.find_partners(q, k=5, items=members).matches][:3] == want[:3]
+
+
+def test_coverage_on_the_candidates_only_ranks_as_over_the_catalog(
+    orgs: list[Organisation],
+) -> None:
+    """An approximate engine computes the stated-needs coverage for the admitted
+    candidates only (`ChainKnowledge.deferred`); with exact indexes and every list of its
+    IVF index of the specific offers probed (the needs' hub scores exact), its results are
+    those of the exact engine: same order, same coverage part."""
+    exact = _engine(orgs, IndexKind.EXACT, False)
+    deferred = _engine(orgs, IndexKind.EXACT, True)
+    assert deferred.learned().deferred() and not exact.learned().deferred()
+    offers = deferred.learned().supply.offer_index_
+    assert offers is not None
+    offers.nprobe = offers.lists
+    ids = [o.id for o in orgs[::10] if len(set(o.needs)) > 1]
+    covered = 0
+    for org_id in ids:
+        want = exact.find_partners(org_id, k=10).matches
+        got = deferred.find_partners(org_id, k=10).matches
+        assert [m.org_id for m in got] == [m.org_id for m in want]
+        for g, w in zip(got, want, strict=True):
+            assert g.parts.get("coverage", 0.0) == pytest.approx(
+                w.parts.get("coverage", 0.0), abs=1e-5
+            )
+            covered += w.parts.get("coverage", 0.0) > 0
+    assert covered >= 10  # the coverage part is there to compare
+
+
+def test_stale_knowledge_gives_deferred_values_of_the_rows_it_knows(
+    orgs: list[Organisation],
+) -> None:
+    """A newer catalog's rows map to the fitted ones; a row added since the fit gets 0."""
+    engine = _engine(orgs, IndexKind.EXACT, True)
+    fitted = engine.learned()
+    query = next(o for o in orgs if len(set(o.needs)) > 1)
+    rows = np.arange(len(orgs), dtype=np.int64)
+    want = fitted.on_candidates(query, None, rows, {Signal.COVERAGE})[Signal.COVERAGE]
+    src = np.asarray([-1, *range(len(orgs))], dtype=np.int64)  # one new org at row 0
+    stale = StaleKnowledge(fitted, src)
+    got = stale.on_candidates(query, None, np.asarray([0, 3, 1]), {Signal.COVERAGE})
+    assert got[Signal.COVERAGE].tolist() == pytest.approx([0.0, want[2], want[0]], abs=1e-6)
+    assert stale.deferred() == {Signal.COVERAGE} and want.max() > 0

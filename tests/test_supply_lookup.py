@@ -105,3 +105,24 @@ def test_unfitted_and_bad_settings_are_refused() -> None:
         SupplyLookup().encode_needs(["urea"])
     with pytest.raises(ValueError, match="at least 1"):
         SupplyLookup(hub_limit=0)
+
+
+def test_coverage_on_candidates_is_the_catalog_wide_coverage_of_those_rows() -> None:
+    """An approximate fit computes the stated-needs coverage for some rows only; on a
+    catalog this small its IVF index of specific offers is one list (exact), so each row's
+    value is the catalog-wide one, in the order the rows are asked."""
+    index = _lookup(ORGS).index
+    assert index is not None
+    lookup = SupplyLookup(hub_limit=2).fit(ORGS, index, approximate=True)
+    texts = ["urea granules", "coke fines", "resin"]
+    needs = lookup.encode_needs(texts)
+    want = lookup.coverage(needs, floor=0.0)
+    rows = np.asarray([5, 3, 0, 1, 4, 2], dtype=np.int64)
+    assert lookup.coverage_on(texts, needs, rows, floor=0.0) == pytest.approx(want[rows], abs=1e-5)
+    assert lookup.coverage_on(texts, needs, rows[:2], floor=0.0) == pytest.approx(
+        want[rows[:2]], abs=1e-5
+    )
+    assert lookup.coverage_on(texts, needs, np.zeros(0, np.int64), floor=0.0).shape == (0,)
+    assert want[3] > 0 and want[4] == 0  # the check is not vacuous
+    with pytest.raises(RuntimeError, match="approximate=True"):
+        _lookup(ORGS).coverage_on(texts, needs, rows, floor=0.0)
