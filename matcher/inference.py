@@ -21,9 +21,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from catalog.models import Organisation
 from embeddings.base import Encoder, F32Array
+from matcher.ivf import FaissIVFIndex
 from matcher.profiles import Space, encode_for
 
 _CO_CACHE = 4096  # needs whose co-input counts are kept (then the cache starts over)
@@ -112,9 +114,12 @@ class NeedInference:
         self.vectors_: F32Array = np.zeros((0, encoder.dim), dtype=np.float32)
         self._row: dict[str, int] = {}
         self._co_cache: dict[str, dict[str, float]] = {}  # need → `_co_counts`
+        self.index_: FaissIVFIndex | None = None  # the graph's products, when approximate
 
-    def fit(self) -> NeedInference:
-        """Encode the graph's products (symmetric prefix; the embedding cache applies)."""
+    def fit(self, *, approximate: bool = False) -> NeedInference:
+        """Encode the graph's products (symmetric prefix; the embedding cache applies); with
+        ``approximate``, index them (IVF) so a query's similar products are found without
+        scoring every product of the graph."""
         self.products_ = sorted(self.graph.inputs)
         self._row = {p: i for i, p in enumerate(self.products_)}
         users: dict[str, list[str]] = defaultdict(list)
@@ -124,6 +129,10 @@ class NeedInference:
         self._users = dict(users)
         self._co_cache = {}
         self.vectors_ = encode_for(self.encoder, Space.OFFERS_SYM, self.products_)
+        self.index_ = None
+        if approximate and self.products_:
+            self.index_ = FaissIVFIndex(self.vectors_.shape[1])
+            self.index_.upsert(np.arange(len(self.products_)), self.vectors_)
         return self
 
     def infer(
@@ -183,23 +192,45 @@ class NeedInference:
     ) -> dict[str, float]:
         if vectors is None:
             vectors = encode_for(self.encoder, Space.OFFERS_SYM, [p for p, _ in products])
-        sims = vectors @ self.vectors_.T  # (n_products, n_graph)
-        k = min(self.neighbours, sims.shape[1])
+        k = min(self.neighbours, len(self.products_))
+        near: list[tuple[npt.NDArray[np.int64] | None, F32Array]]
+        if self.index_ is None:  # every product of the graph (cols None: row = graph row)
+            sims = vectors @ self.vectors_.T  # (n_products, n_graph)
+            near = [(None, sims[i].copy()) for i in range(len(products))]
+        else:  # the IVF's nearest products, each scored exactly
+            _, hits = self.index_.search(vectors, k)
+            near = [
+                (h[h >= 0], self.vectors_[h[h >= 0]] @ v)
+                for h, v in zip(hits, vectors, strict=True)
+            ]
         weights: dict[str, float] = defaultdict(float)
         for i, (name, share) in enumerate(products):
-            row = sims[i].copy()
+            cols, row = near[i]
             for fam in self.graph.families.get(name, ()):
                 j = self._row.get(fam)
-                if j is not None:
-                    row[j] = max(row[j], self.family_similarity)
-            top = np.argpartition(-row, k - 1)[:k]
+                if j is None:
+                    continue
+                at = j if cols is None else _position(cols, j)
+                if cols is not None and at < 0:  # a family member the IVF search did not find
+                    cols, row = np.append(cols, j), np.append(row, self.vectors_[j] @ vectors[i])
+                    at = len(row) - 1
+                row[at] = max(row[at], self.family_similarity)
+            if len(row) == 0:
+                continue
+            top = np.argpartition(-row, min(k, len(row)) - 1)[: min(k, len(row))]
             mass = self.share_floor + share
-            for j in top:
-                s = float(row[j])
+            for t in top:
+                s = float(row[t])
                 if s <= 0:
                     continue
                 w = mass * s**self.sharpness
-                for need in self.graph.inputs[self.products_[j]]:
+                product = self.products_[int(t) if cols is None else int(cols[t])]
+                for need in self.graph.inputs[product]:
                     if self.available is None or need in self.available:
                         weights[need] += w
         return weights
+
+
+def _position(cols: npt.NDArray[np.int64], j: int) -> int:
+    at = np.flatnonzero(cols == j)
+    return int(at[0]) if len(at) else -1

@@ -67,17 +67,19 @@ class ChainKnowledge:
         """Without an explicit product graph the catalog's own statements are one (each
         product of an organisation → its needs). Past ``approximate_above`` organisations
         the query-time peer lookup is approximate (`CatalogSignals`); with any
-        ``approximate_above`` the stated-needs coverage is computed on the candidates only
-        (`deferred`)."""
+        ``approximate_above`` the need inference finds similar products by IVF and the
+        stated-needs coverage is computed on the candidates only (`deferred`)."""
         graph = graph or ProductGraph.from_organisations(orgs)
         distinct = list(dict.fromkeys(t for o in orgs for t in profile_texts(o, Space.OFFERS)))
         profiles = profile_vectors(orgs, vectors)
         if profiles.shape[1] == 0:
             profiles = np.zeros((len(orgs), encoder.dim), dtype=np.float32)
         signals = CatalogSignals(approximate_above=approximate_above).fit(orgs, profiles, graph)
-        inference = NeedInference(graph, encoder, available=set(distinct)).fit()
+        approximate = approximate_above is not None
+        inference = NeedInference(graph, encoder, available=set(distinct))
+        inference.fit(approximate=approximate)
         log.info("fitted catalog signals and need inference (%d graph products)", len(graph))
-        supply = SupplyLookup().fit(orgs, vectors, approximate=approximate_above is not None)
+        supply = SupplyLookup().fit(orgs, vectors, approximate=approximate)
         log.info("fitted the supply lookup (%d specific offers)", len(supply.texts_))
         return cls(signals, inference, supply)
 

@@ -14,6 +14,7 @@ from catalog.errors import InvalidInputError
 from catalog.models import ChainPosition, Organisation, Product
 from embeddings.base import l2_normalise
 from embeddings.fake import FakeEncoder
+from embeddings.hashing import HashingEncoder
 from matcher import IndexKind, MatchEngine
 from matcher.index import ExactIndex, FaissFlatIndex
 from matcher.indexset import _search_excluding
@@ -65,6 +66,27 @@ def test_need_inference_pools_inputs_of_similar_products() -> None:
     assert [n for n, _ in inf.infer([("urea", 0.5)], exclude=["coke fines"])] == ["ammonia liquid"]
     only = NeedInference(graph, _enc(), neighbours=1, available={"coke fines"}).fit()
     assert [n for n, _ in only.infer([("urea", 0.5)])] == ["coke fines"]
+
+
+def test_approximate_inference_equals_the_exact_one_when_its_index_is_exhaustive() -> None:
+    """With ``approximate`` the similar products come from an IVF index (then scored
+    exactly), family members added when the search misses them; on a graph this small
+    the index is one list, so the inferred needs are the exact ones (summed in another
+    order: equal up to rounding)."""
+    rng = np.random.default_rng(3)
+    names = ["".join(chr(0x4E00 + int(c)) for c in rng.integers(0, 40, 4)) for _ in range(60)]
+    links = [(p, f"input {int(j)}") for p in names for j in rng.choice(30, 3, False)]
+    graph = ProductGraph.from_links(links, subclasses=[(names[0], names[1]), (names[0], names[2])])
+    enc = HashingEncoder(dim=64)  # short names tie often: pool every product (no cut to tie at)
+    exact = NeedInference(graph, enc, neighbours=60).fit()
+    approx = NeedInference(graph, enc, neighbours=60).fit(approximate=True)
+    assert approx.index_ is not None and exact.index_ is None
+    for products in ([(names[1], 0.5)], [(names[5][:3], 0.3), (names[9], 0.6)], [(names[7], 1.0)]):
+        want = exact.infer(products, exclude=["input 3"])
+        got = approx.infer(products, exclude=["input 3"])
+        assert dict(got) == pytest.approx(dict(want), abs=1e-9) and len(want) > 3
+        # the order is the exact one up to weights equal but for the order they were summed
+        assert [w for _, w in got] == pytest.approx([w for _, w in want], abs=1e-9)
 
 
 def test_co_inputs_follow_the_stated_needs() -> None:
