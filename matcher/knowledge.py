@@ -88,7 +88,7 @@ class ChainKnowledge:
         compute them over the catalog: the stated-needs coverage of an approximate fit
         (it admits no candidate, and the ranker scales it by its maximum over the
         candidates, so only their values count)."""
-        return frozenset({Signal.COVERAGE}) if self.supply.offer_index_ is not None else frozenset()
+        return frozenset({Signal.COVERAGE}) if self.supply.on_candidates else frozenset()
 
     def later(
         self, org: Organisation, needs: F32Array | None, deferred: Collection[Signal]

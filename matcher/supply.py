@@ -61,16 +61,16 @@ class SupplyLookup:
         self._starts: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)  # org's first pair
         self._has: npt.NDArray[np.bool_] = np.zeros(0, dtype=bool)
         self._offered_by: dict[str, npt.NDArray[np.int64]] = {}
-        self.offer_index_: FaissIVFIndex | None = None  # specific offers, when approximate
-        self._need_hub: dict[str, float] = {}  # need text → its hub score (approximate only)
+        self.on_candidates = False  # whether `coverage_on` serves (an approximate engine's fit)
+        self._need_hub: dict[str, float] = {}  # need text → its hub score (`need_hubs`)
 
     def fit(
         self, orgs: Sequence[Organisation], index: StatementIndex, *, approximate: bool = False
     ) -> SupplyLookup:
         """Encode the specific offers as ``index`` does (the embedding cache and the language
-        centering apply) and their hub scores. With ``approximate`` the specific offers are
-        also indexed (IVF), so `coverage_on` finds a need's hub score without a catalog
-        scan."""
+        centering apply) and their hub scores. ``approximate``: an approximate engine's fit,
+        whose queries compute the stated-needs coverage for their candidates only
+        (`coverage_on`)."""
         self.index, self.n_orgs = index, len(orgs)
         makers = offer_makers(orgs)
         self.texts_ = sorted(t for t, rs in makers.items() if len(rs) <= self.hub_limit)
@@ -84,10 +84,7 @@ class SupplyLookup:
         self.vectors_ = index.encode(Space.OFFERS, self.texts_)
         needs = sorted({n for o in orgs for n in o.needs})
         self.hub_ = self._hub_scores(self.encode_needs(needs))
-        self.offer_index_, self._need_hub = None, {}
-        if approximate and len(self.texts_):
-            self.offer_index_ = FaissIVFIndex(self.vectors_.shape[1])
-            self.offer_index_.upsert(np.arange(len(self.texts_)), self.vectors_)
+        self.on_candidates, self._need_hub = approximate, {}
         return self
 
     def _hub_scores(self, needs: F32Array) -> F32Array:
@@ -117,16 +114,14 @@ class SupplyLookup:
 
     def need_hubs(self, texts: Sequence[str], needs: F32Array) -> F32Array:
         """Each need's mean cosine to its nearest specific offers — the need's half of the
-        hub correction — found by the IVF index of the specific offers and kept per text
-        (a need's value does not depend on the query). Requires an approximate fit."""
-        if self.offer_index_ is None:
-            raise RuntimeError("need_hubs needs a lookup fitted with approximate=True")
+        hub correction, as `per_org` computes it — kept per text: a need's value does not
+        depend on the query, so only a need not seen before costs a pass over the specific
+        offers."""
         missing = [i for i, t in enumerate(texts) if t not in self._need_hub]
         if missing:
-            k = min(self.neighbours, len(self.texts_))
-            sims, ids = self.offer_index_.search(needs[missing], k)
-            found = ids >= 0
-            hub = np.where(found, sims, 0.0).sum(axis=1) / np.maximum(found.sum(axis=1), 1)
+            sims = needs[missing] @ self.vectors_.T
+            k = min(self.neighbours, sims.shape[1])
+            hub = np.partition(sims, sims.shape[1] - k, axis=1)[:, -k:].mean(axis=1)
             if len(self._need_hub) + len(missing) > _NEED_HUBS:
                 self._need_hub = {}
             self._need_hub.update((texts[i], float(h)) for i, h in zip(missing, hub, strict=True))
@@ -136,8 +131,8 @@ class SupplyLookup:
         self, texts: Sequence[str], needs: F32Array, rows: npt.NDArray[np.int64], *, floor: float
     ) -> F32Array:
         """`coverage` (hub-corrected) of the organisations ``rows`` only, with the needs'
-        hub scores from `need_hubs`: work grows with the candidates and their specific
-        offers, not with the catalog. Requires an approximate fit."""
+        hub scores from `need_hubs`: beyond a need's first use, work grows with the
+        candidates and their specific offers, not with the catalog."""
         own = self.need_hubs(texts, needs)
         out = np.zeros(len(rows), dtype=np.float32)
         has = self._has[rows] if len(rows) else np.zeros(0, dtype=bool)

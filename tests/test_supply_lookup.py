@@ -108,9 +108,9 @@ def test_unfitted_and_bad_settings_are_refused() -> None:
 
 
 def test_coverage_on_candidates_is_the_catalog_wide_coverage_of_those_rows() -> None:
-    """An approximate fit computes the stated-needs coverage for some rows only; on a
-    catalog this small its IVF index of specific offers is one list (exact), so each row's
-    value is the catalog-wide one, in the order the rows are asked."""
+    """An approximate engine's fit computes the stated-needs coverage for some rows only:
+    each row's value is the catalog-wide one, in the order the rows are asked, and a
+    need's hub score is kept for the next query."""
     index = _lookup(ORGS).index
     assert index is not None
     lookup = SupplyLookup(hub_limit=2).fit(ORGS, index, approximate=True)
@@ -124,5 +124,5 @@ def test_coverage_on_candidates_is_the_catalog_wide_coverage_of_those_rows() -> 
     )
     assert lookup.coverage_on(texts, needs, np.zeros(0, np.int64), floor=0.0).shape == (0,)
     assert want[3] > 0 and want[4] == 0  # the check is not vacuous
-    with pytest.raises(RuntimeError, match="approximate=True"):
-        _lookup(ORGS).coverage_on(texts, needs, rows, floor=0.0)
+    assert lookup.on_candidates and not _lookup(ORGS).on_candidates
+    assert set(lookup._need_hub) == set(texts)
