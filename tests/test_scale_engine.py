@@ -76,6 +76,8 @@ def test_coverage_on_the_candidates_only_ranks_as_over_the_catalog(
     exact = _engine(orgs, IndexKind.EXACT, False)
     deferred = _engine(orgs, IndexKind.EXACT, True)
     assert deferred.learned().deferred() and not exact.learned().deferred()
+    # an exact engine (the demo park, the A-share evaluation) keeps its catalog-wide scans
+    assert exact.learned().inference.index_ is None and not exact.learned().supply.on_candidates
     ids = [o.id for o in orgs[::10] if len(set(o.needs)) > 1]
     covered = 0
     for org_id in ids:
