@@ -44,6 +44,17 @@ class _Entry:
     building: threading.Event | None = None  # set when the build in flight ends
 
 
+@dataclass(frozen=True)
+class _Job:
+    """One drawing of a map: which query, into which entry, from which generation."""
+
+    key: tuple[object, ...]
+    entry: _Entry
+    engine: MatchEngine
+    generation: int
+    build: Build
+
+
 class MapCache:
     """The last map of each of up to ``size`` queries, whatever generation drew it."""
 
@@ -70,7 +81,7 @@ class MapCache:
                         entry.building = threading.Event()
                         threading.Thread(
                             target=self._refresh,
-                            args=(key, entry, engine, generation, build),
+                            args=(_Job(key, entry, engine, generation, build),),
                             name=f"map-refresh-{generation}",
                             daemon=True,
                         ).start()
@@ -79,47 +90,34 @@ class MapCache:
                 if waiting is None:
                     entry.building = threading.Event()
             if waiting is None:
-                return self._first(key, entry, engine, generation, build)
+                return self._first(_Job(key, entry, engine, generation, build))
             waiting.wait()  # another request is drawing this map for the first time
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
 
-    def _first(
-        self,
-        key: tuple[object, ...],
-        entry: _Entry,
-        engine: MatchEngine,
-        generation: int,
-        build: Build,
-    ) -> MapView:
+    def _first(self, job: _Job) -> MapView:
         try:
-            cmap = build(engine)
+            cmap = job.build(job.engine)
         except BaseException:  # a bad query's error reaches this request; waiters retry
-            self._finish(key, entry, None, generation)
+            self._finish(job, None)
             raise
-        self._finish(key, entry, cmap, generation)
-        return MapView(cmap, generation, stale=False)
+        self._finish(job, cmap)
+        return MapView(cmap, job.generation, stale=False)
 
-    def _refresh(
-        self,
-        key: tuple[object, ...],
-        entry: _Entry,
-        engine: MatchEngine,
-        generation: int,
-        build: Build,
-    ) -> None:
+    def _refresh(self, job: _Job) -> None:
         cmap: CoopMap | None = None
         try:
-            cmap = build(engine)
+            cmap = job.build(job.engine)
         except Exception:  # the stale map stays served; the next request tries again
-            log.warning("refreshing map %r at generation %d failed", key, generation, exc_info=True)
-        self._finish(key, entry, cmap, generation)
+            log.warning(
+                "refreshing map %r at generation %d failed", job.key, job.generation, exc_info=True
+            )
+        self._finish(job, cmap)
 
-    def _finish(
-        self, key: tuple[object, ...], entry: _Entry, cmap: CoopMap | None, generation: int
-    ) -> None:
+    def _finish(self, job: _Job, cmap: CoopMap | None) -> None:
+        key, entry, generation = job.key, job.entry, job.generation
         with self._lock:
             if cmap is not None and generation >= entry.generation:
                 entry.cmap, entry.generation = cmap, generation
