@@ -72,7 +72,7 @@ def test_first_request_draws_then_serves_the_same_generation() -> None:
 
 def test_after_a_write_the_old_map_is_served_while_one_refresh_runs() -> None:
     park = Park()
-    cache = MapCache(park.snapshot)
+    cache = MapCache(park.snapshot, refresh_every=0)
     cache.get(("nev",), park.build)
     park.generation = 2
     park.release.clear()  # hold the refresh
@@ -119,16 +119,16 @@ def test_a_failed_refresh_keeps_the_stale_map_and_is_retried(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     park = Park()
-    cache = MapCache(park.snapshot)
+    cache = MapCache(park.snapshot, refresh_every=0)
     cache.get(("pv",), park.build)
     park.generation, park.fail = 3, RuntimeError
     with caplog.at_level(logging.WARNING, logger="service.api.mapcache"):
         assert cache.get(("pv",), park.build).stale
         for _ in range(500):  # the refresh fails in the background
-            if any("refreshing map" in r.getMessage() for r in caplog.records):
+            if any("redrawing map" in r.getMessage() for r in caplog.records):
                 break
             time.sleep(0.01)
-    assert "refreshing map ('pv',) at generation 3 failed" in caplog.text
+    assert "redrawing map ('pv',) at generation 3 failed" in caplog.text
     park.fail = None
     _settle(cache, park, ("pv",))
     assert _label(cache.get(("pv",), park.build)) == "map@3"
@@ -145,6 +145,32 @@ def test_the_least_recently_used_query_is_forgotten_past_the_size() -> None:
     assert park.builds == [1, 1, 1, 1]  # a, b, c, then b again
     with pytest.raises(ValueError, match="size must be at least 1, got 0"):
         MapCache(park.snapshot, size=0)
+    with pytest.raises(ValueError, match="refresh_every must be at least 0 seconds, got -1"):
+        MapCache(park.snapshot, refresh_every=-1)
+
+
+def test_a_map_is_redrawn_at_most_once_per_interval_by_one_thread() -> None:
+    park = Park()
+    cache = MapCache(park.snapshot, refresh_every=60)
+    cache.get(("a",), park.build)
+    cache.get(("b",), park.build)
+    for generation in range(2, 6):  # a write stream: every request finds a newer generation
+        park.generation = generation
+        assert [cache.get((k,), park.build).generation for k in "ab"] == [1, 1]
+    time.sleep(0.1)
+    assert park.builds == [1, 1]  # drawn less than 60 s ago: served stale, not redrawn
+    cache.refresh_every = 0
+    park.release.clear()  # hold the first redraw: the other waits behind it, on one thread
+    assert cache.get(("a",), park.build).stale and cache.get(("b",), park.build).stale
+    time.sleep(0.1)
+    assert park.builds == [1, 1, 5]
+    park.release.set()
+    _settle(cache, park, ("a",))
+    _settle(cache, park, ("b",))
+    assert park.builds == [1, 1, 5, 5]
+    refreshers = sum(t.name == "map-refresh" for t in threading.enumerate())
+    cache.close()  # its refresher ends (other tests' caches may keep theirs)
+    assert sum(t.name == "map-refresh" for t in threading.enumerate()) == refreshers - 1
 
 
 def _nodes(c: TestClient) -> tuple[dict[str, Any], set[str]]:
@@ -155,6 +181,7 @@ def _nodes(c: TestClient) -> tuple[dict[str, Any], set[str]]:
 def test_map_after_a_write_is_stale_then_shows_the_write(tmp_path: Path) -> None:
     settings = Settings(home=tmp_path, encoder="hashing", token=TOKEN)  # type: ignore[arg-type]
     with TestClient(create_app(settings)) as c:
+        c.app.state.holder.maps.refresh_every = 0.0  # type: ignore[attr-defined]
         before, ids = _nodes(c)
         assert before["stale"] is False and "swr-1" not in ids
         org = {

@@ -33,7 +33,7 @@ class EngineHolder:
         background: bool = True,
     ) -> None:
         self.workspace = workspace
-        self._maps = MapCache(self.snapshot)
+        self.maps = MapCache(self.snapshot)
         self.live = LiveEngine(
             workspace.store,
             workspace.engine(),
@@ -71,6 +71,7 @@ class EngineHolder:
         self.live.refit_now()
 
     def close(self) -> None:
+        self.maps.close()
         self.live.close()
 
     def snapshot(self) -> tuple[MatchEngine, int]:
@@ -89,4 +90,4 @@ class EngineHolder:
     ) -> MapView:
         """The map of ``key`` (a query's parameters): the current one, or the last one drawn
         while the current one is drawn in the background."""
-        return self._maps.get(key, build)
+        return self.maps.get(key, build)
