@@ -1,6 +1,6 @@
 """Other ways to fuse `ask`'s evidence, measured on dev over evidence gathered once.
 
-Run: ``python -m eval.ask_fusion [--max-queries N] [--check]``. One process builds the
+Run: ``python -m eval.ask_fusion [--max-queries N] [--check] [--backend B]``. One process builds the
 A-share engine (sparse head included), asks every dev question once through the shipped
 recipe and keeps each kind's own score per candidate (`QuestionEvidence.scores`); every
 variant then re-fuses those scores over the same candidates, so a grid costs seconds:
@@ -232,7 +232,13 @@ def run(
 
 
 def main(argv: list[str] | None = None) -> None:
-    from embeddings.choice import EncoderKind, open_encoder, sparse_encoder_for
+    from embeddings.choice import (
+        Backend,
+        EncoderKind,
+        default_backend,
+        open_encoder,
+        sparse_encoder_for,
+    )
     from eval.home import home_paths
     from eval.runner import build_engine
     from matcher.index import set_faiss_threads
@@ -240,11 +246,18 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-queries", type=int, default=None)
     parser.add_argument("--check", action="store_true", help="also score CHECKED on ask_industry")
+    parser.add_argument("--backend", type=Backend, default=default_backend())
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     set_faiss_threads(1)
     paths = home_paths()
-    enc = open_encoder(EncoderKind.E5_SMALL, models=paths.models, cache=paths.cache, progress=False)
+    enc = open_encoder(
+        EncoderKind.E5_SMALL,
+        models=paths.models,
+        cache=paths.cache,
+        backend=args.backend,
+        progress=False,
+    )
     try:
         data = load_ashare()
         engine = build_engine(data, enc, sparse_encoder=sparse_encoder_for(enc))
