@@ -1,9 +1,9 @@
 """Other ways to fuse `ask`'s evidence, measured on dev over evidence gathered once.
 
-Run: ``python -m eval.ask_fusion [--max-queries N] [--check] [--backend B]``. One process builds the
-A-share engine (sparse head included), asks every dev question once through the shipped
-recipe and keeps each kind's own score per candidate (`QuestionEvidence.scores`); every
-variant then re-fuses those scores over the same candidates, so a grid costs seconds:
+Run: ``python -m eval.ask_fusion [--max-queries N] [--check] [--backend B]``. One process
+builds the A-share engine (sparse head included), asks every dev question once through the
+shipped recipe and keeps each kind's own score per candidate (`QuestionEvidence.scores`);
+every variant then re-fuses those scores over the same candidates, so a grid costs seconds:
 
 - the normalisation before the weighted sum (`Normalisation`): z-scores over all candidates
   (shipped), z-scores with the mean and spread of each kind's top k, min-max, and weighted
@@ -37,7 +37,7 @@ from eval.askset import AskSet, build_ask_set, build_industry_ask_set
 from eval.metrics import Qrels, Run, evaluate
 from matcher.engine import MatchEngine
 from matcher.fusion import EvidenceKind, FusionWeights
-from matcher.hybrid import breadth_scores, too_short, top_two_per_org
+from matcher.hybrid import ASK_RECIPE, breadth_scores, too_short, top_two_per_org
 from matcher.lexical import LexicalIndex, Tokens
 from matcher.profiles import Space
 
@@ -188,7 +188,7 @@ def variants() -> dict[str, Scorer]:
 
 def _grid_scorer(how: Normalisation, k: int, sparse: float, ngram: float) -> Scorer:
     def score(c: Captured) -> F64:
-        fade = c.weights.ngram / 0.75  # the shipped bigram weight, faded for long questions
+        fade = c.weights.ngram / ASK_RECIPE.weights.ngram  # as shipped for long questions
         w = FusionWeights(dense=1.0, sparse=sparse, ngram=ngram * fade)
         return fused(c.scores, w, how, k)
 

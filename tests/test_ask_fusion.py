@@ -11,7 +11,15 @@ from catalog.demo import load_demo_organisations
 from catalog.taxonomy import load_default_taxonomy
 from embeddings.fake import FakeEncoder
 from embeddings.hashing import HashingSparseEncoder
-from eval.ask_fusion import Normalisation, exact_first, fused, normalise, unfiltered
+from eval.ask_fusion import (
+    Captured,
+    Normalisation,
+    exact_first,
+    fused,
+    normalise,
+    unfiltered,
+    variants,
+)
 from eval.askset import AskSet
 from eval.metrics import Qrels
 from matcher import MatchEngine
@@ -79,3 +87,18 @@ def test_question_evidence_refuses_to_exactly_the_engines_fused_score() -> None:
     assert ev.weights == FusionWeights(dense=1.0, sparse=0.5, ngram=0.75 * 4 / 6)
     again = fuse(ev.scores, ev.weights).total
     assert again.tolist() == pytest.approx(ev.fused[ev.rows].tolist(), abs=1e-6)
+
+
+def test_grid_at_the_shipped_weights_is_the_shipped_variant_and_keeps_the_fade() -> None:
+    rng = np.random.default_rng(5)
+    scores = {K.DENSE: rng.random(20), K.SPARSE: rng.random(20), K.NGRAM: rng.random(20)}
+    faded = FusionWeights(dense=1.0, sparse=0.5, ngram=0.75 * 4 / 9)  # a 9-bigram question
+    cap = Captured([f"o{i}" for i in range(20)], scores, faded, np.zeros(20), rng.random(20))
+    table = variants()
+    grid = table["z k=0 sparse=0.5 ngram=0.75"](cap)
+    assert grid.tolist() == pytest.approx(table["shipped"](cap).tolist())
+    assert grid.tolist() == pytest.approx(fused(scores, faded).tolist())
+    per_statement = table["ngram per statement"](cap)
+    assert per_statement.tolist() == pytest.approx(
+        fused({**scores, K.NGRAM: cap.per_statement}, faded).tolist()
+    )
