@@ -134,7 +134,9 @@ class OverlayIndex:
                 s, i = np.where(dead, -np.inf, s), np.where(dead, -1, i)
             parts.append((s, i))
         if len(self.delta):
-            parts.append(self.delta.search(q, min(k, len(self.delta)), flt))
+            # the few delta ids a (wide) filter allows, found without sorting the filter
+            d_flt = None if flt is None else flt[_member(flt, np.sort(self.delta._ids))]
+            parts.append(self.delta.search(q, min(k, len(self.delta)), d_flt))
         if not parts:
             return (
                 np.full((len(q), k), -np.inf, dtype=np.float32),

@@ -46,8 +46,12 @@ def with_fits(engine: MatchEngine, fitted: Fitted) -> MatchEngine:
 
 
 def compacted(engine: MatchEngine) -> MatchEngine:
-    """The same generation over plain indexes (overlays merged into copies of the base)."""
-    return _with_indexes(engine, lambda space, ix: _plain(ix))
+    """The same generation over plain indexes (overlays merged into copies of the base),
+    its sparse rows one matrix again."""
+    new = _with_indexes(engine, lambda space, ix: _plain(ix))
+    if new.vectors.sparse is not None:
+        new.vectors.sparse = new.vectors.sparse.packed()
+    return new
 
 
 def rebased(current: MatchEngine, packed: MatchEngine) -> MatchEngine:
