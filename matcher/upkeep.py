@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from matcher.cancel import checkpoint
 from matcher.engine import MatchEngine
 from matcher.fusion import EvidenceKind
 from matcher.generation import attach, carry
@@ -32,6 +33,7 @@ def refit(engine: MatchEngine) -> MatchEngine:
     new.learned()
     for kind in new.hybrid.kinds():
         if kind in (EvidenceKind.BM25, EvidenceKind.NGRAM):
+            checkpoint()
             new.hybrid.lexical(kind)
     carry(new, Fitted(new._learned, dict(new.hybrid._lexical), new._row, new.hybrid.documents))
     return new
@@ -78,7 +80,7 @@ def _with_indexes(
     new = copy.copy(engine)
     old = engine.vectors
     vectors = copy.copy(old)
-    vectors.indexes = {s: index_for(s, ix) for s, ix in old.indexes.items()}
+    vectors.indexes = {s: _step(index_for, s, ix) for s, ix in old.indexes.items()}
     vectors.plain_ = index_for(None, old.plain_) if old.plain_ is not None else None
     vectors._ids_cache = dict(old._ids_cache)
     new.vectors = vectors
@@ -89,6 +91,13 @@ def _with_indexes(
         new._peers = copy.copy(new._peers)
         new._peers.vectors = vectors
     return new
+
+
+def _step(
+    index_for: Callable[[Space | None, VectorIndex], VectorIndex], space: Space, ix: VectorIndex
+) -> VectorIndex:
+    checkpoint()  # one index at a time: a closing LiveEngine stops a compaction between them
+    return index_for(space, ix)
 
 
 def _plain(index: VectorIndex) -> VectorIndex:
