@@ -37,6 +37,7 @@ import numpy as np
 from catalog.models import Organisation
 from embeddings.base import Encoder, l2_normalise
 from embeddings.cache import CachedEncoder
+from matcher.carried import CarriedRows
 from matcher.engine import MatchEngine
 from matcher.evidence import EvidenceGate
 from matcher.gentable import derive_table, org_sources, space_change, splice
@@ -310,12 +311,15 @@ def _next_peers(old: PeerSignals, new: MatchEngine, src: I64Array) -> PeerSignal
             members.setdefault(g, []).append(np.asarray([r], dtype=np.int64))
     peers.members_ = {g: np.sort(np.concatenate(parts)) for g, parts in members.items()}
     changed = [new.orgs[int(r)] for r in written]
-    if old._profiles is not None:
-        prof = np.zeros((len(new.orgs), old._profiles.shape[1]), dtype=np.float32)
-        prof[src >= 0] = old._profiles[src[src >= 0]]
+    carried = old.carried_profiles
+    if old._profiles is not None and (carried is None or 20 * len(carried.fill) > len(src)):
+        carried = CarriedRows.of(old._profiles)  # materialised: start a new carry from it
+    if carried is not None:  # gathered on first use, not per write (10⁵ × dim floats)
+        dim = carried.base.shape[1]
+        vecs = np.zeros((0, dim), np.float32)
         if len(written):
-            prof[written] = l2_normalise(profile_vectors(changed, new.vectors))
-        peers._profiles = prof
+            vecs = l2_normalise(profile_vectors(changed, new.vectors))
+        peers.carried_profiles = carried.moved(src, written.astype(np.int64), vecs)
     if old._effective is not None:
         eff = np.zeros(len(new.orgs), dtype=np.float32)
         eff[src >= 0] = old._effective[src[src >= 0]]
