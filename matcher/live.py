@@ -204,8 +204,10 @@ class LiveEngine:
         started = time.monotonic()
         fitted = fitted_of(refit(snapshot))
         checkpoint()  # closing: publish nothing more
+        current = self._engine
+        ready = with_fits(current, fitted)  # outside the lock: a row map over the catalog
         with self._publish_lock:
-            self._publish(with_fits(self._engine, fitted))
+            self._publish(ready if self._engine is current else with_fits(self._engine, fitted))
             with self._wake:
                 self.writes_unfitted = max(0, self.writes_unfitted - writes)
                 self._first_unfitted = time.monotonic()
@@ -219,7 +221,10 @@ class LiveEngine:
         checkpoint()
         if self.save is not None:
             self.save(packed)
+        current = self._engine
+        ready = packed if current is snapshot else rebased(current, packed)  # outside the lock
         with self._publish_lock:
-            current = self._engine
-            self._publish(packed if current is snapshot else rebased(current, packed))
+            if self._engine is not current:  # a write published meanwhile: lay it on that
+                ready = rebased(self._engine, packed)
+            self._publish(ready)
         log.info("compacted the statement indexes (%d organisations)", len(packed.orgs))
