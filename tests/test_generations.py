@@ -28,6 +28,7 @@ from matcher.types import Direction
 from matcher.upkeep import compacted, refit
 
 TODAY = dt.date(2026, 6, 1)
+Generations = tuple[MatchEngine, MatchEngine, MatchEngine, list[Organisation]]
 
 
 @pytest.fixture(scope="module")
@@ -165,7 +166,7 @@ def test_overlay_sends_an_ivf_base_the_wide_filter_it_prepared_before() -> None:
         assert not np.isin(i1, over.tombstones).any() and (i1 >= 0).all()
 
 
-def test_generation_searches_like_a_rebuilt_engine(generations: tuple) -> None:
+def test_generation_searches_like_a_rebuilt_engine(generations: Generations) -> None:
     _, gen, ref, final = generations
     assert [o.id for o in gen.orgs] == [o.id for o in final]
     assert gen.table.ids.tolist() == ref.table.ids.tolist()
@@ -191,7 +192,7 @@ def test_generation_searches_like_a_rebuilt_engine(generations: tuple) -> None:
 
 
 def test_refit_generation_answers_like_a_fresh_engine(
-    catalog: list[Organisation], generations: tuple
+    catalog: list[Organisation], generations: Generations
 ) -> None:
     _, gen, ref, final = generations
     assert isinstance(gen._learned, StaleKnowledge)  # the base's fit, carried
@@ -222,7 +223,7 @@ def test_refit_generation_answers_like_a_fresh_engine(
 
 
 def test_writes_are_visible_at_once_and_the_old_generation_is_untouched(
-    catalog: list[Organisation], generations: tuple
+    catalog: list[Organisation], generations: Generations
 ) -> None:
     base, gen, _, _ = generations
     updated, added, deleted = catalog[3], catalog[240], catalog[20]
@@ -241,7 +242,7 @@ def test_writes_are_visible_at_once_and_the_old_generation_is_untouched(
 
 
 def test_substitute_signals_are_carried_exactly(
-    catalog: list[Organisation], generations: tuple
+    catalog: list[Organisation], generations: Generations
 ) -> None:
     base = generations[0]
     base.find_substitutes(base.orgs[0].id)  # fits the base's peer signals
