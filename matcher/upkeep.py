@@ -35,6 +35,7 @@ def refit(engine: MatchEngine) -> MatchEngine:
         if kind in (EvidenceKind.BM25, EvidenceKind.NGRAM):
             checkpoint()
             new.hybrid.lexical(kind)
+    new.hybrid.warm()
     carry(new, Fitted(new._learned, dict(new.hybrid._lexical), new._row, new.hybrid.documents))
     return new
 
