@@ -96,9 +96,13 @@ class PrefixedEncoder(ABC):
         """L2-normalised float32 rows for already-prefixed texts (at least one)."""
 
     def _encode(self, prefix: Prefix, texts: Sequence[str]) -> F32Array:
+        return self.embed_prefixed([prefix.value + t for t in texts])
+
+    def embed_prefixed(self, texts: Sequence[str]) -> F32Array:
+        """Rows for texts that carry their prefix already, of either kind, in one call."""
         if not texts:
             return np.zeros((0, self._dim), dtype=np.float32)
-        return self._embed([prefix.value + t for t in texts])
+        return self._embed(texts)
 
     def encode_queries(self, texts: Sequence[str]) -> F32Array:
         return self._encode(Prefix.QUERY, texts)

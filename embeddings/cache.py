@@ -15,7 +15,14 @@ from typing import TypeVar
 
 import numpy as np
 
-from embeddings.base import Encoder, F32Array, Prefix, SparseEntries, SparseTextEncoder
+from embeddings.base import (
+    Encoder,
+    F32Array,
+    Prefix,
+    PrefixedEncoder,
+    SparseEntries,
+    SparseTextEncoder,
+)
 
 __all__ = ["CachedEncoder", "CachedSparseEncoder", "EmbeddingCache", "text_key"]
 
@@ -162,8 +169,27 @@ class CachedEncoder:
         return self.inner.dim
 
     def _encode(self, prefix: Prefix, texts: Sequence[str]) -> F32Array:
-        keys = [text_key(prefix, t) for t in texts]
         inner = self.inner.encode_queries if prefix is Prefix.QUERY else self.inner.encode_passages
+        return self._through([text_key(prefix, t) for t in texts], texts, inner)
+
+    def encode_mixed(self, items: Sequence[tuple[Prefix, str]]) -> F32Array:
+        """Rows for texts of either prefix in one model call: a catalog write brings a few
+        statements for each of three spaces, and a forward pass of a few short texts costs
+        about what one of six costs (torch, one thread: 54 ms for 1, 105 ms for 6)."""
+        prefixed = [p.value + t for p, t in items]
+        if isinstance(self.inner, PrefixedEncoder):
+            embed = self.inner.embed_prefixed
+            return self._through([text_key(None, t) for t in prefixed], prefixed, embed)
+        out = np.empty((len(items), self.dim), dtype=np.float32)
+        for prefix in Prefix:
+            rows = [i for i, (p, _) in enumerate(items) if p is prefix]
+            if rows:
+                out[rows] = self._encode(prefix, [items[i][1] for i in rows])
+        return out
+
+    def _through(
+        self, keys: list[bytes], texts: Sequence[str], inner: Callable[[list[str]], F32Array]
+    ) -> F32Array:
         found, missing = _read_through(
             keys,
             texts,

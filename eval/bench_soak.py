@@ -99,10 +99,10 @@ def _capacity(
     server: Server, calls: Calls, routes: list[Route], args: argparse.Namespace
 ) -> list[Capacity]:
     """Each route alone, closed loop, after a short warm-up (first calls fill per-day
-    caches); maps a chain the server has not cached."""
+    caches and draw each chain's map: the mix is served maps drawn in the background,
+    `service.api.mapcache`)."""
     out: list[Capacity] = []
     max_creates, calls.max_creates = calls.max_creates, min(CAPACITY_CREATES, args.max_creates)
-    calls.cold(True)
     try:
         for route in routes:
             warm, _ = _closed(server, calls, route, args, min(1.0, args.capacity_seconds / 4))
@@ -116,7 +116,6 @@ def _capacity(
             out.append(dataclasses.replace(cap, status_5xx=cap.status_5xx + five))
             console.log(f"capacity {route.value}: {cap.rps:.1f} req/s")
     finally:
-        calls.cold(False)
         calls.max_creates = max_creates
     return out
 

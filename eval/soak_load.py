@@ -14,11 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import enum
-import itertools
 import random
 import time
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import httpx
@@ -57,8 +55,6 @@ MIX: tuple[tuple[Route, float], ...] = (
     (Route.WRITE, 0.10),
 )
 CHAINS = ("ic", "pv", "nev", "bio", "iot", "newmat")
-# more map keys than the 16 maps the server caches, visited in turn: every request a miss
-COLD_MAPS = tuple((chain, per_org) for per_org in (2, 3, 4) for chain in CHAINS)
 
 
 def mix_shares(writes: float) -> dict[Route, float]:
@@ -147,10 +143,6 @@ class Calls:
         self.ids = [o.id for o in demo]
         self.questions = [s for o in demo[::7] for s in o.needs[:1]]
         self.segments = [tax.chains[c].segments[1] for c in CHAINS]
-        self.cold_maps: Iterator[tuple[str, int]] | None = None  # set: every map a miss
-
-    def cold(self, on: bool) -> None:
-        self.cold_maps = itertools.cycle(COLD_MAPS) if on else None
 
     async def send(self, route: Route, c: httpx.AsyncClient) -> httpx.Response:
         rng = self.rng
@@ -167,10 +159,7 @@ class Calls:
                     return await c.get(f"/orgs/{rng.choice(self.ids)}")
                 return await c.get("/orgs", params={"limit": 20, "offset": rng.randrange(300)})
             case Route.MAP:
-                if self.cold_maps is None:
-                    return await c.get("/map", params={"chain": rng.choice(CHAINS)})
-                chain, per_org = next(self.cold_maps)
-                return await c.get("/map", params={"chain": chain, "per_org": per_org})
+                return await c.get("/map", params={"chain": rng.choice(CHAINS)})
             case Route.WRITE:
                 return await self._write(c)
         raise ValueError(f"unknown route {route!r}")

@@ -30,19 +30,17 @@ from __future__ import annotations
 
 import copy
 import gc
-import operator
-from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import compress
-from typing import TypeVar
 
 import numpy as np
-import numpy.typing as npt
 
 from catalog.models import Organisation
-from embeddings.base import l2_normalise
+from embeddings.base import Encoder, l2_normalise
+from embeddings.cache import CachedEncoder
+from matcher.carried import CarriedRows
 from matcher.engine import MatchEngine
 from matcher.evidence import EvidenceGate
+from matcher.gentable import derive_table, org_sources, space_change, splice
 from matcher.hybrid import AskEvidence
 from matcher.index import I64Array, VectorIndex
 from matcher.indexset import StatementIndex
@@ -51,12 +49,12 @@ from matcher.lookup import CatalogLookup
 from matcher.overlay import OverlayIndex
 from matcher.peers import PeerSignals, _groups, effective_products, profile_vectors
 from matcher.profiles import Space, StatementTable, profile_texts
+from matcher.sparserows import stacked
 from matcher.sparseset import SparseStatements
 from matcher.stale import Fitted, StaleKnowledge, StaleLexical
 
 __all__ = ["CatalogChange", "attach", "carry", "fitted_of", "next_generation", "pending"]
 
-T = TypeVar("T")
 
 # What a generation replaces; the rest of the engine's attributes are settings it shares.
 _PER_CATALOG = {"orgs", "_row", "table", "vectors", "lookup", "evidence", "hybrid"}
@@ -107,57 +105,6 @@ def pending(engine: MatchEngine) -> int:
     return sum(ix.pending() for ix in indexes if isinstance(ix, OverlayIndex))
 
 
-# ----------------------------------------------------------------------- statements
-def _derive_table(
-    old: StatementTable, keep_old: npt.NDArray[np.bool_], inv: I64Array,
-    fresh: StatementTable, fresh_rows: I64Array,
-) -> tuple[StatementTable, I64Array]:  # fmt: skip
-    """The new table (grouped by new organisation row) and, per new row, its old row (−1:
-    a written organisation's statement). ``inv``: old organisation row → new row."""
-    kept = np.flatnonzero(keep_old[old.org]).astype(np.int64)
-    org = np.concatenate([inv[old.org[kept]], fresh_rows[fresh.org]]).astype(np.int32)
-    perm = np.argsort(org, kind="stable")
-    ids = np.concatenate([old.ids[kept], fresh.ids])[perm]
-    texts = [*compress(old.texts, keep_old[old.org]), *fresh.texts]
-    source = [*compress(old.source, keep_old[old.org]), *fresh.source]
-    needs = np.concatenate([old._need_rows[kept], fresh._need_rows])[perm]
-    table = StatementTable(
-        ids=ids,
-        org=org[perm],
-        source=_gather(source, perm),
-        texts=_gather(texts, perm),
-        _order=np.argsort(ids, kind="stable"),
-    )
-    table.__dict__["_need_rows"] = needs  # cached_property, gathered rather than recomputed
-    src_row = np.concatenate([kept, np.full(len(fresh), -1, np.int64)])[perm]
-    return table, src_row
-
-
-def _gather(items: Sequence[T], order: I64Array) -> tuple[T, ...]:
-    """``items`` in ``order`` (a C-level gather: a table holds 10⁶ statements)."""
-    if len(order) == 0:
-        return ()
-    if len(order) == 1:
-        return (items[int(order[0])],)
-    got: tuple[T, ...] = operator.itemgetter(*order.tolist())(items)
-    return got
-
-
-def _space_change(
-    old: StatementTable, new: StatementTable, src_row: I64Array, space: Space
-) -> tuple[I64Array, I64Array]:
-    """(ids no longer live, new rows whose ids were not live) of ``space``."""
-    new_rows = np.flatnonzero(new.mask(space)).astype(np.int64)
-    fresh = new_rows[src_row[new_rows] < 0]
-    kept_old = src_row[new_rows[src_row[new_rows] >= 0]]
-    dropped = np.ones(len(old), dtype=bool)
-    dropped[kept_old] = False
-    gone = old.ids[np.flatnonzero(dropped & old.mask(space))]
-    came = fresh[~np.isin(new.ids[fresh], gone)]  # an unchanged statement keeps its vector
-    gone = gone[~np.isin(gone, new.ids[fresh])]
-    return gone.astype(np.int64), came
-
-
 def _overlay(index: VectorIndex) -> OverlayIndex:
     return index if isinstance(index, OverlayIndex) else OverlayIndex(index)
 
@@ -165,8 +112,10 @@ def _overlay(index: VectorIndex) -> OverlayIndex:
 def _next_vectors(old: StatementIndex, table: StatementTable, src_row: I64Array) -> StatementIndex:
     new = StatementIndex(table, old.encoder, index_kind=old.index_kind, centering=0.0)
     new.centering = old.centering  # frozen means: old and new vectors agree
+    changes = {space: space_change(old.table, table, src_row, space) for space in Space}
+    _encode_together(old.encoder, table, changes)
     for space in Space:
-        gone, came = _space_change(old.table, table, src_row, space)
+        gone, came = changes[space]
         texts = [table.texts[int(r)] for r in came]
         ids = table.ids[came]
         raw = old.encode_plain(space, texts) if len(texts) else None
@@ -184,11 +133,23 @@ def _next_vectors(old: StatementIndex, table: StatementTable, src_row: I64Array)
     return new
 
 
+def _encode_together(
+    encoder: Encoder, table: StatementTable, changes: dict[Space, tuple[I64Array, I64Array]]
+) -> None:
+    """Every space's new statements in one model call, into the embedding cache the
+    per-space reads below then hit: a write's three calls of a few texts cost about three
+    times one call of them all (`CachedEncoder.encode_mixed`)."""
+    if isinstance(encoder, CachedEncoder):
+        items = [(s.prefix, table.texts[int(r)]) for s, (_, came) in changes.items() for r in came]
+        if items:
+            encoder.encode_mixed(items)
+
+
 def _next_sparse(
     old: SparseStatements, table: StatementTable, src_row: I64Array
 ) -> SparseStatements:
-    from scipy.sparse import vstack  # type: ignore[import-untyped]
-
+    """The sparse rows of the new table: the kept rows of the old matrices (shared, not
+    copied: `matcher.sparserows`), then the written statements' rows, encoded now."""
     new = SparseStatements(table, old.encoder, old.spaces)
     if not old:
         return new
@@ -199,12 +160,8 @@ def _next_sparse(
         mapped = inv_row[old.rows_[space]]
         keep = np.flatnonzero(mapped >= 0)
         fresh = np.flatnonzero(table.mask(space) & ~has).astype(np.int64)
-        matrix = old.matrices_[space]
-        kept_m = matrix if len(keep) == matrix.shape[0] else matrix[keep]
-        if len(fresh):
-            enc = old.encode([table.texts[int(r)] for r in fresh])
-            kept_m = vstack([kept_m, enc]).tocsr().astype(np.float32)
-        new.matrices_[space] = kept_m
+        enc = old.encode([table.texts[int(r)] for r in fresh]) if len(fresh) else None
+        new.matrices_[space] = stacked(old.matrices_[space], keep, enc)
         new.rows_[space] = np.concatenate([mapped[keep], fresh]).astype(np.int64)
     return new
 
@@ -233,28 +190,47 @@ def _next_generation(engine: MatchEngine, change: CatalogChange) -> MatchEngine:
     written = {o.id: o for o in change.upserts}
     keep_old = np.ones(len(engine.orgs), dtype=bool)
     keep_old[[engine._row[i] for i in {*change.removed, *written} if i in engine._row]] = False
-    # sorted by id without a Python pass per organisation (the row map lists ids in row order)
-    kept = np.flatnonzero(keep_old).astype(np.int64)
-    old_ids = np.asarray(list(engine._row), dtype=str)
-    ids = np.concatenate([old_ids[kept], np.asarray(list(written), dtype=str)])
-    perm = np.argsort(ids, kind="stable")
-    orgs = list(_gather([*compress(engine.orgs, keep_old), *written.values()], perm))
-    row = dict(zip(ids[perm].tolist(), range(len(orgs)), strict=True))
-    src = np.concatenate([kept, np.full(len(written), -1, np.int64)])[perm]
+    old_ids = list(engine._row)  # ids in row order
+    new_ids = sorted(written)
+    src = org_sources(old_ids, keep_old, new_ids)  # new row -> old row (-1: written)
+    orgs = splice(engine.orgs, src, [written[i] for i in new_ids])
+    row = dict(zip(splice(old_ids, src, new_ids), range(len(orgs)), strict=True))
     inv = np.full(len(engine.orgs), -1, dtype=np.int64)
     inv[src[src >= 0]] = np.flatnonzero(src >= 0)
     ups = list(written.values())
     fresh = StatementTable.from_orgs(ups)
     fresh_rows = np.asarray([row[o.id] for o in ups], dtype=np.int64)
-    table, src_row = _derive_table(engine.table, keep_old, inv, fresh, fresh_rows)
+    table, src_row = derive_table(engine.table, keep_old, inv, fresh, fresh_rows)
     new = copy.copy(engine)
     new.orgs, new._row, new.table = orgs, row, table
     new.vectors = _next_vectors(engine.vectors, table, src_row)
     attach(new, engine.lookup, engine.evidence)
     new.hybrid = _next_ask(engine.hybrid, new, src, src_row)
     new._peers = _next_peers(engine._peers, new, src) if engine._peers is not None else None
-    carry(new, fitted_of(engine), _fresh_docs(engine, inv, src))
+    fitted = fitted_of(engine)
+    carry(new, fitted, _fresh_docs(engine, inv, src), _fit_rows(engine, fitted, new, src))
     return new
+
+
+def _fit_rows(
+    engine: MatchEngine, fitted: Fitted, new: MatchEngine, src: I64Array
+) -> I64Array | None:
+    """Each new row's row in the fitted catalog (`Fitted.source_rows`), composed from the
+    previous generation's map instead of a dict look-up per organisation (None: unknown)."""
+    before: I64Array | None = None
+    if fitted.row is engine._row:
+        before = np.arange(len(engine.orgs), dtype=np.int64)
+    elif isinstance(engine._learned, StaleKnowledge):
+        before = engine._learned.src
+    else:
+        stale = [v for v in engine.hybrid._lexical.values() if isinstance(v, StaleLexical)]
+        before = stale[0].src if stale else None
+    if before is None or len(before) != len(engine.orgs):
+        return None
+    out = np.where(src >= 0, before[np.maximum(src, 0)], -1).astype(np.int64)
+    for r in np.flatnonzero(src < 0).tolist():  # a changed organisation keeps its old row
+        out[r] = fitted.row.get(new.orgs[r].id, -1)
+    return out
 
 
 def _fresh_docs(engine: MatchEngine, inv: I64Array, src: I64Array) -> I64Array:
@@ -273,9 +249,12 @@ def attach(new: MatchEngine, lookup: CatalogLookup, gate: EvidenceGate) -> None:
     new.evidence.plain_threshold = gate.plain_threshold
 
 
-def carry(new: MatchEngine, fitted: Fitted, fresh: I64Array | None = None) -> None:
+def carry(
+    new: MatchEngine, fitted: Fitted, fresh: I64Array | None = None, src: I64Array | None = None
+) -> None:
     """Answer with ``fitted`` through a row map (exact when it is this very catalog's);
-    ``fresh``: the rows whose document it never saw, when the caller knows them."""
+    ``fresh``: the rows whose document it never saw, ``src``: each row's fitted row, when
+    the caller knows them."""
     ask = new.hybrid
     if fitted.row is new._row or (fitted.knowledge is None and not fitted.lexical):
         new._learned = fitted.knowledge  # None: fitted on first use, on this catalog
@@ -283,7 +262,8 @@ def carry(new: MatchEngine, fitted: Fitted, fresh: I64Array | None = None) -> No
         if isinstance(ask, _StaleAsk):
             ask.fitted = Fitted(fitted.knowledge, fitted.lexical, new._row, ask.documents)
         return
-    src = fitted.source_rows(new.orgs)
+    if src is None:
+        src = fitted.source_rows(new.orgs)
     new._learned = StaleKnowledge(fitted.knowledge, src) if fitted.knowledge else None
     if fresh is None:
         fresh = fitted.fresh_rows(src, ask.documents) if fitted.lexical else src[:0]
@@ -297,12 +277,14 @@ def carry(new: MatchEngine, fitted: Fitted, fresh: I64Array | None = None) -> No
 def _next_ask(old: AskEvidence, new: MatchEngine, src: I64Array, src_row: I64Array) -> AskEvidence:
     ask = _StaleAsk(new.vectors, (), old.recipe)
     ask.n_orgs = len(new.orgs)
-    docs = [""] * len(src)
+    written = [" ".join(profile_texts(new.orgs[r], Space.OFFERS)) for r in np.flatnonzero(src < 0)]
     if len(old.documents):
-        docs = list(_gather(old.documents, np.maximum(src, 0)))
-    for r in np.flatnonzero(src < 0).tolist():
-        docs[r] = " ".join(profile_texts(new.orgs[r], Space.OFFERS))
-    ask.documents = docs
+        ask.documents = splice(old.documents, src, written)
+    else:
+        docs = [""] * len(src)
+        for r, doc in zip(np.flatnonzero(src < 0).tolist(), written, strict=True):
+            docs[r] = doc
+        ask.documents = docs
     raw = old._raw_languages()
     langs = np.empty(len(src_row), dtype=np.int64)
     has = src_row >= 0
@@ -329,12 +311,15 @@ def _next_peers(old: PeerSignals, new: MatchEngine, src: I64Array) -> PeerSignal
             members.setdefault(g, []).append(np.asarray([r], dtype=np.int64))
     peers.members_ = {g: np.sort(np.concatenate(parts)) for g, parts in members.items()}
     changed = [new.orgs[int(r)] for r in written]
-    if old._profiles is not None:
-        prof = np.zeros((len(new.orgs), old._profiles.shape[1]), dtype=np.float32)
-        prof[src >= 0] = old._profiles[src[src >= 0]]
+    carried = old.carried_profiles
+    if old._profiles is not None and (carried is None or 20 * len(carried.fill) > len(src)):
+        carried = CarriedRows.of(old._profiles)  # materialised: start a new carry from it
+    if carried is not None:  # gathered on first use, not per write (10⁵ × dim floats)
+        dim = carried.base.shape[1]
+        vecs = np.zeros((0, dim), np.float32)
         if len(written):
-            prof[written] = l2_normalise(profile_vectors(changed, new.vectors))
-        peers._profiles = prof
+            vecs = l2_normalise(profile_vectors(changed, new.vectors))
+        peers.carried_profiles = carried.moved(src, written.astype(np.int64), vecs)
     if old._effective is not None:
         eff = np.zeros(len(new.orgs), dtype=np.float32)
         eff[src >= 0] = old._effective[src[src >= 0]]

@@ -32,7 +32,7 @@ Example usage::
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -128,7 +128,11 @@ class AskRecipe:
 # from the dev set alone). A question without Chinese (dev: LED, PCB, PVC) gets no lexical
 # evidence: English questions met English offers by their words before Chinese answers
 # (tests/test_e2e_model.py); through the engine dev 0.579 → 0.581, ask_industry 0.297 →
-# 0.298, demo probes 0.711 → 0.724.
+# 0.298, demo probes 0.711 → 0.724. Measured on dev and not chosen (README, "The MRR gap"):
+# fusion by reciprocal rank (k 60: 0.574), z over each kind's top 100 (0.578), min-max
+# (0.566), bigram BM25 per statement (0.593 but MRR 0.656 < 0.659), all against 0.583; a
+# company offering the term word for word first leaves dev unchanged (dev drops them) and
+# lost on ask_industry (MRR 0.480 → 0.452), so ask_industry's MRR stays below BM25's.
 ASK_RECIPE = AskRecipe(
     weights=FusionWeights(dense=1.0, sparse=0.5, bm25=0.0, ngram=0.75),
     feedback=10,
@@ -199,6 +203,9 @@ class QuestionEvidence:
     parts: Mapping[EvidenceKind, F32Array]  # each kind's part of the fused score
     sparse_rows: I64Array  # each candidate's best statement by the sparse head (−1: none)
     statements: Sequence[str]  # the statement table's texts, by row
+    # each kind's own score per candidate, before fusion: what `eval.ask_fusion` re-fuses
+    scores: Mapping[EvidenceKind, F32Array] = field(default_factory=dict)
+    weights: FusionWeights = FusionWeights()  # the weights this question was fused with
 
     def at(self, row: int) -> int | None:
         i = int(np.searchsorted(self.rows, row))
@@ -219,6 +226,11 @@ class AskEvidence:
         self._lexical: dict[EvidenceKind, LexicalIndex] = {}
         self._langs: npt.NDArray[np.int64] | None = None
         self._raw_langs: npt.NDArray[np.int64] | None = None
+
+    def warm(self) -> None:
+        """Compute each statement's language now: a generation gathers the previous one's,
+        so otherwise the first write pays for all of them (≈ 1 s at 10⁵ organisations)."""
+        self._languages()
 
     def kinds(self) -> tuple[EvidenceKind, ...]:
         """The kinds weighed that this catalog can give."""
@@ -329,7 +341,8 @@ class AskEvidence:
         dense = breadth_scores(best, second, r.breadth)
         evidence = {EvidenceKind.DENSE: _finite(dense[rows])}
         evidence.update({k: _finite(v[rows]) for k, v in others.items()})
-        fused = fuse(evidence, r.weights_for(text))
+        weights = r.weights_for(text)
+        fused = fuse(evidence, weights)
         cited = np.where(best_row[rows] >= 0, by_row[-1][best_row[rows]], -np.inf)  # as asked
         side_scores = np.full((1, self.n_orgs), -np.inf, dtype=np.float32)
         side_scores[0, rows] = cited
@@ -339,7 +352,14 @@ class AskEvidence:
         total[rows] = fused.total
         side = SearchSide(Space.OFFERS, side_scores, side_rows, (text,))
         return QuestionEvidence(
-            side, total, rows, fused.parts, sparse_best[rows], self.vectors.table.texts
+            side,
+            total,
+            rows,
+            fused.parts,
+            sparse_best[rows],
+            self.vectors.table.texts,
+            evidence,
+            weights,
         )
 
 

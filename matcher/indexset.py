@@ -174,9 +174,11 @@ class StatementIndex:
         return scores, self.table.rows_of(ids)
 
     def _space_ids(self, space: Space) -> npt.NDArray[np.int64]:
+        """The ids of ``space``, sorted (through the table's id order: no sort per
+        engine generation)."""
         ids = self._ids_cache.get(space)
         if ids is None:
-            ids = np.unique(self.table.ids[self.rows(space)])
+            ids = self.table.sorted_ids(space)
             self._ids_cache[space] = ids
         return ids
 

@@ -47,9 +47,12 @@ from matcher.index_io import (
 __all__ = ["FaissIVFIndex", "default_nlist"]
 
 _SEED = 20261121
-# Wide filters kept prepared per index: `ask` passes the same per-language id lists with
-# every question (two languages at most), each up to the whole offer space.
-_PREPARED = 2
+# Wide filters kept prepared per index, least recently used dropped first: `ask` passes the
+# same per-language id lists with every question (two languages at most), each up to the
+# whole offer space, and then its candidates' statements (new each time; wide at 10⁵
+# organisations). Two slots, first-in first-out, let the candidates evict a language list
+# on every question (each then re-sorted and re-hashed: ~1 s of an ask at 10⁵).
+_PREPARED = 4
 _PREPARE_ABOVE = 20_000  # ids; a shorter filter is cheap to prepare and rarely repeats
 
 
@@ -222,6 +225,8 @@ class FaissIVFIndex:
         10⁶-id language filter and hashing it into a selector was ~70 % of an `ask`."""
         for seen in reversed(self._prepared):
             if len(seen.raw) == len(raw) and np.array_equal(seen.raw, raw):
+                if seen is not self._prepared[-1]:  # most recently used last (replaced)
+                    self._prepared = [*(p for p in self._prepared if p is not seen), seen]
                 return seen
         allowed = np.unique(raw)
         prepared = _Prepared(raw, allowed[self._has(allowed)])

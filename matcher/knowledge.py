@@ -16,6 +16,7 @@ import numpy.typing as npt
 
 from catalog.models import Organisation
 from embeddings.base import Encoder, F32Array
+from matcher.cancel import checkpoint
 from matcher.indexset import StatementIndex
 from matcher.inference import NeedInference, ProductGraph
 from matcher.peers import profile_vectors, share_weights
@@ -74,11 +75,14 @@ class ChainKnowledge:
         profiles = profile_vectors(orgs, vectors)
         if profiles.shape[1] == 0:
             profiles = np.zeros((len(orgs), encoder.dim), dtype=np.float32)
+        checkpoint()  # between steps: a closing LiveEngine stops its refit here
         signals = CatalogSignals(approximate_above=approximate_above).fit(orgs, profiles, graph)
+        checkpoint()
         approximate = approximate_above is not None
         inference = NeedInference(graph, encoder, available=set(distinct))
         inference.fit(approximate=approximate)
         log.info("fitted catalog signals and need inference (%d graph products)", len(graph))
+        checkpoint()
         supply = SupplyLookup().fit(orgs, vectors, approximate=approximate)
         log.info("fitted the supply lookup (%d specific offers)", len(supply.texts_))
         return cls(signals, inference, supply)

@@ -38,6 +38,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from catalog.store import CatalogStore
+from matcher.cancel import Cancelled, cancellable, checkpoint
 from matcher.engine import MatchEngine
 from matcher.generation import CatalogChange, fitted_of, next_generation, pending
 from matcher.upkeep import compacted, rebased, refit, with_fits
@@ -82,6 +83,7 @@ class LiveEngine:
         self._first_unfitted = 0.0
         self._wake = threading.Condition()
         self._closing = False
+        self._stop = threading.Event()  # set by close(): background work stops at a checkpoint
         self._worker: threading.Thread | None = None
         if background:
             self._worker = threading.Thread(target=self._background, name="refit", daemon=True)
@@ -105,12 +107,15 @@ class LiveEngine:
         return self._engine
 
     def close(self) -> None:
-        """Stop the background thread (after the refit or compaction under way, if any)."""
+        """Stop the background thread and wait for it: a refit or compaction under way stops
+        at its next checkpoint (`matcher.cancel`). Never returns while the thread runs — an
+        interpreter exiting under a thread inside native code aborts the process."""
+        self._stop.set()
         with self._wake:
             self._closing = True
             self._wake.notify_all()
-        if self._worker is not None:
-            self._worker.join(timeout=60)
+        if self._worker is not None and self._worker is not threading.current_thread():
+            self._worker.join()
 
     # ------------------------------------------------------------------ writes
     def write(self, change: Callable[[CatalogStore], T]) -> T:
@@ -168,6 +173,13 @@ class LiveEngine:
         return refit_due, compact
 
     def _background(self) -> None:
+        with cancellable(self._stop):
+            try:
+                self._upkeep()
+            except Cancelled:
+                log.info("background refit or compaction stopped: closing")
+
+    def _upkeep(self) -> None:
         while True:
             with self._wake:
                 while not self._closing and not any(self._due()):
@@ -180,17 +192,22 @@ class LiveEngine:
                     self.compact()
                 if refit_due:
                     self.refit_now()
+            except Cancelled:
+                raise
             except Exception:  # the service keeps its stale-but-correct generation
                 log.exception("background refit or compaction failed")
-                time.sleep(1.0)
+                self._stop.wait(1.0)
 
     def refit_now(self) -> None:
         """Fit the knowledge on the current generation and lay it under the newest one."""
         snapshot, writes = self._engine, self.writes_unfitted
         started = time.monotonic()
         fitted = fitted_of(refit(snapshot))
+        checkpoint()  # closing: publish nothing more
+        current = self._engine
+        ready = with_fits(current, fitted)  # outside the lock: a row map over the catalog
         with self._publish_lock:
-            self._publish(with_fits(self._engine, fitted))
+            self._publish(ready if self._engine is current else with_fits(self._engine, fitted))
             with self._wake:
                 self.writes_unfitted = max(0, self.writes_unfitted - writes)
                 self._first_unfitted = time.monotonic()
@@ -201,9 +218,13 @@ class LiveEngine:
         and lay them under the newest generation."""
         snapshot = self._engine
         packed = compacted(snapshot)
+        checkpoint()
         if self.save is not None:
             self.save(packed)
+        current = self._engine
+        ready = packed if current is snapshot else rebased(current, packed)  # outside the lock
         with self._publish_lock:
-            current = self._engine
-            self._publish(packed if current is snapshot else rebased(current, packed))
+            if self._engine is not current:  # a write published meanwhile: lay it on that
+                ready = rebased(self._engine, packed)
+            self._publish(ready)
         log.info("compacted the statement indexes (%d organisations)", len(packed.orgs))

@@ -35,6 +35,35 @@ from matcher.index_io import I64Array, check_vectors, query_vectors
 __all__ = ["OverlayIndex", "copy_index"]
 
 _OVERFETCH = 1024  # up to this many tombstones a filtered base search over-fetches past them
+_WIDE = 20_000  # ids: a filter an IVF base keeps prepared (`matcher.ivf`), worth keeping stable
+_SENT = 4  # wide base filters remembered per lineage (ask: one per language)
+
+
+class _BaseFilters:
+    """The wide filters a lineage of generations sent to its (shared, frozen) IVF base.
+
+    The base keeps a wide filter prepared (sorted, hashed into a selector) and recognises
+    it by content; a write changes `ask`'s per-language id lists, so each generation's first
+    question paid the preparation again (a sort of 10⁶ ids at 10⁵ organisations). A filter
+    that differs from one sent before only by tombstoned ids selects the same live vectors
+    (tombstoned hits are dropped after an over-fetch), so the one sent before is sent again.
+    """
+
+    def __init__(self) -> None:
+        self._sent: list[I64Array] = []  # newest last; replaced, never mutated (threads)
+
+    def stable(self, wanted: I64Array, tombstones: I64Array) -> I64Array:
+        """A filter the base already knows that selects what ``wanted`` does, or
+        ``wanted`` itself (then remembered)."""
+        for sent in reversed(self._sent):
+            extra = len(sent) - len(wanted)
+            if extra < 0 or extra > len(tombstones):
+                continue
+            rest = sent if extra == 0 else sent[~_member(sent, tombstones)]
+            if np.array_equal(rest, wanted):
+                return sent
+        self._sent = [*self._sent[-(_SENT - 1) :], wanted.copy()]
+        return wanted
 
 
 class OverlayIndex:
@@ -45,10 +74,12 @@ class OverlayIndex:
         base: VectorIndex,
         delta: ExactIndex | None = None,
         tombstones: I64Array | None = None,
+        sent: _BaseFilters | None = None,
     ) -> None:
         self.base = base
         self.delta = delta if delta is not None else ExactIndex(base.dim)
         self.tombstones = np.zeros(0, np.int64) if tombstones is None else tombstones  # sorted
+        self._sent = sent if sent is not None else _BaseFilters()  # shared by the lineage
 
     @property
     def dim(self) -> int:
@@ -87,7 +118,7 @@ class OverlayIndex:
         if len(add_ids):
             delta.upsert(add_ids, add_vecs)
         tombstones = np.union1d(self.tombstones, gone[~in_delta]).astype(np.int64)
-        return OverlayIndex(self.base, delta, tombstones)
+        return OverlayIndex(self.base, delta, tombstones, self._sent)
 
     def rebased(self, base: VectorIndex, base_live: I64Array, live: I64Array) -> OverlayIndex:
         """This generation over another ``base`` (a compaction of an older generation of
@@ -125,6 +156,9 @@ class OverlayIndex:
         if flt is not None and len(tomb) > _OVERFETCH:  # many tombstones: filter them out
             base_flt = flt[~_member(flt, tomb)]
             tomb = np.zeros(0, np.int64)
+        elif flt is not None and len(flt) > _WIDE and isinstance(self.base, FaissIVFIndex):
+            in_base = flt if not len(self.delta) else flt[~_member(flt, self._delta_sorted())]
+            base_flt = self._sent.stable(in_base, tomb)
         parts = []
         if len(self.base):
             kk = min(len(self.base), k + len(tomb))
@@ -134,7 +168,9 @@ class OverlayIndex:
                 s, i = np.where(dead, -np.inf, s), np.where(dead, -1, i)
             parts.append((s, i))
         if len(self.delta):
-            parts.append(self.delta.search(q, min(k, len(self.delta)), flt))
+            # the few delta ids a (wide) filter allows, found without sorting the filter
+            d_flt = None if flt is None else flt[_member(flt, self._delta_sorted())]
+            parts.append(self.delta.search(q, min(k, len(self.delta)), d_flt))
         if not parts:
             return (
                 np.full((len(q), k), -np.inf, dtype=np.float32),
@@ -151,6 +187,9 @@ class OverlayIndex:
             out_s = np.pad(out_s, ((0, 0), (0, pad)), constant_values=-np.inf)
             out_i = np.pad(out_i, ((0, 0), (0, pad)), constant_values=-1)
         return out_s, out_i
+
+    def _delta_sorted(self) -> I64Array:
+        return np.sort(self.delta._ids)
 
     # ------------------------------------------------------------- compaction
     def merged(self) -> VectorIndex:

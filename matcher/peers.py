@@ -30,6 +30,7 @@ import numpy as np
 from catalog.models import Organisation
 from catalog.taxonomy import Taxonomy
 from embeddings.base import F32Array, l2_normalise
+from matcher.carried import CarriedRows
 from matcher.indexset import StatementIndex
 from matcher.profiles import Space, profile_texts
 from matcher.scoring import Aggregation, aggregate
@@ -120,11 +121,16 @@ class PeerSignals:
                 members[g].append(r)
         self.members_ = {g: np.asarray(rows, dtype=np.int64) for g, rows in members.items()}
         self._profiles: F32Array | None = None  # computed on first use
+        self.carried_profiles: CarriedRows | None = None  # a generation's, to materialise
         self._effective: F32Array | None = None
 
     def profiles(self) -> F32Array:
         if self._profiles is None:
-            self._profiles = l2_normalise(profile_vectors(self.orgs, self.vectors))
+            carried = self.carried_profiles
+            if carried is not None:
+                self._profiles = carried.values()
+            else:
+                self._profiles = l2_normalise(profile_vectors(self.orgs, self.vectors))
         return self._profiles
 
     def group(self, org: Organisation) -> F32Array:

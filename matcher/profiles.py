@@ -103,6 +103,12 @@ class StatementTable:
     def mask(self, space: Space) -> npt.NDArray[np.bool_]:
         return self._masks[space.holds_needs].copy()
 
+    def sorted_ids(self, space: Space) -> npt.NDArray[np.int64]:
+        """The ids of ``space``'s statements, ascending (a gather, not a sort)."""
+        order = self._order
+        out: npt.NDArray[np.int64] = self.ids[order[self._masks[space.holds_needs][order]]]
+        return out
+
     def rows_of(self, ids: npt.ArrayLike) -> npt.NDArray[np.int64]:
         """Row of each id; -1 for ids this table does not know (e.g. FAISS padding)."""
         want = np.asarray(ids, dtype=np.int64)

@@ -40,6 +40,7 @@ from embeddings.base import F32Array, SparseTextEncoder
 from embeddings.sparse import l2_normalise_rows, to_csr
 from matcher.index import I64Array, write_json_atomic
 from matcher.profiles import Space, StatementTable
+from matcher.sparserows import dense_product, plain_csr
 
 __all__ = ["SparseStatements"]
 
@@ -69,7 +70,7 @@ class SparseStatements:
         self.table = table
         self.encoder = encoder
         self.spaces = tuple(spaces)
-        self.matrices_: dict[Space, Any] = {}
+        self.matrices_: dict[Space, Any] = {}  # CSR, or `StackedRows` in a generation
         self.rows_: dict[Space, I64Array] = {}  # table row of each matrix row
 
     def __bool__(self) -> bool:
@@ -92,7 +93,13 @@ class SparseStatements:
 
     def scores(self, space: Space, queries: Any) -> F32Array:
         """Cosine of every statement of ``space`` (rows) to every query (columns)."""
-        out: F32Array = np.asarray((self.matrices_[space] @ queries.T).toarray(), np.float32)
+        return dense_product(self.matrices_[space], queries)
+
+    def packed(self) -> SparseStatements:
+        """The same rows, each space's matrix one CSR again (a generation's compaction)."""
+        out = SparseStatements(self.table, self.encoder, self.spaces)
+        out.matrices_ = {s: plain_csr(m) for s, m in self.matrices_.items()}
+        out.rows_ = dict(self.rows_)
         return out
 
     def best_per_org(
@@ -125,7 +132,8 @@ class SparseStatements:
         folder.mkdir(parents=True, exist_ok=True)
         for space, matrix in self.matrices_.items():
             ids = self.table.ids[self.rows_[space]]
-            _atomic(folder / f"{space.value}.sparse.npz", partial(save_npz, matrix=matrix))
+            csr = plain_csr(matrix)
+            _atomic(folder / f"{space.value}.sparse.npz", partial(save_npz, matrix=csr))
             _atomic(folder / f"{space.value}.sparse_ids.npy", partial(np.save, arr=ids))
         write_json_atomic(
             folder / _MANIFEST,

@@ -28,6 +28,7 @@ import numpy.typing as npt
 
 from catalog.models import Organisation
 from embeddings.base import F32Array
+from matcher.cancel import checkpoint
 from matcher.indexset import StatementIndex
 from matcher.ivf import FaissIVFIndex
 from matcher.profiles import Space, offer_makers
@@ -97,12 +98,14 @@ class SupplyLookup:
             index = FaissIVFIndex(needs.shape[1])
             index.upsert(np.arange(len(needs)), needs)
             for start in range(0, len(self.texts_), _CHUNK):
+                checkpoint()
                 sims, ids = index.search(self.vectors_[start : start + _CHUNK], k)
                 found = ids >= 0
                 total = np.where(found, sims, 0.0).sum(axis=1)
                 hub[start : start + _CHUNK] = total / np.maximum(found.sum(axis=1), 1)
             return hub
         for start in range(0, len(self.texts_), _CHUNK):
+            checkpoint()
             sims = self.vectors_[start : start + _CHUNK] @ needs.T
             hub[start : start + _CHUNK] = np.sort(sims, axis=1)[:, -k:].mean(axis=1)
         return hub

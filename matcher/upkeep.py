@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from matcher.cancel import checkpoint
 from matcher.engine import MatchEngine
 from matcher.fusion import EvidenceKind
 from matcher.generation import attach, carry
@@ -32,7 +33,9 @@ def refit(engine: MatchEngine) -> MatchEngine:
     new.learned()
     for kind in new.hybrid.kinds():
         if kind in (EvidenceKind.BM25, EvidenceKind.NGRAM):
+            checkpoint()
             new.hybrid.lexical(kind)
+    new.hybrid.warm()
     carry(new, Fitted(new._learned, dict(new.hybrid._lexical), new._row, new.hybrid.documents))
     return new
 
@@ -46,8 +49,12 @@ def with_fits(engine: MatchEngine, fitted: Fitted) -> MatchEngine:
 
 
 def compacted(engine: MatchEngine) -> MatchEngine:
-    """The same generation over plain indexes (overlays merged into copies of the base)."""
-    return _with_indexes(engine, lambda space, ix: _plain(ix))
+    """The same generation over plain indexes (overlays merged into copies of the base),
+    its sparse rows one matrix again."""
+    new = _with_indexes(engine, lambda space, ix: _plain(ix))
+    if new.vectors.sparse is not None:
+        new.vectors.sparse = new.vectors.sparse.packed()
+    return new
 
 
 def rebased(current: MatchEngine, packed: MatchEngine) -> MatchEngine:
@@ -74,7 +81,7 @@ def _with_indexes(
     new = copy.copy(engine)
     old = engine.vectors
     vectors = copy.copy(old)
-    vectors.indexes = {s: index_for(s, ix) for s, ix in old.indexes.items()}
+    vectors.indexes = {s: _step(index_for, s, ix) for s, ix in old.indexes.items()}
     vectors.plain_ = index_for(None, old.plain_) if old.plain_ is not None else None
     vectors._ids_cache = dict(old._ids_cache)
     new.vectors = vectors
@@ -85,6 +92,13 @@ def _with_indexes(
         new._peers = copy.copy(new._peers)
         new._peers.vectors = vectors
     return new
+
+
+def _step(
+    index_for: Callable[[Space | None, VectorIndex], VectorIndex], space: Space, ix: VectorIndex
+) -> VectorIndex:
+    checkpoint()  # one index at a time: a closing LiveEngine stops a compaction between them
+    return index_for(space, ix)
 
 
 def _plain(index: VectorIndex) -> VectorIndex:

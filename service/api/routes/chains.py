@@ -8,8 +8,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Response
 
 from catalog.models import OrgKind
-from matcher.coopmap import CoopMap, cooperation_map, to_graphml
+from matcher.coopmap import cooperation_map, to_graphml
 from service.api.deps import HolderDep
+from service.api.mapcache import MapView
 from service.api.routes.orgs import ERRORS
 
 router = APIRouter(tags=["chains"])
@@ -63,7 +64,7 @@ class MapQuery:
 MapParams = Annotated[MapQuery, Depends()]
 
 
-def _map(holder: HolderDep, q: MapQuery) -> CoopMap:
+def _map(holder: HolderDep, q: MapQuery) -> MapView:
     return holder.cached_map(
         q.key(),
         lambda engine: cooperation_map(
@@ -80,11 +81,14 @@ def _map(holder: HolderDep, q: MapQuery) -> CoopMap:
 @router.get("/map", responses=ERRORS)
 def coop_map(holder: HolderDep, q: MapParams) -> dict[str, Any]:
     """合作机会图谱: nodes by segment (upstream → downstream), edges supplier → buyer with
-    their score and evidence."""
-    return _map(holder, q).to_dict()
+    their score and evidence. ``generation`` is the engine generation the map was drawn
+    from; ``stale`` means catalog changes since then are being drawn in (a map is redrawn in
+    the background after writes, and the next request shows them)."""
+    view = _map(holder, q)
+    return {**view.cmap.to_dict(), "generation": view.generation, "stale": view.stale}
 
 
 @router.get("/map.graphml", responses=ERRORS, response_class=Response)
 def coop_map_graphml(holder: HolderDep, q: MapParams) -> Response:
     """The same map as GraphML, for Gephi, yEd or networkx."""
-    return Response(to_graphml(_map(holder, q)), media_type="application/graphml+xml")
+    return Response(to_graphml(_map(holder, q).cmap), media_type="application/graphml+xml")

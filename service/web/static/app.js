@@ -706,6 +706,9 @@
             return e.exploratory;
           }).length
         );
+        if (data.stale && data.nodes.length) {
+          setStatus("图谱正按最新的目录变更重绘，刷新即可看到。The map is being redrawn with the latest catalog changes; reload to see them.", "info");
+        }
         setMapState("ready");
         if (state.selected) updateOnMapNote();
       })
