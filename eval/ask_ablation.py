@@ -34,15 +34,13 @@ from catalog.taxonomy import load_default_taxonomy
 from embeddings.base import Encoder
 from embeddings.choice import (
     Backend,
-    EncoderKind,
     default_backend,
-    open_encoder,
     sparse_encoder_for,
 )
 from eval.ashare import build_organisations, load_ashare
 from eval.askset import AskSet, build_ask_set, build_industry_ask_set, make_ask_run
 from eval.baselines import BM25Baseline, EmbeddingMaxBaseline
-from eval.home import home_paths
+from eval.home import home_e5, home_paths
 from eval.metrics import Qrels
 from eval.report import BenchResult, score_run, write_report
 from eval.runner import EngineScorer, build_engine
@@ -157,19 +155,12 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     set_faiss_threads(1)
-    paths = home_paths()
-    enc = open_encoder(
-        EncoderKind.E5_SMALL,
-        models=paths.models,
-        cache=paths.cache,
-        backend=args.backend,
-        progress=False,
-    )
+    enc = home_e5(args.backend)
     try:
         result = run_ask_ablation(enc, max_queries=args.max_queries, demo=not args.no_demo)
     finally:
         enc.cache.close()
-    out = args.out or paths.reports / f"ask-ablation-{time.strftime('%Y%m%d-%H%M%S')}"
+    out = args.out or home_paths().reports / f"ask-ablation-{time.strftime('%Y%m%d-%H%M%S')}"
     write_report(result, out)
     for row in result.table():
         print(" | ".join(row))  # noqa: T201

@@ -234,12 +234,10 @@ def run(
 def main(argv: list[str] | None = None) -> None:
     from embeddings.choice import (
         Backend,
-        EncoderKind,
         default_backend,
-        open_encoder,
         sparse_encoder_for,
     )
-    from eval.home import home_paths
+    from eval.home import home_e5
     from eval.runner import build_engine
     from matcher.index import set_faiss_threads
 
@@ -250,14 +248,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     set_faiss_threads(1)
-    paths = home_paths()
-    enc = open_encoder(
-        EncoderKind.E5_SMALL,
-        models=paths.models,
-        cache=paths.cache,
-        backend=args.backend,
-        progress=False,
-    )
+    enc = home_e5(args.backend)
     try:
         data = load_ashare()
         engine = build_engine(data, enc, sparse_encoder=sparse_encoder_for(enc))
