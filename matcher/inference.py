@@ -19,14 +19,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from catalog.models import Organisation
 from embeddings.base import Encoder, F32Array
-from matcher.ivf import FaissIVFIndex
 from matcher.profiles import Space, encode_for
+
+if TYPE_CHECKING:  # faiss loads when an approximate engine fits (the CLI's help stays light)
+    from matcher.ivf import FaissIVFIndex
 
 _CO_CACHE = 4096  # needs whose co-input counts are kept (then the cache starts over)
 
@@ -131,6 +134,8 @@ class NeedInference:
         self.vectors_ = encode_for(self.encoder, Space.OFFERS_SYM, self.products_)
         self.index_ = None
         if approximate and self.products_:
+            from matcher.ivf import FaissIVFIndex
+
             self.index_ = FaissIVFIndex(self.vectors_.shape[1])
             self.index_.upsert(np.arange(len(self.products_)), self.vectors_)
         return self
