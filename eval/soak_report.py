@@ -226,7 +226,7 @@ def _f(x: float | None, spec: str = ".1f") -> str:
 def print_capacity(console: Console, caps: list[Capacity], clients: int, seconds: float) -> None:
     console.print(
         f"capacity, each route alone ({clients} clients, closed loop, {seconds:g} s each; "
-        "map: a chain the server has not cached, as in the mix where writes clear its cache)"
+        "map: drawn once, then served from the last drawing while redrawn, as in the mix)"
     )
     console.print("route        |  req/s | p50 ms | p99 ms |     n | errors | server CPU")
     for c in caps:
