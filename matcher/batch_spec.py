@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from catalog.errors import InvalidInputError
+from matcher.base import check_k
 from matcher.types import Direction, Filters
 
 __all__ = ["BatchJob", "BatchSpec"]
@@ -33,8 +34,7 @@ class BatchSpec:
     members: Filters | None = None
 
     def __post_init__(self) -> None:
-        if not 1 <= self.k <= 1000:
-            raise InvalidInputError(f"k must be between 1 and 1000, got {self.k}")
+        check_k(self.k)
         if self.members is not None and self.job in (BatchJob.PARTNERS, BatchJob.SUBSTITUTES):
             raise InvalidInputError(
                 f"member filters apply to the map and pairs jobs, not {self.job.value}"

@@ -16,7 +16,7 @@ from catalog.errors import InvalidInputError, NotFoundError
 from catalog.models import Organisation
 from catalog.taxonomy import Taxonomy
 from embeddings.base import Encoder, F32Array, SparseTextEncoder
-from matcher.base import Matcher
+from matcher.base import Matcher, check_k, ids_and_scores
 from matcher.evidence import EvidenceGate
 from matcher.explain import build_match
 from matcher.hybrid import AskEvidence, name_evidence, too_short
@@ -282,7 +282,7 @@ class MatchEngine(Matcher):
         offers, for customers) — or states new ones — while its chain position, region and
         qualifications still shape the ranking.
         """
-        _check_k(k)
+        check_k(k)
         q = self._partner_question(org_id, direction, filters, filter_items, items, statements)
         matches = self._rank(q, k)
         org = self.org(org_id)  # a copy with other statements keeps its id and name
@@ -314,7 +314,7 @@ class MatchEngine(Matcher):
         items: Collection[str] | None = None,
     ) -> MatchResult:
         """Who could replace this organisation: same offers, same segment, same papers."""
-        _check_k(k)
+        check_k(k)
         org = self.org(org_id)
         q = self._substitute_question(org, filters, filter_items, items)
         matches = self._rank(q, k)
@@ -356,7 +356,7 @@ class MatchEngine(Matcher):
 
     def ask(self, text: str, *, k: int = 10, filters: Filters | None = None) -> MatchResult:
         """A free question in Chinese or English, answered by who offers it."""
-        _check_k(k)
+        check_k(k)
         text = text.strip()
         if too_short(text):
             raise InvalidInputError("the question is empty; describe what you are looking for")
@@ -381,7 +381,7 @@ class MatchEngine(Matcher):
         res = self.find_partners(
             org_id, direction=direction, k=N, filter_items=filter_items, items=items
         )
-        return _ids_and_scores(res)
+        return ids_and_scores(res)
 
     def similar_items(
         self,
@@ -392,15 +392,4 @@ class MatchEngine(Matcher):
         items: Collection[str] | None = None,
     ) -> tuple[list[str], F32Array]:
         res = self.find_substitutes(org_id, k=N, filter_items=filter_items, items=items)
-        return _ids_and_scores(res)
-
-
-def _ids_and_scores(res: MatchResult) -> tuple[list[str], F32Array]:
-    return [m.org_id for m in res.matches], np.array(
-        [m.score for m in res.matches], dtype=np.float32
-    )
-
-
-def _check_k(k: int) -> None:
-    if not 1 <= k <= 1000:
-        raise InvalidInputError(f"k must be between 1 and 1000, got {k}")
+        return ids_and_scores(res)
