@@ -42,6 +42,7 @@ from matcher.index_io import (
     check_vectors,
     few_threads,
     query_vectors,
+    tie_stable,
 )
 
 __all__ = ["FaissIVFIndex", "default_nlist"]
@@ -212,11 +213,13 @@ class FaissIVFIndex:
                 sel=prepared.selector, nprobe=wider
             )
         blas_for_every_batch()
-        with few_threads(len(q)):
-            scores, ids = index.search(q, k, params=params)
-        ids = ids.astype(np.int64)
-        scores = np.where(ids < 0, -np.inf, scores).astype(np.float32)
-        return scores, ids
+
+        def fetch(rows: I64Array, kk: int) -> tuple[F32Array, I64Array]:
+            with few_threads(len(rows)):
+                found: tuple[F32Array, I64Array] = index.search(q[rows], kk, params=params)
+            return found
+
+        return tie_stable(fetch, len(q), k, len(self._ids))
 
     def _prepare(self, raw: I64Array) -> _Prepared:
         """``raw``'s distinct ids present in the index, sorted; a wide filter seen before
@@ -241,16 +244,15 @@ class FaissIVFIndex:
             raise RuntimeError("the IVF index is not loaded")
         vecs = self._index.reconstruct_batch(allowed)
         sims = q @ vecs.T
-        kk = min(k, len(allowed))
-        part = np.argpartition(-sims, kk - 1, axis=1)[:, :kk] if kk < len(allowed) else None
-        cand = np.broadcast_to(np.arange(len(allowed)), sims.shape) if part is None else part
-        cs = np.take_along_axis(sims, cand, axis=1)
-        order = np.lexsort((allowed[cand], -cs), axis=1)[:, :kk]
-        scores = np.full((len(q), k), -np.inf, dtype=np.float32)
-        out = np.full((len(q), k), -1, dtype=np.int64)
-        scores[:, :kk] = np.take_along_axis(cs, order, axis=1)
-        out[:, :kk] = np.take_along_axis(allowed[cand], order, axis=1)
-        return scores, out
+
+        def fetch(rows: I64Array, kk: int) -> tuple[F32Array, I64Array]:
+            part = sims[rows]
+            if kk < len(allowed):  # the kk best, in no order (`tie_stable` sorts them)
+                cand = np.argpartition(-part, kk - 1, axis=1)[:, :kk]
+                return np.take_along_axis(part, cand, axis=1), allowed[cand]
+            return part, np.broadcast_to(allowed, part.shape)
+
+        return tie_stable(fetch, len(q), k, len(allowed))
 
     # ------------------------------------------------------------------ files
     def save(self, path: Path) -> None:
