@@ -45,9 +45,10 @@ from matcher.index_io import (
     tie_stable,
 )
 
-__all__ = ["FaissIVFIndex", "default_nlist"]
+__all__ = ["DEFAULT_PROBE_SHARE", "FaissIVFIndex", "default_nlist"]
 
 _SEED = 20261121
+DEFAULT_PROBE_SHARE = 1 / 12  # of the lists an unfiltered query scans (`probes`)
 # Wide filters kept prepared per index, least recently used dropped first: `ask` passes the
 # same per-language id lists with every question (two languages at most), each up to the
 # whole offer space, and then its candidates' statements (new each time; wide at 10⁵
@@ -87,10 +88,14 @@ class FaissIVFIndex:
         sq8: bool = False,
         exact_limit: int = 20_000,
         train_max: int = 100_000,
+        probe_share: float = DEFAULT_PROBE_SHARE,
     ) -> None:
+        if not 0 < probe_share <= 1:
+            raise ValueError(f"probe_share must be in (0, 1], got {probe_share}")
         self._dim = dim
         self.nlist = nlist
         self.nprobe = nprobe
+        self.probe_share = probe_share
         self.sq8 = sq8
         self.exact_limit = exact_limit
         self.train_max = train_max
@@ -114,10 +119,10 @@ class FaissIVFIndex:
         return 0 if self._index is None else int(self._index.nlist)
 
     def probes(self) -> int:
-        """Lists one unfiltered query scans: ``nprobe``, else about nlist / 12 (≥ 16)."""
+        """Lists one unfiltered query scans: ``nprobe``, else ``probe_share`` of them (≥ 16)."""
         if self.nprobe is not None:
             return max(1, min(self.nprobe, self.lists))
-        return max(1, min(self.lists, max(16, self.lists // 12)))
+        return max(1, min(self.lists, max(16, int(self.lists * self.probe_share + 1e-9))))
 
     # ------------------------------------------------------------------ writes
     def _writable(self) -> faiss.IndexIVF:
