@@ -106,7 +106,7 @@ def tie_stable(
     scores = np.full((n, k), -np.inf, dtype=np.float32)
     out = np.full((n, k), -1, dtype=np.int64)
     rows = np.arange(n, dtype=np.int64)
-    kk = k + max(TIE_MARGIN, (_TIE_DEPTH - 1) * k)
+    kk = max(k, min(size, k + max(TIE_MARGIN, (_TIE_DEPTH - 1) * k)))  # no deeper than size
     while len(rows):
         got_scores, got = fetch(rows, kk)
         got = got.astype(np.int64)
