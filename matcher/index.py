@@ -25,6 +25,7 @@ from matcher.index_io import (
     few_threads,
     query_vectors,
     set_faiss_threads,
+    tie_stable,
     write_json_atomic,
 )
 from matcher.ivf import FaissIVFIndex
@@ -183,11 +184,13 @@ class FaissFlatIndex:
             selector = faiss.IDSelectorBatch(allowed)
             params = faiss.SearchParameters(sel=selector)  # type: ignore[call-arg]
         blas_for_every_batch()
-        with few_threads(len(q)):
-            scores, ids = self._index.search(q, k, params=params)
-        ids = ids.astype(np.int64)
-        scores = np.where(ids < 0, -np.inf, scores).astype(np.float32)
-        return scores, ids
+
+        def fetch(rows: I64Array, kk: int) -> tuple[F32Array, I64Array]:
+            with few_threads(len(rows)):
+                found: tuple[F32Array, I64Array] = self._index.search(q[rows], kk, params=params)
+            return found
+
+        return tie_stable(fetch, len(q), k, len(self))
 
     def save(self, path: Path) -> None:
         atomic_write(Path(path), lambda tmp: faiss.write_index(self._index, tmp))

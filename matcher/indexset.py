@@ -22,7 +22,14 @@ import numpy.typing as npt
 
 from catalog.db import Checkpoint
 from embeddings.base import Encoder, F32Array, SparseTextEncoder
-from matcher.index import IndexKind, VectorIndex, make_index, open_index, write_json_atomic
+from matcher.index import (
+    FaissIVFIndex,
+    IndexKind,
+    VectorIndex,
+    make_index,
+    open_index,
+    write_json_atomic,
+)
 from matcher.language import LanguageCentering
 from matcher.profiles import Space, StatementTable, encode_for
 from matcher.sparseset import SparseStatements
@@ -33,6 +40,11 @@ log = logging.getLogger(__name__)
 
 _MANIFEST = "manifest.json"
 _OVERFETCH = 256  # up to this many excluded statements: search all, drop them afterwards
+
+# An approximate (IVF) statement index scans this share of its lists per query, more than
+# the knowledge lookups' 1/12: at 10⁵ generated organisations find_partners' top-10 recall
+# vs the exact path was 0.945 at 1/12 (every miss from this search), 0.959 at 1/8.
+STATEMENT_PROBE_SHARE = 1 / 8
 
 _CENTERING = "language_means.npz"
 _PLAIN = "offers.plain.index"  # uncentered offer vectors (only while centering is on)
@@ -79,10 +91,11 @@ class StatementIndex:
         return [self.table.texts[int(r)] for r in rows]
 
     def _new_index(self, size: int) -> VectorIndex:
-        return make_index(self.index_kind, self.encoder.dim, size, milvus_uri=self.milvus_uri)
+        index = make_index(self.index_kind, self.encoder.dim, size, milvus_uri=self.milvus_uri)
+        return _statement_probes(index)
 
     def _open_index(self, path: Path) -> VectorIndex:
-        return open_index(self.index_kind, path, milvus_uri=self.milvus_uri)
+        return _statement_probes(open_index(self.index_kind, path, milvus_uri=self.milvus_uri))
 
     def build(self) -> None:
         """Encode every statement (cache permitting), fit the language means, index."""
@@ -235,6 +248,13 @@ class StatementIndex:
             return self.sync()
         encoded = self.sparse.load(folder)["added"]
         return {**self.sync(), "sparse_encoded": encoded}  # sync syncs the sparse rows too
+
+
+def _statement_probes(index: VectorIndex) -> VectorIndex:
+    """``index``, probing `STATEMENT_PROBE_SHARE` of its lists if it is an IVF index."""
+    if isinstance(index, FaissIVFIndex):
+        index.probe_share = STATEMENT_PROBE_SHARE
+    return index
 
 
 def _search_excluding(

@@ -42,11 +42,13 @@ from matcher.index_io import (
     check_vectors,
     few_threads,
     query_vectors,
+    tie_stable,
 )
 
-__all__ = ["FaissIVFIndex", "default_nlist"]
+__all__ = ["DEFAULT_PROBE_SHARE", "FaissIVFIndex", "default_nlist"]
 
 _SEED = 20261121
+DEFAULT_PROBE_SHARE = 1 / 12  # of the lists an unfiltered query scans (`probes`)
 # Wide filters kept prepared per index, least recently used dropped first: `ask` passes the
 # same per-language id lists with every question (two languages at most), each up to the
 # whole offer space, and then its candidates' statements (new each time; wide at 10⁵
@@ -86,10 +88,14 @@ class FaissIVFIndex:
         sq8: bool = False,
         exact_limit: int = 20_000,
         train_max: int = 100_000,
+        probe_share: float = DEFAULT_PROBE_SHARE,
     ) -> None:
+        if not 0 < probe_share <= 1:
+            raise ValueError(f"probe_share must be in (0, 1], got {probe_share}")
         self._dim = dim
         self.nlist = nlist
         self.nprobe = nprobe
+        self.probe_share = probe_share
         self.sq8 = sq8
         self.exact_limit = exact_limit
         self.train_max = train_max
@@ -113,10 +119,10 @@ class FaissIVFIndex:
         return 0 if self._index is None else int(self._index.nlist)
 
     def probes(self) -> int:
-        """Lists one unfiltered query scans: ``nprobe``, else about nlist / 12 (≥ 16)."""
+        """Lists one unfiltered query scans: ``nprobe``, else ``probe_share`` of them (≥ 16)."""
         if self.nprobe is not None:
             return max(1, min(self.nprobe, self.lists))
-        return max(1, min(self.lists, max(16, self.lists // 12)))
+        return max(1, min(self.lists, max(16, int(self.lists * self.probe_share + 1e-9))))
 
     # ------------------------------------------------------------------ writes
     def _writable(self) -> faiss.IndexIVF:
@@ -212,11 +218,13 @@ class FaissIVFIndex:
                 sel=prepared.selector, nprobe=wider
             )
         blas_for_every_batch()
-        with few_threads(len(q)):
-            scores, ids = index.search(q, k, params=params)
-        ids = ids.astype(np.int64)
-        scores = np.where(ids < 0, -np.inf, scores).astype(np.float32)
-        return scores, ids
+
+        def fetch(rows: I64Array, kk: int) -> tuple[F32Array, I64Array]:
+            with few_threads(len(rows)):
+                found: tuple[F32Array, I64Array] = index.search(q[rows], kk, params=params)
+            return found
+
+        return tie_stable(fetch, len(q), k, len(self._ids))
 
     def _prepare(self, raw: I64Array) -> _Prepared:
         """``raw``'s distinct ids present in the index, sorted; a wide filter seen before
@@ -241,16 +249,15 @@ class FaissIVFIndex:
             raise RuntimeError("the IVF index is not loaded")
         vecs = self._index.reconstruct_batch(allowed)
         sims = q @ vecs.T
-        kk = min(k, len(allowed))
-        part = np.argpartition(-sims, kk - 1, axis=1)[:, :kk] if kk < len(allowed) else None
-        cand = np.broadcast_to(np.arange(len(allowed)), sims.shape) if part is None else part
-        cs = np.take_along_axis(sims, cand, axis=1)
-        order = np.lexsort((allowed[cand], -cs), axis=1)[:, :kk]
-        scores = np.full((len(q), k), -np.inf, dtype=np.float32)
-        out = np.full((len(q), k), -1, dtype=np.int64)
-        scores[:, :kk] = np.take_along_axis(cs, order, axis=1)
-        out[:, :kk] = np.take_along_axis(allowed[cand], order, axis=1)
-        return scores, out
+
+        def fetch(rows: I64Array, kk: int) -> tuple[F32Array, I64Array]:
+            part = sims[rows]
+            if kk < len(allowed):  # the kk best, in no order (`tie_stable` sorts them)
+                cand = np.argpartition(-part, kk - 1, axis=1)[:, :kk]
+                return np.take_along_axis(part, cand, axis=1), allowed[cand]
+            return part, np.broadcast_to(allowed, part.shape)
+
+        return tie_stable(fetch, len(q), k, len(allowed))
 
     # ------------------------------------------------------------------ files
     def save(self, path: Path) -> None:

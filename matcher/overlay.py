@@ -237,6 +237,7 @@ def copy_index(index: VectorIndex) -> VectorIndex:
             sq8=index.sq8,
             exact_limit=index.exact_limit,
             train_max=index.train_max,
+            probe_share=index.probe_share,
         )
         if index._mapped is not None:  # read the lists into memory; the base stays mapped
             ivf._index = faiss.read_index(str(index._mapped))  # type: ignore[assignment]

@@ -43,6 +43,7 @@ _CHUNK = 4096  # offers per block when fitting the hub scores (bounded memory)
 # most of the 40 s knowledge fit; at 10⁵ organisations it would take hours.
 EXACT_HUB_PAIRS = 100_000_000
 _NEED_HUBS = 65_536  # needs whose hub score an approximate lookup keeps (then starts over)
+_BLOCK_SIMS = 1 << 24  # need × offer similarities per block of the needs' hub pass (64 MB)
 
 
 class SupplyLookup:
@@ -64,6 +65,7 @@ class SupplyLookup:
         self._offered_by: dict[str, npt.NDArray[np.int64]] = {}
         self.on_candidates = False  # whether `coverage_on` serves (an approximate engine's fit)
         self._need_hub: dict[str, float] = {}  # need text → its hub score (`need_hubs`)
+        self._catalog_hub: dict[str, float] = {}  # the same for every catalog need, from fit
 
     def fit(
         self, orgs: Sequence[Organisation], index: StatementIndex, *, approximate: bool = False
@@ -84,8 +86,12 @@ class SupplyLookup:
         self._has = np.bincount(org_of, minlength=self.n_orgs) > 0
         self.vectors_ = index.encode(Space.OFFERS, self.texts_)
         needs = sorted({n for o in orgs for n in o.needs})
-        self.hub_ = self._hub_scores(self.encode_needs(needs))
-        self.on_candidates, self._need_hub = approximate, {}
+        need_vectors = self.encode_needs(needs)
+        self.hub_ = self._hub_scores(need_vectors)
+        self.on_candidates, self._need_hub, self._catalog_hub = approximate, {}, {}
+        if approximate:  # a query then never pays a pass over the offers for a catalog need
+            hubs = self._own_hubs(need_vectors).tolist()
+            self._catalog_hub = dict(zip(needs, hubs, strict=True))
         return self
 
     def _hub_scores(self, needs: F32Array) -> F32Array:
@@ -120,15 +126,30 @@ class SupplyLookup:
         hub correction, as `per_org` computes it — kept per text: a need's value does not
         depend on the query, so only a need not seen before costs a pass over the specific
         offers."""
-        missing = [i for i, t in enumerate(texts) if t not in self._need_hub]
+        known = self._catalog_hub
+        missing = [i for i, t in enumerate(texts) if t not in known and t not in self._need_hub]
         if missing:
-            sims = needs[missing] @ self.vectors_.T
-            k = min(self.neighbours, sims.shape[1])
-            hub = np.partition(sims, sims.shape[1] - k, axis=1)[:, -k:].mean(axis=1)
+            hub = self._own_hubs(needs[missing])
             if len(self._need_hub) + len(missing) > _NEED_HUBS:
                 self._need_hub = {}
             self._need_hub.update((texts[i], float(h)) for i, h in zip(missing, hub, strict=True))
-        return np.asarray([self._need_hub[t] for t in texts], dtype=np.float32)
+        return np.asarray([known.get(t, self._need_hub.get(t)) for t in texts], dtype=np.float32)
+
+    def _own_hubs(self, needs: F32Array) -> F32Array:
+        """The hub scores of `need_hubs`, a block of needs per pass over the offers: the fit
+        computes every catalog need's at once (memory-bound per query: 48 MB of offers
+        read for two or three needs; compute-bound in blocks)."""
+        out = np.zeros(len(needs), dtype=np.float32)
+        k = min(self.neighbours, len(self.texts_))
+        if k == 0:  # no specific offers: nothing to be a hub of
+            return out
+        block = max(1, _BLOCK_SIMS // max(1, len(self.texts_)))
+        for start in range(0, len(needs), block):
+            checkpoint()
+            sims = needs[start : start + block] @ self.vectors_.T
+            top = np.partition(sims, sims.shape[1] - k, axis=1)[:, -k:]
+            out[start : start + block] = top.mean(axis=1)
+        return out
 
     def coverage_on(
         self, texts: Sequence[str], needs: F32Array, rows: npt.NDArray[np.int64], *, floor: float

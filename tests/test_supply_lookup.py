@@ -109,8 +109,8 @@ def test_unfitted_and_bad_settings_are_refused() -> None:
 
 def test_coverage_on_candidates_is_the_catalog_wide_coverage_of_those_rows() -> None:
     """An approximate engine's fit computes the stated-needs coverage for some rows only:
-    each row's value is the catalog-wide one, in the order the rows are asked, and a
-    need's hub score is kept for the next query."""
+    each row's value is the catalog-wide one, in the order the rows are asked; the catalog
+    needs' hub scores come from the fit, and a new need's is kept for the next query."""
     index = _lookup(ORGS).index
     assert index is not None
     lookup = SupplyLookup(hub_limit=2).fit(ORGS, index, approximate=True)
@@ -125,4 +125,7 @@ def test_coverage_on_candidates_is_the_catalog_wide_coverage_of_those_rows() -> 
     assert lookup.coverage_on(texts, needs, np.zeros(0, np.int64), floor=0.0).shape == (0,)
     assert want[3] > 0 and want[4] == 0  # the check is not vacuous
     assert lookup.on_candidates and not _lookup(ORGS).on_candidates
-    assert set(lookup._need_hub) == set(texts)
+    # the catalog's needs got their hub scores in the fit; a new need's is kept after first use
+    assert set(lookup._catalog_hub) == {"urea granules", "coke fines"}
+    assert set(lookup._need_hub) == {"resin"}
+    assert not _lookup(ORGS)._catalog_hub  # an exact fit has no use for them
