@@ -40,7 +40,7 @@ from embeddings.cache import CachedEncoder
 from matcher.carried import CarriedRows
 from matcher.engine import MatchEngine
 from matcher.evidence import EvidenceGate
-from matcher.gentable import derive_table, org_sources, space_change, splice
+from matcher.gentable import derive_edit, org_sources, space_change, splice
 from matcher.hybrid import AskEvidence
 from matcher.index import I64Array, VectorIndex
 from matcher.indexset import StatementIndex
@@ -52,6 +52,7 @@ from matcher.profiles import Space, StatementTable, profile_texts
 from matcher.sparserows import stacked
 from matcher.sparseset import SparseStatements
 from matcher.stale import Fitted, StaleKnowledge, StaleLexical
+from matcher.tableedit import TableEdit
 
 __all__ = ["CatalogChange", "attach", "carry", "fitted_of", "next_generation", "pending"]
 
@@ -109,10 +110,11 @@ def _overlay(index: VectorIndex) -> OverlayIndex:
     return index if isinstance(index, OverlayIndex) else OverlayIndex(index)
 
 
-def _next_vectors(old: StatementIndex, table: StatementTable, src_row: I64Array) -> StatementIndex:
+def _next_vectors(old: StatementIndex, edit: TableEdit) -> StatementIndex:
+    table = edit.table
     new = StatementIndex(table, old.encoder, index_kind=old.index_kind, centering=0.0)
     new.centering = old.centering  # frozen means: old and new vectors agree
-    changes = {space: space_change(old.table, table, src_row, space) for space in Space}
+    changes = {space: space_change(old.table, edit, space) for space in Space}
     _encode_together(old.encoder, table, changes)
     for space in Space:
         gone, came = changes[space]
@@ -129,7 +131,7 @@ def _next_vectors(old: StatementIndex, table: StatementTable, src_row: I64Array)
                 remove=gone, ids=ids, vectors=empty if raw is None else raw
             )
     if old.sparse is not None:
-        new.sparse = _next_sparse(old.sparse, table, src_row)
+        new.sparse = _next_sparse(old.sparse, edit)
     return new
 
 
@@ -145,21 +147,18 @@ def _encode_together(
             encoder.encode_mixed(items)
 
 
-def _next_sparse(
-    old: SparseStatements, table: StatementTable, src_row: I64Array
-) -> SparseStatements:
+def _next_sparse(old: SparseStatements, edit: TableEdit) -> SparseStatements:
     """The sparse rows of the new table: the kept rows of the old matrices (shared, not
     copied: `matcher.sparserows`), then the written statements' rows, encoded now."""
+    table = edit.table
     new = SparseStatements(table, old.encoder, old.spaces)
     if not old:
         return new
-    inv_row = np.full(len(old.table), -1, dtype=np.int64)
-    has = src_row >= 0
-    inv_row[src_row[has]] = np.flatnonzero(has)
+    inv_row = edit.new_of_old
     for space in old.spaces:
         mapped = inv_row[old.rows_[space]]
         keep = np.flatnonzero(mapped >= 0)
-        fresh = np.flatnonzero(table.mask(space) & ~has).astype(np.int64)
+        fresh = edit.came[table._masks[space.holds_needs][edit.came]]
         enc = old.encode([table.texts[int(r)] for r in fresh]) if len(fresh) else None
         new.matrices_[space] = stacked(old.matrices_[space], keep, enc)
         new.rows_[space] = np.concatenate([mapped[keep], fresh]).astype(np.int64)
@@ -200,12 +199,12 @@ def _next_generation(engine: MatchEngine, change: CatalogChange) -> MatchEngine:
     ups = list(written.values())
     fresh = StatementTable.from_orgs(ups)
     fresh_rows = np.asarray([row[o.id] for o in ups], dtype=np.int64)
-    table, src_row = derive_table(engine.table, keep_old, inv, fresh, fresh_rows)
+    edit = derive_edit(engine.table, keep_old, inv, fresh, fresh_rows)
     new = copy.copy(engine)
-    new.orgs, new._row, new.table = orgs, row, table
-    new.vectors = _next_vectors(engine.vectors, table, src_row)
+    new.orgs, new._row, new.table = orgs, row, edit.table
+    new.vectors = _next_vectors(engine.vectors, edit)
     attach(new, engine.lookup, engine.evidence)
-    new.hybrid = _next_ask(engine.hybrid, new, src, src_row)
+    new.hybrid = _next_ask(engine.hybrid, new, src, edit)
     new._peers = _next_peers(engine._peers, new, src) if engine._peers is not None else None
     fitted = fitted_of(engine)
     carry(new, fitted, _fresh_docs(engine, inv, src), _fit_rows(engine, fitted, new, src))
@@ -274,7 +273,7 @@ def carry(
         ask.fitted = fitted
 
 
-def _next_ask(old: AskEvidence, new: MatchEngine, src: I64Array, src_row: I64Array) -> AskEvidence:
+def _next_ask(old: AskEvidence, new: MatchEngine, src: I64Array, edit: TableEdit) -> AskEvidence:
     ask = _StaleAsk(new.vectors, (), old.recipe)
     ask.n_orgs = len(new.orgs)
     written = [" ".join(profile_texts(new.orgs[r], Space.OFFERS)) for r in np.flatnonzero(src < 0)]
@@ -285,12 +284,8 @@ def _next_ask(old: AskEvidence, new: MatchEngine, src: I64Array, src_row: I64Arr
         for r, doc in zip(np.flatnonzero(src < 0).tolist(), written, strict=True):
             docs[r] = doc
         ask.documents = docs
-    raw = old._raw_languages()
-    langs = np.empty(len(src_row), dtype=np.int64)
-    has = src_row >= 0
-    langs[has] = raw[src_row[has]]
-    langs[~has] = [language_of(new.table.texts[int(r)]) for r in np.flatnonzero(~has)]
-    ask._raw_langs = langs
+    came = np.asarray([language_of(new.table.texts[int(r)]) for r in edit.came], np.int64)
+    ask._raw_langs = edit.take(old._raw_languages(), came)
     return ask
 
 

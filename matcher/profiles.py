@@ -54,8 +54,8 @@ class StatementTable:
 
     ids: npt.NDArray[np.int64]
     org: npt.NDArray[np.int32]  # row → index into the organisation list
-    source: tuple[Source, ...]
-    texts: tuple[str, ...]
+    source: Sequence[Source]  # a tuple, or a `matcher.rope.Rope` in a generation
+    texts: Sequence[str]
     _order: npt.NDArray[np.int64]  # argsort of ids, for id → row lookups
 
     @classmethod
