@@ -40,7 +40,7 @@ from embeddings.cache import CachedEncoder
 from matcher.carried import CarriedRows
 from matcher.engine import MatchEngine
 from matcher.evidence import EvidenceGate
-from matcher.gentable import derive_edit, org_sources, space_change, splice
+from matcher.gentable import OrgIds, derive_edit, org_sources, space_change, splice
 from matcher.hybrid import AskEvidence
 from matcher.index import I64Array, VectorIndex
 from matcher.indexset import StatementIndex
@@ -49,6 +49,7 @@ from matcher.lookup import CatalogLookup
 from matcher.overlay import OverlayIndex
 from matcher.peers import PeerSignals, _groups, effective_products, profile_vectors
 from matcher.profiles import Space, StatementTable, profile_texts
+from matcher.rowmap import RowMap
 from matcher.sparserows import stacked
 from matcher.sparseset import SparseStatements
 from matcher.stale import Fitted, StaleKnowledge, StaleLexical
@@ -187,15 +188,20 @@ def _next_generation(engine: MatchEngine, change: CatalogChange) -> MatchEngine:
     if not engine.vectors:
         raise ValueError("the engine has no index yet; build() or load() it first")
     written = {o.id: o for o in change.upserts}
+    old_row = engine._row if isinstance(engine._row, RowMap) else RowMap.of(engine._row)
     keep_old = np.ones(len(engine.orgs), dtype=bool)
-    keep_old[[engine._row[i] for i in {*change.removed, *written} if i in engine._row]] = False
-    old_ids = list(engine._row)  # ids in row order
+    keep_old[[old_row[i] for i in {*change.removed, *written} if i in old_row]] = False
     new_ids = sorted(written)
-    src = org_sources(old_ids, keep_old, new_ids)  # new row -> old row (-1: written)
+    ids = OrgIds(engine.orgs)  # ids in row order, read where needed
+    src = org_sources(ids, keep_old, new_ids, old_row.ids_sorted)  # new row -> old row
     orgs = splice(engine.orgs, src, [written[i] for i in new_ids])
-    row = dict(zip(splice(old_ids, src, new_ids), range(len(orgs)), strict=True))
     inv = np.full(len(engine.orgs), -1, dtype=np.int64)
     inv[src[src >= 0]] = np.flatnonzero(src >= 0)
+    came = dict(zip(new_ids, np.flatnonzero(src < 0).tolist(), strict=True))
+    if old_row.ids_sorted:  # rows keep their order: carry the map (`matcher.rowmap`)
+        row = old_row.moved(inv, came, len(orgs))
+    else:
+        row = RowMap.of(o.id for o in orgs)
     ups = list(written.values())
     fresh = StatementTable.from_orgs(ups)
     fresh_rows = np.asarray([row[o.id] for o in ups], dtype=np.int64)

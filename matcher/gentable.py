@@ -21,16 +21,17 @@ import operator
 from bisect import bisect_left
 from collections.abc import Sequence
 from itertools import compress, islice
-from typing import TypeVar
+from typing import TypeVar, overload
 
 import numpy as np
 import numpy.typing as npt
 
+from catalog.models import Organisation
 from matcher.index import I64Array
 from matcher.profiles import Space, StatementTable
 from matcher.tableedit import Run, TableEdit, edit_of
 
-__all__ = ["derive_edit", "derive_table", "org_sources", "space_change", "splice"]
+__all__ = ["OrgIds", "derive_edit", "derive_table", "org_sources", "space_change", "splice"]
 
 T = TypeVar("T")
 
@@ -55,13 +56,38 @@ def splice(old: Sequence[T], src: I64Array, fresh: Sequence[T]) -> list[T]:
     return out
 
 
+class OrgIds(Sequence[str]):
+    """The ids of organisations in row order, read on demand (a bisect reads a few)."""
+
+    def __init__(self, orgs: Sequence[Organisation]) -> None:
+        self._orgs = orgs
+
+    def __len__(self) -> int:
+        return len(self._orgs)
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+
+    def __getitem__(self, i: int | slice) -> str | list[str]:
+        if isinstance(i, slice):
+            return [o.id for o in self._orgs[i]]
+        return self._orgs[i].id
+
+
 def org_sources(
-    old_ids: Sequence[str], keep_old: npt.NDArray[np.bool_], new_ids: Sequence[str]
-) -> I64Array:
+    old_ids: Sequence[str], keep_old: npt.NDArray[np.bool_], new_ids: Sequence[str],
+    ids_sorted: bool | None = None,
+) -> I64Array:  # fmt: skip
     """For each row of the next catalog (kept ids and ``new_ids``, ordered by id), its old
-    row (−1: written now). ``new_ids`` sorted; ``old_ids`` in row order."""
+    row (−1: written now). ``new_ids`` sorted; ``old_ids`` in row order, ``ids_sorted``
+    whether they are ascending (None: checked, a pass)."""
     kept = np.flatnonzero(keep_old).astype(np.int64)
-    if all(map(operator.lt, old_ids, islice(old_ids, 1, None))):  # sorted: insert by bisect
+    if ids_sorted is None:
+        ids_sorted = all(map(operator.lt, old_ids, islice(old_ids, 1, None)))
+    if ids_sorted:  # insert by bisect
         at = np.asarray([bisect_left(old_ids, i) for i in new_ids], dtype=np.int64)
         return np.insert(kept, np.searchsorted(kept, at), -1).astype(np.int64)
     ids = np.asarray([*compress(old_ids, keep_old), *new_ids], dtype=str)
