@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -50,16 +51,10 @@ class TableEdit:
         """New row → old row (−1: came now)."""
         return take(self.runs, np.arange(self.n_old, dtype=np.int64), np.full(len(self.came), -1))
 
-    @property
+    @cached_property
     def new_of_old(self) -> I64Array:
         """Old row → new row (−1: dropped)."""
-        out = np.full(self.n_old, -1, dtype=np.int64)
-        at = 0
-        for k, a, b in self.runs:
-            if not k:
-                out[a:b] = np.arange(at, at + b - a)
-            at += b - a
-        return out
+        return _new_of_old(self.runs, self.n_old)
 
     def take(self, old: npt.NDArray[Any], came: npt.NDArray[Any]) -> npt.NDArray[Any]:
         """A column of the new table: ``old``'s values on kept rows, ``came``'s (one per
@@ -72,6 +67,16 @@ def take(runs: Sequence[Run], old: npt.NDArray[Any], came: npt.NDArray[Any]) -> 
     ``(1, a, b)``."""
     parts = [old[a:b] if not k else came[a:b] for k, a, b in runs]
     return np.concatenate(parts).astype(old.dtype, copy=False) if parts else old[:0]
+
+
+def _new_of_old(runs: Sequence[Run], n_old: int) -> I64Array:
+    out = np.full(n_old, -1, dtype=np.int64)
+    at = 0
+    for k, a, b in runs:
+        if not k:
+            out[a:b] = np.arange(at, at + b - a)
+        at += b - a
+    return out
 
 
 def _came_rows(runs: Sequence[Run]) -> I64Array:
@@ -142,7 +147,8 @@ def edit_of(
             shifted.append(old.org[a:b] + np.int32(shift) if shift else old.org[a:b])
     ids = take(runs, old.ids, fresh.ids[order])
     came = _came_rows(runs)
-    edit_order = _carried_order(old, ids, runs, came)
+    new_of_old = _new_of_old(runs, len(old))
+    edit_order = _carried_order(old, ids, new_of_old, came)
     table = StatementTable(
         ids=ids,
         org=np.concatenate(shifted).astype(np.int32, copy=False) if shifted else old.org[:0],
@@ -151,15 +157,16 @@ def edit_of(
         _order=edit_order,
     )
     table.__dict__["_need_rows"] = take(runs, old._need_rows, fresh._need_rows[order])
-    return TableEdit(table, tuple(runs), dropped, came, len(old))
+    edit = TableEdit(table, tuple(runs), dropped, came, len(old))
+    edit.__dict__["new_of_old"] = new_of_old  # computed above: the cached property's value
+    return edit
 
 
 def _carried_order(
-    old: StatementTable, ids: I64Array, runs: Sequence[Run], came: I64Array
+    old: StatementTable, ids: I64Array, new_of_old: I64Array, came: I64Array
 ) -> I64Array:
     """``argsort(ids)`` from the old table's: kept rows in their old id order, renumbered
     (one gather), the rows that came merged in by binary search."""
-    new_of_old = TableEdit(old, tuple(runs), came[:0], came, len(old)).new_of_old
     seq = new_of_old[old._order]
     seq = seq[seq >= 0]
     came_sorted = came[np.argsort(ids[came], kind="stable")]
