@@ -76,7 +76,7 @@ class MatchEngine(Matcher):
         approximate: bool | None = None,  # None: when an index is approximate
         milvus_uri: str | None = None,  # where IndexKind.MILVUS keeps its collections
     ) -> None:
-        self.orgs = list(orgs)
+        self.orgs: Sequence[Organisation] = list(orgs)  # a `Rope` in a generation
         self.approximate = approximate
         self.taxonomy = taxonomy
         self.encoder = encoder

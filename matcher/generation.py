@@ -40,7 +40,7 @@ from embeddings.cache import CachedEncoder
 from matcher.carried import CarriedRows
 from matcher.engine import MatchEngine
 from matcher.evidence import EvidenceGate
-from matcher.gentable import OrgIds, derive_edit, org_sources, space_change, splice
+from matcher.gentable import OrgIds, derive_edit, org_sources, space_change, spliced
 from matcher.hybrid import AskEvidence
 from matcher.index import I64Array, VectorIndex
 from matcher.indexset import StatementIndex
@@ -194,7 +194,7 @@ def _next_generation(engine: MatchEngine, change: CatalogChange) -> MatchEngine:
     new_ids = sorted(written)
     ids = OrgIds(engine.orgs)  # ids in row order, read where needed
     src = org_sources(ids, keep_old, new_ids, old_row.ids_sorted)  # new row -> old row
-    orgs = splice(engine.orgs, src, [written[i] for i in new_ids])
+    orgs = spliced(engine.orgs, src, [written[i] for i in new_ids])
     inv = np.full(len(engine.orgs), -1, dtype=np.int64)
     inv[src[src >= 0]] = np.flatnonzero(src >= 0)
     came = dict(zip(new_ids, np.flatnonzero(src < 0).tolist(), strict=True))
@@ -282,12 +282,13 @@ def carry(
 def _next_ask(old: AskEvidence, new: MatchEngine, src: I64Array, edit: TableEdit) -> AskEvidence:
     ask = _StaleAsk(new.vectors, (), old.recipe)
     ask.n_orgs = len(new.orgs)
-    written = [" ".join(profile_texts(new.orgs[r], Space.OFFERS)) for r in np.flatnonzero(src < 0)]
+    rows = np.flatnonzero(src < 0).tolist()
+    written = [" ".join(profile_texts(new.orgs[r], Space.OFFERS)) for r in rows]
     if len(old.documents):
-        ask.documents = splice(old.documents, src, written)
+        ask.documents = spliced(old.documents, src, written)
     else:
         docs = [""] * len(src)
-        for r, doc in zip(np.flatnonzero(src < 0).tolist(), written, strict=True):
+        for r, doc in zip(rows, written, strict=True):
             docs[r] = doc
         ask.documents = docs
     came = np.asarray([language_of(new.table.texts[int(r)]) for r in edit.came], np.int64)

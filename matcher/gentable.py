@@ -29,9 +29,18 @@ import numpy.typing as npt
 from catalog.models import Organisation
 from matcher.index import I64Array
 from matcher.profiles import Space, StatementTable
+from matcher.rope import Rope
 from matcher.tableedit import Run, TableEdit, edit_of
 
-__all__ = ["OrgIds", "derive_edit", "derive_table", "org_sources", "space_change", "splice"]
+__all__ = [
+    "OrgIds",
+    "derive_edit",
+    "derive_table",
+    "org_sources",
+    "space_change",
+    "splice",
+    "spliced",
+]
 
 T = TypeVar("T")
 
@@ -75,6 +84,12 @@ class OrgIds(Sequence[str]):
         if isinstance(i, slice):
             return [o.id for o in self._orgs[i]]
         return self._orgs[i].id
+
+
+def spliced(old: Sequence[T], src: I64Array, fresh: Sequence[T]) -> Rope[T]:
+    """What `splice` gives, as a `Rope` sharing ``old``'s chunks (cut once if ``old`` is
+    not one yet): the cost grows with the runs, not with the catalog."""
+    return Rope.of(old).spliced(_runs_of(src), fresh)
 
 
 def org_sources(
