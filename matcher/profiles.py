@@ -103,6 +103,12 @@ class StatementTable:
     def mask(self, space: Space) -> npt.NDArray[np.bool_]:
         return self._masks[space.holds_needs].copy()
 
+    @cached_property
+    def _ids_ascending(self) -> npt.NDArray[np.int64]:
+        """``ids[_order]`` (a generation carries it: `matcher.tableedit`)."""
+        out: npt.NDArray[np.int64] = self.ids[self._order]
+        return out
+
     def sorted_ids(self, space: Space) -> npt.NDArray[np.int64]:
         """The ids of ``space``'s statements, ascending (a gather, not a sort)."""
         order = self._order

@@ -33,6 +33,7 @@ from matcher.rope import Rope
 
 __all__ = ["TableEdit", "edit_of", "take"]
 
+_STEPS = 4  # shifted runs renumbered by masked adds; more: one gather
 Run = tuple[int, int, int]  # (0, a, b): old rows [a, b); (1, a, b): came rows [a, b)
 
 
@@ -147,8 +148,8 @@ def edit_of(
             shifted.append(old.org[a:b] + np.int32(shift) if shift else old.org[a:b])
     ids = take(runs, old.ids, fresh.ids[order])
     came = _came_rows(runs)
-    new_of_old = _new_of_old(runs, len(old))
-    edit_order = _carried_order(old, ids, new_of_old, came)
+    edit = TableEdit(old, tuple(runs), dropped, came, len(old))  # the table comes next
+    edit_order, ascending = _carried_order(old, ids, edit)
     table = StatementTable(
         ids=ids,
         org=np.concatenate(shifted).astype(np.int32, copy=False) if shifted else old.org[:0],
@@ -157,18 +158,44 @@ def edit_of(
         _order=edit_order,
     )
     table.__dict__["_need_rows"] = take(runs, old._need_rows, fresh._need_rows[order])
-    edit = TableEdit(table, tuple(runs), dropped, came, len(old))
-    edit.__dict__["new_of_old"] = new_of_old  # computed above: the cached property's value
-    return edit
+    table.__dict__["_ids_ascending"] = ascending  # cached properties, carried
+    done = TableEdit(table, tuple(runs), dropped, came, len(old))
+    if "new_of_old" in edit.__dict__:  # the gather above built it: keep it
+        done.__dict__["new_of_old"] = edit.new_of_old
+    return done
 
 
 def _carried_order(
-    old: StatementTable, ids: I64Array, new_of_old: I64Array, came: I64Array
-) -> I64Array:
-    """``argsort(ids)`` from the old table's: kept rows in their old id order, renumbered
-    (one gather), the rows that came merged in by binary search."""
-    seq = new_of_old[old._order]
-    seq = seq[seq >= 0]
-    came_sorted = came[np.argsort(ids[came], kind="stable")]
-    at = np.searchsorted(ids[seq], ids[came_sorted])
-    return np.insert(seq, at, came_sorted).astype(np.int64)
+    old: StatementTable, ids: I64Array, edit: TableEdit
+) -> tuple[I64Array, I64Array]:
+    """(``argsort(ids)``, ``ids`` ascending) from the old table's: the dropped rows taken
+    out where binary search finds their ids, the kept ones renumbered, the rows that came
+    merged in by binary search — memory copies, no sort and no gather of the table."""
+    ascending = old._ids_ascending
+    at_old = np.searchsorted(ascending, old.ids[edit.dropped])
+    seq = _renumbered(np.delete(old._order, at_old), edit)
+    kept = np.delete(ascending, at_old)
+    came = edit.came[np.argsort(ids[edit.came], kind="stable")]
+    at = np.searchsorted(kept, ids[came])
+    return np.insert(seq, at, came).astype(np.int64), np.insert(kept, at, ids[came])
+
+
+def _renumbered(rows: I64Array, edit: TableEdit) -> I64Array:
+    """Kept old rows → their new rows. An old run starting at ``a`` moves by a constant,
+    so the shift is a step function of the row: a masked add per step when few runs moved
+    (a write of one organisation: one step, none when its statement count is unchanged),
+    else a gather through the whole map."""
+    steps, moved, at = [], 0, 0
+    for k, a, b in edit.runs:
+        if not k:
+            if at - a != moved:
+                steps.append((a, at - a - moved))
+                moved = at - a
+        at += b - a
+    if len(steps) > _STEPS:
+        out: I64Array = edit.new_of_old[rows]
+        return out
+    out = rows.astype(np.int64, copy=True)
+    for a, delta in steps:
+        np.add(out, delta, out=out, where=rows >= a)
+    return out

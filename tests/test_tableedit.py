@@ -135,6 +135,32 @@ def test_runs_equal_the_gathered_table_and_a_rebuild(catalog: list[Organisation]
         table = edit.table
 
 
+def test_single_writes_renumber_by_steps_like_a_rebuild(catalog: list[Organisation]) -> None:
+    """One organisation per write (the service's case): created, updated with the same or
+    another statement count, removed — the id order is shifted, not gathered."""
+    orgs, spare = list(catalog[:100]), catalog[100:]
+    table = StatementTable.from_orgs(orgs)
+    rng = random.Random(5)
+    for step in range(12):
+        pick = rng.choice(orgs)
+        changes = [
+            ({spare[step].id: spare[step]}, set()),
+            ({pick.id: pick.model_copy(update={"offers": (f"{pick.name}新品",)})}, set()),
+            ({pick.id: pick.model_copy(update={"name": pick.name + "（改）"})}, set()),
+            ({}, {pick.id}),
+        ]
+        written, removed = changes[step % 4]
+        orgs, args = _write(orgs, table, written, removed)
+        edit = edit_of(*args)
+        assert edit is not None
+        ref = StatementTable.from_orgs(orgs)
+        assert edit.table.ids.tolist() == ref.ids.tolist()
+        assert edit.table._order.tolist() == np.argsort(ref.ids, kind="stable").tolist()
+        assert edit.table._ids_ascending.tolist() == np.sort(ref.ids).tolist()
+        assert edit.table.rows_of(ref.ids[::7]).tolist() == list(range(0, len(ref), 7))
+        table = edit.table
+
+
 def test_rows_not_ordered_by_id_take_the_gathered_path(catalog: list[Organisation]) -> None:
     orgs = [catalog[3], catalog[1], catalog[2]]  # not ordered by id
     table = StatementTable.from_orgs(orgs)
