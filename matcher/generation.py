@@ -155,14 +155,12 @@ def _next_sparse(old: SparseStatements, edit: TableEdit) -> SparseStatements:
     new = SparseStatements(table, old.encoder, old.spaces)
     if not old:
         return new
-    inv_row = edit.new_of_old
     for space in old.spaces:
-        mapped = inv_row[old.rows_[space]]
-        keep = np.flatnonzero(mapped >= 0)
+        keep, mapped = edit.moved(old.rows_[space])
         fresh = edit.came[table._masks[space.holds_needs][edit.came]]
         enc = old.encode([table.texts[int(r)] for r in fresh]) if len(fresh) else None
         new.matrices_[space] = stacked(old.matrices_[space], keep, enc)
-        new.rows_[space] = np.concatenate([mapped[keep], fresh]).astype(np.int64)
+        new.rows_[space] = np.concatenate([mapped, fresh]).astype(np.int64, copy=False)
     return new
 
 

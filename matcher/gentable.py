@@ -131,8 +131,9 @@ def derive_edit(
     if edit is not None:
         return edit
     table, src_row = _gathered(old, keep_old, inv, fresh, fresh_rows)
-    return TableEdit(table, _runs_of(src_row), _dropped(len(old), src_row),
-                     np.flatnonzero(src_row < 0).astype(np.int64), len(old))  # fmt: skip
+    came = np.flatnonzero(src_row < 0).astype(np.int64)
+    runs, gone = _runs_of(src_row), _dropped(len(old), src_row)
+    return TableEdit(table, runs, gone, came, len(old), ordered=False)
 
 
 def _runs_of(src_row: I64Array) -> tuple[Run, ...]:

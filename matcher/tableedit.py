@@ -46,6 +46,7 @@ class TableEdit:
     dropped: I64Array  # old rows no longer present, ascending
     came: I64Array  # new rows of written statements, ascending
     n_old: int
+    ordered: bool = True  # old runs ascending (kept rows keep their order)
 
     @property
     def src_row(self) -> I64Array:
@@ -61,6 +62,55 @@ class TableEdit:
         """A column of the new table: ``old``'s values on kept rows, ``came``'s (one per
         row in ``self.came``) on the rows written now."""
         return take(self.runs, old, came)
+
+    @cached_property
+    def _steps(self) -> list[tuple[int, int]]:
+        """(first old row, added shift) where the old → new row shift changes: an old run
+        moves by a constant, so the shift is a step function of the old row."""
+        steps, moved, at = [], 0, 0
+        for k, a, b in self.runs:
+            if not k:
+                if at - a != moved:
+                    steps.append((a, at - a - moved))
+                    moved = at - a
+            at += b - a
+        return steps
+
+    @cached_property
+    def _gaps(self) -> list[tuple[int, int]]:
+        """The dropped old rows as ranges: between the old runs."""
+        gaps, cur = [], 0
+        for k, a, b in self.runs:
+            if not k:
+                if a > cur:
+                    gaps.append((cur, a))
+                cur = b
+        return gaps if cur >= self.n_old else [*gaps, (cur, self.n_old)]
+
+    def renumbered(self, rows: I64Array) -> I64Array:
+        """Kept old rows → their new rows: a masked add per step when few runs moved (a
+        write of one organisation: one step, none when its statement count is unchanged),
+        else a gather through the whole map."""
+        if not self.ordered or len(self._steps) > _STEPS:
+            out: I64Array = self.new_of_old[rows]
+            return out
+        out = rows.astype(np.int64, copy=True)
+        for a, delta in self._steps:
+            np.add(out, delta, out=out, where=rows >= a)
+        return out
+
+    def moved(self, rows: I64Array) -> tuple[I64Array, I64Array]:
+        """(positions of the old ``rows`` still present, their new rows), ``rows`` in any
+        order: a range test per dropped range when few, else a gather through the map."""
+        if not self.ordered or len(self._gaps) > _STEPS or len(self._steps) > _STEPS:
+            mapped = self.new_of_old[rows]
+            keep = np.flatnonzero(mapped >= 0)
+            return keep, mapped[keep]
+        alive = np.ones(len(rows), dtype=bool)
+        for a, b in self._gaps:
+            alive &= (rows < a) | (rows >= b)
+        keep = np.flatnonzero(alive)
+        return keep, self.renumbered(rows[keep])
 
 
 def take(runs: Sequence[Run], old: npt.NDArray[Any], came: npt.NDArray[Any]) -> npt.NDArray[Any]:
@@ -173,29 +223,8 @@ def _carried_order(
     merged in by binary search — memory copies, no sort and no gather of the table."""
     ascending = old._ids_ascending
     at_old = np.searchsorted(ascending, old.ids[edit.dropped])
-    seq = _renumbered(np.delete(old._order, at_old), edit)
+    seq = edit.renumbered(np.delete(old._order, at_old))
     kept = np.delete(ascending, at_old)
     came = edit.came[np.argsort(ids[edit.came], kind="stable")]
     at = np.searchsorted(kept, ids[came])
     return np.insert(seq, at, came).astype(np.int64), np.insert(kept, at, ids[came])
-
-
-def _renumbered(rows: I64Array, edit: TableEdit) -> I64Array:
-    """Kept old rows → their new rows. An old run starting at ``a`` moves by a constant,
-    so the shift is a step function of the row: a masked add per step when few runs moved
-    (a write of one organisation: one step, none when its statement count is unchanged),
-    else a gather through the whole map."""
-    steps, moved, at = [], 0, 0
-    for k, a, b in edit.runs:
-        if not k:
-            if at - a != moved:
-                steps.append((a, at - a - moved))
-                moved = at - a
-        at += b - a
-    if len(steps) > _STEPS:
-        out: I64Array = edit.new_of_old[rows]
-        return out
-    out = rows.astype(np.int64, copy=True)
-    for a, delta in steps:
-        np.add(out, delta, out=out, where=rows >= a)
-    return out

@@ -15,7 +15,7 @@ from matcher.gentable import _gathered, derive_edit, org_sources, space_change, 
 from matcher.profiles import Space, StatementTable
 from matcher.rope import CHUNK, Rope
 from matcher.rowmap import RowMap
-from matcher.tableedit import edit_of
+from matcher.tableedit import TableEdit, edit_of
 
 
 @pytest.fixture(scope="module")
@@ -97,6 +97,15 @@ def _write(
     return new, (table, keep, inv, fresh, np.asarray([rows[o.id] for o in ups], np.int64))
 
 
+def _check_moved(edit: TableEdit, n_old: int, seed: int) -> None:
+    """Old rows in any order (the sparse matrices' rows) map as the whole map says."""
+    rows = np.random.default_rng(seed).permutation(n_old).astype(np.int64)
+    want = edit.new_of_old[rows]
+    keep, mapped = edit.moved(rows)
+    assert keep.tolist() == np.flatnonzero(want >= 0).tolist()
+    assert mapped.tolist() == want[want >= 0].tolist()
+
+
 def test_runs_equal_the_gathered_table_and_a_rebuild(catalog: list[Organisation]) -> None:
     rng = random.Random(4)
     live, spare = catalog[:120], catalog[120:]
@@ -126,6 +135,7 @@ def test_runs_equal_the_gathered_table_and_a_rebuild(catalog: list[Organisation]
         assert (
             edit.new_of_old[src_row[src_row >= 0]].tolist() == np.flatnonzero(src_row >= 0).tolist()
         )
+        _check_moved(edit, len(table), step)
         for space in Space:  # the same changes the vectors get either way
             gone, came = space_change(table, edit, space)
             old_ids = set(table.ids[table.mask(space)].tolist())
@@ -158,6 +168,7 @@ def test_single_writes_renumber_by_steps_like_a_rebuild(catalog: list[Organisati
         assert edit.table._order.tolist() == np.argsort(ref.ids, kind="stable").tolist()
         assert edit.table._ids_ascending.tolist() == np.sort(ref.ids).tolist()
         assert edit.table.rows_of(ref.ids[::7]).tolist() == list(range(0, len(ref), 7))
+        _check_moved(edit, len(table), step)
         table = edit.table
 
 
@@ -172,6 +183,7 @@ def test_rows_not_ordered_by_id_take_the_gathered_path(catalog: list[Organisatio
     assert [o.id for o in new] == sorted(o.id for o in new)
     assert edit.table.ids.tolist() == ref.ids.tolist() and edit.table.texts == ref.texts
     assert edit.src_row.tolist() == _gathered(*args)[1].tolist()
+    _check_moved(edit, len(table), 0)
     assert edit.take(np.arange(len(table)), np.full(len(edit.came), -1)).tolist() == (
         edit.src_row.tolist()
     )
