@@ -68,10 +68,29 @@ class RowMap(Mapping[str, int]):
         return r
 
     def get(self, key: str, default: int | None = None) -> int | None:  # type: ignore[override]
-        try:
-            return self[key]
-        except KeyError:
+        r = self._extra.get(key)
+        if r is not None:
+            return r
+        b = self._base.get(key)
+        if b is None:
             return default
+        if self._to_new is None:
+            return b
+        r = int(self._to_new[b])
+        return r if r >= 0 else default
+
+    def rows(self, keys: Iterable[str]) -> I64Array:
+        """The row of each of ``keys`` (−1: not present), for many keys at once: one dict
+        look-up each and one gather, not a `get` per key (a refit maps every organisation)."""
+        keys = list(keys)
+        base = np.fromiter((self._base.get(k, -1) for k in keys), np.int64, len(keys))
+        out = base if self._to_new is None else _compose(base, self._to_new)
+        if self._extra:
+            extra = self._extra
+            for i, k in enumerate(keys):
+                if k in extra:
+                    out[i] = extra[k]
+        return out
 
     def __contains__(self, key: object) -> bool:
         if not isinstance(key, str):

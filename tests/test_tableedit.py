@@ -71,6 +71,8 @@ def test_row_map_carried_over_writes_equals_a_fresh_dict() -> None:
         rows = rows.moved(inv, came, len(ids))
         fresh = {k: r for r, k in enumerate(ids)}
         assert rows == fresh and list(rows) == ids and len(rows) == len(ids)
+        asked = [*rng.sample(ids, 20), *removed, "never-written"]
+        assert rows.rows(asked).tolist() == [fresh.get(k, -1) for k in asked]
         gone = next(iter(removed - written))
         assert gone not in rows and rows.get(gone) is None
         with pytest.raises(KeyError):
