@@ -13,7 +13,10 @@ fitted), starts ``--readers`` threads calling ``find_partners`` in a loop, and t
   moment the new state answers: ``find_partners`` of a created organisation returns and
   ``ask`` of its offer ranks it in the top 10; an update's new offer is asked the same way;
   a deleted one is refused (``publish``: from the write call to the swap of the
-  generation that shows it, i.e. without the checking queries);
+  generation that shows it, i.e. without the checking queries; ``seen_from``: from the
+  write call to the *start* of the first check that saw the new state — a check reads
+  the one generation current when it starts, so a query started then saw the write; the
+  checks themselves cost ≈ 1–2 s at 10⁵ organisations under load);
 - **burst**: 8 creates from 8 threads at once: how long until all are visible and how many
   generations carried them (group commit);
 - **full rebuild** (the baseline): ``--baseline`` creates, each followed by what a write
@@ -21,7 +24,8 @@ fitted), starts ``--readers`` threads calling ``find_partners`` in a loop, and t
   knowledge fitted) — timed the same way.
 
 With ``--json``: ``{"orgs", "statements", "encoder", "load_before", "load_after",
-"incremental": {"p50_ms", "p99_ms", "publish": {"p50_ms", "p99_ms"}, "writes_per_s",
+"incremental": {"p50_ms", "p99_ms", "publish": {"p50_ms", "p99_ms"}, "seen_from": {…},
+"writes_per_s",
 "reads_per_s", "read_p50_ms"},
 "burst": {"writes", "seconds", "generations"}, "full_rebuild": {"p50_ms", …},
 "speedup_p50"}``.
@@ -183,9 +187,15 @@ def _lost(live: LiveEngine, org_id: str) -> bool:
     return _gone(live.engine, org_id)
 
 
-def _wait(check: Callable[[], bool], limit: float = 600.0) -> None:
+def _wait(check: Callable[[], bool], limit: float = 600.0) -> float:
+    """Poll ``check`` until it holds; returns when (perf_counter) the check that held
+    started. Each check reads one engine generation, taken when it starts (`_shows`):
+    that generation already showed the write, so a query started then saw it."""
     end = time.monotonic() + limit
-    while not check():
+    while True:
+        started = time.perf_counter()
+        if check():
+            return started
         if time.monotonic() > end:
             raise RuntimeError("a write did not become visible within the time limit")
         time.sleep(0.001)
@@ -193,13 +203,15 @@ def _wait(check: Callable[[], bool], limit: float = 600.0) -> None:
 
 def _incremental(
     live: LiveEngine, templates: Sequence[Organisation], writes: int
-) -> tuple[list[float], list[float]]:
-    """(write call → the new state answers, write call → write returned) per write."""
+) -> tuple[list[float], list[float], list[float]]:
+    """Per write: (write call → the new state answers, write call → the generation showing
+    it published, write call → start of the first check that saw the new state)."""
     rng = random.Random(1)
     created: list[Organisation] = []
     latencies: list[float] = []
     published: list[float] = []
     returned: list[float] = []
+    seen: list[float] = []
     live.on_publish = lambda: published.append(time.perf_counter())
     for i in range(writes):
         t = time.perf_counter()
@@ -208,21 +220,22 @@ def _incremental(
             org = created.pop(rng.randrange(len(created)))
             org = org.model_copy(update={"offers": (f"{org.offers[0]}（更新{i}）",)})
             live.write(partial(_put, org))
-            _wait(partial(_shows, live, org))
+            started = _wait(partial(_shows, live, org))
             created.append(org)
         elif i % 3 == 2 and created:
             org = created.pop(0)
             live.write(partial(_remove, org.id))
-            _wait(partial(_lost, live, org.id))
+            started = _wait(partial(_lost, live, org.id))
         else:
             org = _new_org(rng.choice(templates), i)
             live.write(partial(_add, org))
-            _wait(partial(_shows, live, org))
+            started = _wait(partial(_shows, live, org))
             created.append(org)
         latencies.append(time.perf_counter() - t)
         returned.append((published[0] if published else time.perf_counter()) - t)
+        seen.append(started - t)
     live.on_publish = None
-    return latencies, returned
+    return latencies, returned, seen
 
 
 def _burst(live: LiveEngine, templates: Sequence[Organisation], start: int) -> dict[str, Any]:
@@ -289,7 +302,7 @@ def run(
         with _Readers(lambda: live.engine, ids, readers) as rd:
             time.sleep(0.5)
             t = time.perf_counter()
-            inc, publish = _incremental(live, templates, writes)
+            inc, publish, seen = _incremental(live, templates, writes)
             elapsed = time.perf_counter() - t
             reads = len(rd.latencies)
             burst = _burst(live, templates, writes)
@@ -308,6 +321,7 @@ def run(
         "incremental": {
             **_percentiles(inc),
             "publish": _percentiles(publish),
+            "seen_from": _percentiles(seen),
             "writes_per_s": round(len(inc) / elapsed, 2),
             "reads_per_s": round(len(reads_during) / elapsed, 1),
             "read_p50_ms": _percentiles(reads_during)["p50_ms"],

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -76,7 +76,7 @@ class MatchEngine(Matcher):
         approximate: bool | None = None,  # None: when an index is approximate
         milvus_uri: str | None = None,  # where IndexKind.MILVUS keeps its collections
     ) -> None:
-        self.orgs = list(orgs)
+        self.orgs: Sequence[Organisation] = list(orgs)  # a `Rope` in a generation
         self.approximate = approximate
         self.taxonomy = taxonomy
         self.encoder = encoder
@@ -91,7 +91,7 @@ class MatchEngine(Matcher):
         self.inferred_needs = inferred_needs
         self._learned: ChainKnowledge | None = None
         self._peers: PeerSignals | None = None
-        self._row = {o.id: i for i, o in enumerate(self.orgs)}
+        self._row: Mapping[str, int] = {o.id: i for i, o in enumerate(self.orgs)}
         self.table = StatementTable.from_orgs(self.orgs)
         self.vectors = StatementIndex(
             self.table,

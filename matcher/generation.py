@@ -40,7 +40,7 @@ from embeddings.cache import CachedEncoder
 from matcher.carried import CarriedRows
 from matcher.engine import MatchEngine
 from matcher.evidence import EvidenceGate
-from matcher.gentable import derive_table, org_sources, space_change, splice
+from matcher.gentable import OrgIds, derive_edit, org_sources, space_change, spliced
 from matcher.hybrid import AskEvidence
 from matcher.index import I64Array, VectorIndex
 from matcher.indexset import StatementIndex
@@ -49,9 +49,11 @@ from matcher.lookup import CatalogLookup
 from matcher.overlay import OverlayIndex
 from matcher.peers import PeerSignals, _groups, effective_products, profile_vectors
 from matcher.profiles import Space, StatementTable, profile_texts
+from matcher.rowmap import RowMap
 from matcher.sparserows import stacked
 from matcher.sparseset import SparseStatements
 from matcher.stale import Fitted, StaleKnowledge, StaleLexical
+from matcher.tableedit import TableEdit
 
 __all__ = ["CatalogChange", "attach", "carry", "fitted_of", "next_generation", "pending"]
 
@@ -109,10 +111,11 @@ def _overlay(index: VectorIndex) -> OverlayIndex:
     return index if isinstance(index, OverlayIndex) else OverlayIndex(index)
 
 
-def _next_vectors(old: StatementIndex, table: StatementTable, src_row: I64Array) -> StatementIndex:
+def _next_vectors(old: StatementIndex, edit: TableEdit) -> StatementIndex:
+    table = edit.table
     new = StatementIndex(table, old.encoder, index_kind=old.index_kind, centering=0.0)
     new.centering = old.centering  # frozen means: old and new vectors agree
-    changes = {space: space_change(old.table, table, src_row, space) for space in Space}
+    changes = {space: space_change(old.table, edit, space) for space in Space}
     _encode_together(old.encoder, table, changes)
     for space in Space:
         gone, came = changes[space]
@@ -129,7 +132,7 @@ def _next_vectors(old: StatementIndex, table: StatementTable, src_row: I64Array)
                 remove=gone, ids=ids, vectors=empty if raw is None else raw
             )
     if old.sparse is not None:
-        new.sparse = _next_sparse(old.sparse, table, src_row)
+        new.sparse = _next_sparse(old.sparse, edit)
     return new
 
 
@@ -145,24 +148,19 @@ def _encode_together(
             encoder.encode_mixed(items)
 
 
-def _next_sparse(
-    old: SparseStatements, table: StatementTable, src_row: I64Array
-) -> SparseStatements:
+def _next_sparse(old: SparseStatements, edit: TableEdit) -> SparseStatements:
     """The sparse rows of the new table: the kept rows of the old matrices (shared, not
     copied: `matcher.sparserows`), then the written statements' rows, encoded now."""
+    table = edit.table
     new = SparseStatements(table, old.encoder, old.spaces)
     if not old:
         return new
-    inv_row = np.full(len(old.table), -1, dtype=np.int64)
-    has = src_row >= 0
-    inv_row[src_row[has]] = np.flatnonzero(has)
     for space in old.spaces:
-        mapped = inv_row[old.rows_[space]]
-        keep = np.flatnonzero(mapped >= 0)
-        fresh = np.flatnonzero(table.mask(space) & ~has).astype(np.int64)
+        keep, mapped = edit.moved(old.rows_[space])
+        fresh = edit.came[table._masks[space.holds_needs][edit.came]]
         enc = old.encode([table.texts[int(r)] for r in fresh]) if len(fresh) else None
         new.matrices_[space] = stacked(old.matrices_[space], keep, enc)
-        new.rows_[space] = np.concatenate([mapped[keep], fresh]).astype(np.int64)
+        new.rows_[space] = np.concatenate([mapped, fresh]).astype(np.int64, copy=False)
     return new
 
 
@@ -188,24 +186,29 @@ def _next_generation(engine: MatchEngine, change: CatalogChange) -> MatchEngine:
     if not engine.vectors:
         raise ValueError("the engine has no index yet; build() or load() it first")
     written = {o.id: o for o in change.upserts}
+    old_row = engine._row if isinstance(engine._row, RowMap) else RowMap.of(engine._row)
     keep_old = np.ones(len(engine.orgs), dtype=bool)
-    keep_old[[engine._row[i] for i in {*change.removed, *written} if i in engine._row]] = False
-    old_ids = list(engine._row)  # ids in row order
+    keep_old[[old_row[i] for i in {*change.removed, *written} if i in old_row]] = False
     new_ids = sorted(written)
-    src = org_sources(old_ids, keep_old, new_ids)  # new row -> old row (-1: written)
-    orgs = splice(engine.orgs, src, [written[i] for i in new_ids])
-    row = dict(zip(splice(old_ids, src, new_ids), range(len(orgs)), strict=True))
+    ids = OrgIds(engine.orgs)  # ids in row order, read where needed
+    src = org_sources(ids, keep_old, new_ids, old_row.ids_sorted)  # new row -> old row
+    orgs = spliced(engine.orgs, src, [written[i] for i in new_ids])
     inv = np.full(len(engine.orgs), -1, dtype=np.int64)
     inv[src[src >= 0]] = np.flatnonzero(src >= 0)
+    came = dict(zip(new_ids, np.flatnonzero(src < 0).tolist(), strict=True))
+    if old_row.ids_sorted:  # rows keep their order: carry the map (`matcher.rowmap`)
+        row = old_row.moved(inv, came, len(orgs))
+    else:
+        row = RowMap.of(o.id for o in orgs)
     ups = list(written.values())
     fresh = StatementTable.from_orgs(ups)
     fresh_rows = np.asarray([row[o.id] for o in ups], dtype=np.int64)
-    table, src_row = derive_table(engine.table, keep_old, inv, fresh, fresh_rows)
+    edit = derive_edit(engine.table, keep_old, inv, fresh, fresh_rows)
     new = copy.copy(engine)
-    new.orgs, new._row, new.table = orgs, row, table
-    new.vectors = _next_vectors(engine.vectors, table, src_row)
+    new.orgs, new._row, new.table = orgs, row, edit.table
+    new.vectors = _next_vectors(engine.vectors, edit)
     attach(new, engine.lookup, engine.evidence)
-    new.hybrid = _next_ask(engine.hybrid, new, src, src_row)
+    new.hybrid = _next_ask(engine.hybrid, new, src, edit)
     new._peers = _next_peers(engine._peers, new, src) if engine._peers is not None else None
     fitted = fitted_of(engine)
     carry(new, fitted, _fresh_docs(engine, inv, src), _fit_rows(engine, fitted, new, src))
@@ -274,23 +277,20 @@ def carry(
         ask.fitted = fitted
 
 
-def _next_ask(old: AskEvidence, new: MatchEngine, src: I64Array, src_row: I64Array) -> AskEvidence:
+def _next_ask(old: AskEvidence, new: MatchEngine, src: I64Array, edit: TableEdit) -> AskEvidence:
     ask = _StaleAsk(new.vectors, (), old.recipe)
     ask.n_orgs = len(new.orgs)
-    written = [" ".join(profile_texts(new.orgs[r], Space.OFFERS)) for r in np.flatnonzero(src < 0)]
+    rows = np.flatnonzero(src < 0).tolist()
+    written = [" ".join(profile_texts(new.orgs[r], Space.OFFERS)) for r in rows]
     if len(old.documents):
-        ask.documents = splice(old.documents, src, written)
+        ask.documents = spliced(old.documents, src, written)
     else:
         docs = [""] * len(src)
-        for r, doc in zip(np.flatnonzero(src < 0).tolist(), written, strict=True):
+        for r, doc in zip(rows, written, strict=True):
             docs[r] = doc
         ask.documents = docs
-    raw = old._raw_languages()
-    langs = np.empty(len(src_row), dtype=np.int64)
-    has = src_row >= 0
-    langs[has] = raw[src_row[has]]
-    langs[~has] = [language_of(new.table.texts[int(r)]) for r in np.flatnonzero(~has)]
-    ask._raw_langs = langs
+    came = np.asarray([language_of(new.table.texts[int(r)]) for r in edit.came], np.int64)
+    ask._raw_langs = edit.take(old._raw_languages(), came)
     return ask
 
 

@@ -21,15 +21,26 @@ import operator
 from bisect import bisect_left
 from collections.abc import Sequence
 from itertools import compress, islice
-from typing import TypeVar
+from typing import TypeVar, overload
 
 import numpy as np
 import numpy.typing as npt
 
+from catalog.models import Organisation
 from matcher.index import I64Array
 from matcher.profiles import Space, StatementTable
+from matcher.rope import Rope
+from matcher.tableedit import Run, TableEdit, edit_of
 
-__all__ = ["derive_table", "org_sources", "space_change", "splice"]
+__all__ = [
+    "OrgIds",
+    "derive_edit",
+    "derive_table",
+    "org_sources",
+    "space_change",
+    "splice",
+    "spliced",
+]
 
 T = TypeVar("T")
 
@@ -54,13 +65,44 @@ def splice(old: Sequence[T], src: I64Array, fresh: Sequence[T]) -> list[T]:
     return out
 
 
+class OrgIds(Sequence[str]):
+    """The ids of organisations in row order, read on demand (a bisect reads a few)."""
+
+    def __init__(self, orgs: Sequence[Organisation]) -> None:
+        self._orgs = orgs
+
+    def __len__(self) -> int:
+        return len(self._orgs)
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+
+    def __getitem__(self, i: int | slice) -> str | list[str]:
+        if isinstance(i, slice):
+            return [o.id for o in self._orgs[i]]
+        return self._orgs[i].id
+
+
+def spliced(old: Sequence[T], src: I64Array, fresh: Sequence[T]) -> Rope[T]:
+    """What `splice` gives, as a `Rope` sharing ``old``'s chunks (cut once if ``old`` is
+    not one yet): the cost grows with the runs, not with the catalog."""
+    return Rope.of(old).spliced(_runs_of(src), fresh)
+
+
 def org_sources(
-    old_ids: Sequence[str], keep_old: npt.NDArray[np.bool_], new_ids: Sequence[str]
-) -> I64Array:
+    old_ids: Sequence[str], keep_old: npt.NDArray[np.bool_], new_ids: Sequence[str],
+    ids_sorted: bool | None = None,
+) -> I64Array:  # fmt: skip
     """For each row of the next catalog (kept ids and ``new_ids``, ordered by id), its old
-    row (−1: written now). ``new_ids`` sorted; ``old_ids`` in row order."""
+    row (−1: written now). ``new_ids`` sorted; ``old_ids`` in row order, ``ids_sorted``
+    whether they are ascending (None: checked, a pass)."""
     kept = np.flatnonzero(keep_old).astype(np.int64)
-    if all(map(operator.lt, old_ids, islice(old_ids, 1, None))):  # sorted: insert by bisect
+    if ids_sorted is None:
+        ids_sorted = all(map(operator.lt, old_ids, islice(old_ids, 1, None)))
+    if ids_sorted:  # insert by bisect
         at = np.asarray([bisect_left(old_ids, i) for i in new_ids], dtype=np.int64)
         return np.insert(kept, np.searchsorted(kept, at), -1).astype(np.int64)
     ids = np.asarray([*compress(old_ids, keep_old), *new_ids], dtype=str)
@@ -74,6 +116,55 @@ def derive_table(
 ) -> tuple[StatementTable, I64Array]:  # fmt: skip
     """The new table (grouped by new organisation row) and, per new row, its old row (−1:
     a written organisation's statement). ``inv``: old organisation row → new row."""
+    edit = derive_edit(old, keep_old, inv, fresh, fresh_rows)
+    return edit.table, edit.src_row
+
+
+def derive_edit(
+    old: StatementTable, keep_old: npt.NDArray[np.bool_], inv: I64Array,
+    fresh: StatementTable, fresh_rows: I64Array,
+) -> TableEdit:  # fmt: skip
+    """The new table as runs of the old one (`matcher.tableedit`): slices and shared
+    chunks when the kept organisations keep their order (rows ordered by id, always after
+    the first generation), else a gather through a permutation."""
+    edit = edit_of(old, keep_old, inv, fresh, fresh_rows)
+    if edit is not None:
+        return edit
+    table, src_row = _gathered(old, keep_old, inv, fresh, fresh_rows)
+    came = np.flatnonzero(src_row < 0).astype(np.int64)
+    runs, gone = _runs_of(src_row), _dropped(len(old), src_row)
+    return TableEdit(table, runs, gone, came, len(old), ordered=False)
+
+
+def _runs_of(src_row: I64Array) -> tuple[Run, ...]:
+    """The runs (`matcher.tableedit`) of a new → old row map (a pass: the rare fallback)."""
+    n = len(src_row)
+    breaks = np.ones(n, dtype=bool)
+    follows = (src_row[1:] == src_row[:-1] + 1) & (src_row[:-1] >= 0)
+    breaks[1:] = ~(follows | ((src_row[1:] < 0) & (src_row[:-1] < 0)))
+    starts = np.flatnonzero(breaks).tolist()
+    runs: list[Run] = []
+    came = 0
+    for a, b in zip(starts, [*starts[1:], n], strict=True):
+        s = int(src_row[a])
+        if s < 0:
+            runs.append((1, came, came + b - a))
+            came += b - a
+        else:
+            runs.append((0, s, s + b - a))
+    return tuple(runs)
+
+
+def _dropped(n_old: int, src_row: I64Array) -> I64Array:
+    gone = np.ones(n_old, dtype=bool)
+    gone[src_row[src_row >= 0]] = False
+    return np.flatnonzero(gone).astype(np.int64)
+
+
+def _gathered(
+    old: StatementTable, keep_old: npt.NDArray[np.bool_], inv: I64Array,
+    fresh: StatementTable, fresh_rows: I64Array,
+) -> tuple[StatementTable, I64Array]:  # fmt: skip
     kept = np.flatnonzero(keep_old[old.org]).astype(np.int64)
     kept_org = inv[old.org[kept]]
     f_org = fresh_rows[fresh.org].astype(np.int64)
@@ -113,16 +204,12 @@ def _carried_order(old: StatementTable, ids: I64Array, src_row: I64Array) -> I64
     return np.insert(seq, np.searchsorted(ids[seq], ids[came]), came).astype(np.int64)
 
 
-def space_change(
-    old: StatementTable, new: StatementTable, src_row: I64Array, space: Space
-) -> tuple[I64Array, I64Array]:
-    """(ids no longer live, new rows whose ids were not live) of ``space``."""
-    new_rows = np.flatnonzero(new.mask(space)).astype(np.int64)
-    fresh = new_rows[src_row[new_rows] < 0]
-    kept_old = src_row[new_rows[src_row[new_rows] >= 0]]
-    dropped = np.ones(len(old), dtype=bool)
-    dropped[kept_old] = False
-    gone = old.ids[np.flatnonzero(dropped & old.mask(space))]
-    came = fresh[~np.isin(new.ids[fresh], gone)]  # an unchanged statement keeps its vector
-    gone = gone[~np.isin(gone, new.ids[fresh])]
-    return gone.astype(np.int64), came
+def space_change(old: StatementTable, edit: TableEdit, space: Space) -> tuple[I64Array, I64Array]:
+    """(ids no longer live, new rows whose ids were not live) of ``space``: from the rows
+    the edit dropped and the rows that came, without a pass over the table."""
+    holds = space.holds_needs
+    gone = old.ids[edit.dropped[old._masks[holds][edit.dropped]]]
+    fresh = edit.came[edit.table._masks[holds][edit.came]]
+    came = fresh[~np.isin(edit.table.ids[fresh], gone)]  # an unchanged statement keeps its vector
+    gone = gone[~np.isin(gone, edit.table.ids[fresh])]
+    return gone.astype(np.int64), came.astype(np.int64)

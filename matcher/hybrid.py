@@ -221,7 +221,7 @@ class AskEvidence:
     ) -> None:
         self.vectors = vectors
         self.n_orgs = len(orgs)
-        self.documents = [" ".join(profile_texts(o, Space.OFFERS)) for o in orgs]
+        self.documents: Sequence[str] = [" ".join(profile_texts(o, Space.OFFERS)) for o in orgs]
         self.recipe = recipe
         self._lexical: dict[EvidenceKind, LexicalIndex] = {}
         self._langs: npt.NDArray[np.int64] | None = None

@@ -54,8 +54,8 @@ class StatementTable:
 
     ids: npt.NDArray[np.int64]
     org: npt.NDArray[np.int32]  # row → index into the organisation list
-    source: tuple[Source, ...]
-    texts: tuple[str, ...]
+    source: Sequence[Source]  # a tuple, or a `matcher.rope.Rope` in a generation
+    texts: Sequence[str]
     _order: npt.NDArray[np.int64]  # argsort of ids, for id → row lookups
 
     @classmethod
@@ -102,6 +102,12 @@ class StatementTable:
 
     def mask(self, space: Space) -> npt.NDArray[np.bool_]:
         return self._masks[space.holds_needs].copy()
+
+    @cached_property
+    def _ids_ascending(self) -> npt.NDArray[np.int64]:
+        """``ids[_order]`` (a generation carries it: `matcher.tableedit`)."""
+        out: npt.NDArray[np.int64] = self.ids[self._order]
+        return out
 
     def sorted_ids(self, space: Space) -> npt.NDArray[np.int64]:
         """The ids of ``space``'s statements, ascending (a gather, not a sort)."""

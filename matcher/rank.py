@@ -13,7 +13,7 @@ Example usage::
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -118,8 +118,11 @@ def allowed_rows(
     if exclude is not None:
         banned.add(exclude)
     # ``items`` names the candidates: look only at those, not at the whole catalog
-    rows = range(len(orgs)) if items is None else sorted({row_of[i] for i in items})
-    keep = [r for r in rows if orgs[r].id not in banned and filters.admits(orgs[r], day)]
+    if items is None:  # iterated, not indexed: a generation's organisations are a `Rope`
+        pairs: Iterable[tuple[int, Organisation]] = enumerate(orgs)
+    else:
+        pairs = ((r, orgs[r]) for r in sorted({row_of[i] for i in items}))
+    keep = [r for r, o in pairs if o.id not in banned and filters.admits(o, day)]
     if len(keep) == len(orgs):
         return None
     return np.asarray(keep, dtype=np.int64)

@@ -37,6 +37,7 @@ from embeddings.base import F32Array
 from matcher.fusion import EvidenceKind
 from matcher.knowledge import ChainKnowledge
 from matcher.lexical import LexicalIndex
+from matcher.rowmap import RowMap
 from matcher.scoring import Aggregation, aggregate
 from matcher.types import Signal
 
@@ -77,6 +78,8 @@ class Fitted:
     def source_rows(self, orgs: Sequence[Organisation]) -> npt.NDArray[np.int64]:
         """For each organisation of a newer catalog, its row in the fitted one (−1: new; a
         changed one keeps its old row: stale, see the module text)."""
+        if isinstance(self.row, RowMap):  # a generation's map: look up in bulk
+            return self.row.rows(o.id for o in orgs)
         return np.asarray([self.row.get(o.id, -1) for o in orgs], dtype=np.int64)
 
 
