@@ -337,7 +337,3 @@ class TestMilvusIndex(IndexContract):
                 super().__init__(dim, **{"uri": milvus_db, **kw})
 
         self.make = LiteIndex
-
-    @pytest.mark.parametrize("k", [5])
-    def test_equal_scores_at_the_cut_keep_the_lowest_ids(self, k: int) -> None:
-        pytest.skip("Milvus cuts a tie group in its own order (not yet tie-stable; issue 12)")
