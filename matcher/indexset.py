@@ -22,6 +22,7 @@ import numpy.typing as npt
 
 from catalog.db import Checkpoint
 from embeddings.base import Encoder, F32Array, SparseTextEncoder
+from matcher.distinct import DistinctIndex
 from matcher.index import (
     FaissIVFIndex,
     IndexKind,
@@ -95,7 +96,8 @@ class StatementIndex:
         return _statement_probes(index)
 
     def _open_index(self, path: Path) -> VectorIndex:
-        return _statement_probes(open_index(self.index_kind, path, milvus_uri=self.milvus_uri))
+        index = open_index(self.index_kind, path, milvus_uri=self.milvus_uri)
+        return _statement_probes(index, path)
 
     def build(self) -> None:
         """Encode every statement (cache permitting), fit the language means, index."""
@@ -250,11 +252,14 @@ class StatementIndex:
         return {**self.sync(), "sparse_encoded": encoded}  # sync syncs the sparse rows too
 
 
-def _statement_probes(index: VectorIndex) -> VectorIndex:
-    """``index``, probing `STATEMENT_PROBE_SHARE` of its lists if it is an IVF index."""
-    if isinstance(index, FaissIVFIndex):
-        index.probe_share = STATEMENT_PROBE_SHARE
-    return index
+def _statement_probes(index: VectorIndex, path: Path | None = None) -> VectorIndex:
+    """``index``, if an IVF index: over the distinct vectors (`DistinctIndex`; ``path``: the
+    file it was opened from, whose mapping is beside it), probing `STATEMENT_PROBE_SHARE`
+    of the lists."""
+    if not isinstance(index, FaissIVFIndex):
+        return index
+    index.probe_share = STATEMENT_PROBE_SHARE
+    return DistinctIndex(index) if path is None else DistinctIndex.open(index, path)
 
 
 def _search_excluding(

@@ -11,6 +11,7 @@ import pytest
 
 import matcher.ivf
 from embeddings.base import l2_normalise
+from matcher.distinct import DistinctIndex
 from matcher.index import (
     APPROXIMATE_ABOVE,
     ExactIndex,
@@ -196,6 +197,36 @@ class TestFaissIVFSQ8Index(IndexContract):
         assert set(got.ravel().tolist()) <= set(allowed.tolist()) and (got >= 0).all()
         expected = brute_force(vecs[:5], allowed, vecs[::7], 5)
         np.testing.assert_allclose(scores, expected, atol=2e-2)
+
+
+class SmallDistinct(DistinctIndex):
+    """The statement index of large catalogs: distinct vectors in a `SmallIVF`."""
+
+    def __init__(self, dim: int) -> None:
+        super().__init__(SmallIVF(dim))
+
+    @classmethod
+    def load(cls, path: Path) -> DistinctIndex:
+        return DistinctIndex.open(SmallIVF.load(path), path)
+
+
+class TestDistinctIndex(IndexContract):
+    make = SmallDistinct
+    min_recall = 0.8  # the contract's vectors are all distinct: SmallIVF's own recall
+
+    def test_save_and_load_round_trip(self, tmp_path: Path) -> None:
+        ids, vecs = self.data(n=50)
+        index = self.make(32)
+        index.upsert(np.concatenate([ids, ids + 1]), np.concatenate([vecs, vecs]))
+        path = tmp_path / "sub" / "x.index"
+        index.save(path)
+        again = self.make.load(path)
+        assert again.ids().tolist() == sorted([*ids.tolist(), *(ids + 1).tolist()])
+        assert again.vectors_held() == 50
+        a, b = index.search(vecs[:3], 4), again.search(vecs[:3], 4)
+        np.testing.assert_array_equal(a[1], b[1])
+        names = sorted(p.name for p in path.parent.iterdir())  # no temp files left
+        assert names == ["x.index", "x.index.keys.npz"]
 
 
 def test_ivf_wide_filter_probes_more_lists_and_stays_inside_the_filter() -> None:
