@@ -17,6 +17,7 @@ from catalog.models import Organisation
 from catalog.taxonomy import Taxonomy
 from embeddings.base import Encoder, F32Array, SparseTextEncoder
 from matcher.base import Matcher, check_k, ids_and_scores
+from matcher.distinct import DistinctIndex
 from matcher.evidence import EvidenceGate
 from matcher.explain import build_match
 from matcher.hybrid import AskEvidence, name_evidence, too_short
@@ -134,7 +135,8 @@ class MatchEngine(Matcher):
         if self.approximate is not None:
             return self.approximate
         return any(
-            isinstance(getattr(ix, "base", ix), FaissIVFIndex) for ix in self.indexes.values()
+            isinstance(getattr(ix, "base", ix), (FaissIVFIndex, DistinctIndex))
+            for ix in self.indexes.values()
         )
 
     def learned(self) -> ChainKnowledge:

@@ -186,10 +186,24 @@ class FaissIVFIndex:
         found: npt.NDArray[np.bool_] = self._ids[pos] == ids
         return found
 
+    def vectors(self, ids: npt.ArrayLike) -> F32Array:
+        """The held vectors of ``ids`` (each must be held), read back through the direct map."""
+        if self._index is None:
+            raise RuntimeError("the IVF index is not trained yet")
+        found: F32Array = self._index.reconstruct_batch(np.asarray(ids, dtype=np.int64))
+        return found
+
     # ------------------------------------------------------------------ search
     def search(
-        self, vectors: npt.ArrayLike, k: int, filter: npt.ArrayLike | None = None
+        self,
+        vectors: npt.ArrayLike,
+        k: int,
+        filter: npt.ArrayLike | None = None,
+        *,
+        exact: bool | None = None,
     ) -> tuple[F32Array, I64Array]:
+        """``exact``: score a filter's vectors exactly (True) or probe (False) instead of
+        choosing by its size (`DistinctIndex` chooses by its statements, not its vectors)."""
         q = query_vectors(vectors, self._dim, k)
         empty = (
             np.full((len(q), k), -np.inf, dtype=np.float32),
@@ -208,7 +222,9 @@ class FaissIVFIndex:
             if len(allowed) == 0:
                 return empty
             share = len(allowed) / len(self._ids)
-            if len(allowed) <= max(self.exact_limit, k) or share < 0.02:
+            if exact is None:
+                exact = len(allowed) <= max(self.exact_limit, k) or share < 0.02
+            if exact:
                 return self._exact(q, k, allowed)
             if prepared.selector is None:
                 prepared.selector = faiss.IDSelectorBatch(allowed)

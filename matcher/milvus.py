@@ -47,7 +47,14 @@ import numpy.typing as npt
 from pymilvus import DataType, MilvusClient
 
 from embeddings.base import F32Array
-from matcher.index_io import I64Array, IndexKind, check_vectors, query_vectors, write_json_atomic
+from matcher.index_io import (
+    I64Array,
+    IndexKind,
+    check_vectors,
+    query_vectors,
+    tie_stable,
+    write_json_atomic,
+)
 
 __all__ = ["EXPR_IDS", "MAX_TOPK", "MilvusIndex", "MilvusIndexType", "lite_uri"]
 
@@ -172,23 +179,35 @@ class MilvusIndex:
     def search(
         self, vectors: npt.ArrayLike, k: int, filter: npt.ArrayLike | None = None
     ) -> tuple[F32Array, I64Array]:
+        """Top-``k`` by inner product, equal scores in id order (`tie_stable`, as FAISS):
+        Milvus cuts a tie group in its own segment order, so a deeper fetch is sorted here."""
         q = query_vectors(vectors, self._dim, k)
         if k > MAX_TOPK:
             raise ValueError(f"k must be at most {MAX_TOPK} on Milvus, got {k}")
-        empty = _padded([[] for _ in q], [[] for _ in q], k)
+        allowed: I64Array | None = None
+        if filter is not None:
+            allowed = np.unique(np.asarray(filter, dtype=np.int64).reshape(-1))
+            allowed = allowed[self._has(allowed)]
+            if len(allowed) == len(self._ids):
+                allowed = None  # nothing left out: an unfiltered search
+        size = len(self._ids) if allowed is None else len(allowed)
+        if size == 0:
+            return _padded([[] for _ in q], [[] for _ in q], k)
+
+        def fetch(rows: I64Array, kk: int) -> tuple[F32Array, I64Array]:
+            return self._search_once(q[rows], kk, allowed)
+
+        return tie_stable(fetch, len(q), k, min(size, MAX_TOPK))
+
+    def _search_once(
+        self, q: F32Array, k: int, allowed: I64Array | None
+    ) -> tuple[F32Array, I64Array]:
+        """One top-``k`` (``allowed``: the held ids let in, or None for all), the filter
+        written the cheapest way."""
         n = len(self._ids)
-        if n == 0:
-            return empty
-        if filter is None:
+        if allowed is None:
             return _padded(*self._search(q, min(k, n), None), k)
-        allowed = np.unique(np.asarray(filter, dtype=np.int64).reshape(-1))
-        allowed = allowed[self._has(allowed)]
-        if len(allowed) == 0:
-            return empty
-        left_out = n - len(allowed)
-        if left_out == 0:
-            return _padded(*self._search(q, min(k, n), None), k)
-        if left_out <= self.expr_ids:
+        if n - len(allowed) <= self.expr_ids:
             outside = np.setdiff1d(self._ids, allowed, assume_unique=True)
             expr = f"{_PK} not in {outside.tolist()}"
             return _padded(*self._search(q, min(k, len(allowed)), expr), k)

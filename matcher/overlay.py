@@ -29,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from embeddings.base import F32Array
+from matcher.distinct import DistinctIndex
 from matcher.index import ExactIndex, FaissFlatIndex, FaissIVFIndex, VectorIndex
 from matcher.index_io import I64Array, check_vectors, query_vectors
 
@@ -37,6 +38,7 @@ __all__ = ["OverlayIndex", "copy_index"]
 _OVERFETCH = 1024  # up to this many tombstones a filtered base search over-fetches past them
 _WIDE = 20_000  # ids: a filter an IVF base keeps prepared (`matcher.ivf`), worth keeping stable
 _SENT = 4  # wide base filters remembered per lineage (ask: one per language)
+_PREPARING = (FaissIVFIndex, DistinctIndex)  # bases that keep wide filters prepared
 
 
 class _BaseFilters:
@@ -156,7 +158,7 @@ class OverlayIndex:
         if flt is not None and len(tomb) > _OVERFETCH:  # many tombstones: filter them out
             base_flt = flt[~_member(flt, tomb)]
             tomb = np.zeros(0, np.int64)
-        elif flt is not None and len(flt) > _WIDE and isinstance(self.base, FaissIVFIndex):
+        elif flt is not None and len(flt) > _WIDE and isinstance(self.base, _PREPARING):
             in_base = flt if not len(self.delta) else flt[~_member(flt, self._delta_sorted())]
             base_flt = self._sent.stable(in_base, tomb)
         parts = []
@@ -221,6 +223,11 @@ def copy_index(index: VectorIndex) -> VectorIndex:
     """An independent copy of a plain index (an overlay is merged first)."""
     if isinstance(index, OverlayIndex):
         return copy_index(index.merged())
+    if isinstance(index, DistinctIndex):
+        inner = copy_index(index.inner)
+        if not isinstance(inner, FaissIVFIndex):
+            raise TypeError(f"a copy of an IVF index is a {type(inner).__name__}")
+        return index.copy(inner)
     if isinstance(index, ExactIndex):
         out = ExactIndex(index.dim)
         out._ids, out._vecs = index._ids, index._vecs  # replaced, never mutated, on change

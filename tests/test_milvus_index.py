@@ -94,19 +94,20 @@ def test_a_query_short_after_the_over_fetch_is_searched_again_in_chunks(uri: str
     from matcher.index import ExactIndex
     from matcher.milvus import MilvusIndex
 
-    ids, vecs = _data(200, seed=4)
+    ids, vecs = _data(400, seed=4)
     milvus, exact = MilvusIndex(16, uri=uri, expr_ids=8), ExactIndex(16)
     milvus.upsert(ids, vecs)
     exact.upsert(ids, vecs)
     q = vecs[:2]
-    # the 60 vectors farthest from query 0: none in its unfiltered top 67 (share 0.3)
-    allowed = ids[np.argsort(q[0] @ vecs.T)[:60]]
+    # the 120 vectors farthest from query 0: none in its unfiltered top 172 (share 0.3; the
+    # tie-stable search fetches 4k = 28, over-fetched 28 / 0.3 · 1.5 + 32)
+    allowed = ids[np.argsort(q[0] @ vecs.T)[:120]]
     spy = Spy(milvus)
     got_scores, got = milvus.search(q, 7, filter=allowed)
     want_scores, want = exact.search(q, 7, filter=allowed)
     np.testing.assert_array_equal(got, want)
     np.testing.assert_allclose(got_scores, want_scores, atol=1e-5)
-    assert spy.exprs[0] is None and len(spy.exprs) == 1 + 8  # then 60 ids in chunks of 8
+    assert spy.exprs[0] is None and len(spy.exprs) == 1 + 15  # then 120 ids in chunks of 8
     assert all(e is not None and e.startswith("id in [") for e in spy.exprs[1:])
 
 

@@ -13,6 +13,7 @@ from catalog.models import Organisation
 from catalog.taxonomy import load_default_taxonomy
 from embeddings.hashing import HashingEncoder
 from eval.scale_catalog import ScaleSources, iter_organisations
+from matcher.distinct import DistinctIndex
 from matcher.engine import MatchEngine
 from matcher.index import FaissIVFIndex, IndexKind
 from matcher.stale import StaleKnowledge
@@ -54,7 +55,11 @@ def test_auto_is_exact_and_approximate_stays_close(
     assert _tops(_engine(orgs, IndexKind.AUTO, False), ids) == exact
     monkeypatch.setattr(matcher.engine, "APPROXIMATE_PEERS", 100)  # IVF peers on 300 orgs
     approx = _engine(orgs, IndexKind.FAISS_IVF, True)
-    assert all(isinstance(ix, FaissIVFIndex) for ix in approx.indexes.values())
+    # statements over their distinct vectors, held in IVF lists
+    assert all(
+        isinstance(ix, DistinctIndex) and isinstance(ix.inner, FaissIVFIndex)
+        for ix in approx.indexes.values()
+    )
     got = _tops(approx, ids)
     assert approx.learned().signals.peer_index_ is not None
     overlap = [len(set(g) & set(w)) / max(1, len(w)) for g, w in zip(got, exact, strict=True)]
