@@ -30,7 +30,14 @@ import numpy as np
 import numpy.typing as npt
 
 from embeddings.base import F32Array
-from matcher.index_io import I64Array, IndexKind, atomic_write, check_vectors, query_vectors
+from matcher.index_io import (
+    I64Array,
+    IndexKind,
+    atomic_write,
+    check_vectors,
+    in_sorted,
+    query_vectors,
+)
 from matcher.ivf import FaissIVFIndex
 
 __all__ = ["DistinctIndex", "distinct_share"]
@@ -62,14 +69,6 @@ def _rows(vec: F32Array) -> npt.NDArray[np.void]:
 
 def _digest(row: F32Array) -> bytes:
     return hashlib.blake2b(np.ascontiguousarray(row).tobytes(), digest_size=16).digest()
-
-
-def _member(values: I64Array, sorted_set: I64Array) -> npt.NDArray[np.bool_]:
-    if len(sorted_set) == 0:
-        return np.zeros(values.shape, dtype=bool)
-    pos = np.clip(np.searchsorted(sorted_set, values), 0, len(sorted_set) - 1)
-    found: npt.NDArray[np.bool_] = sorted_set[pos] == values
-    return found
 
 
 class DistinctIndex:
@@ -130,12 +129,12 @@ class DistinctIndex:
         return self._remove(np.unique(np.asarray(ids, dtype=np.int64).reshape(-1)))
 
     def _remove(self, ids: I64Array) -> int:
-        gone = _member(self._ids, np.unique(ids))
+        gone = in_sorted(self._ids, np.unique(ids))
         if not gone.any():
             return 0
         keys = np.unique(self._keys[gone])
         self._set(self._ids[~gone], self._keys[~gone])
-        emptied = keys[~_member(keys, self._post_keys)]  # no statement left on these
+        emptied = keys[~in_sorted(keys, self._post_keys)]  # no statement left on these
         if len(emptied):
             self.inner.delete(emptied)
             if self._by_digest is not None:
@@ -217,7 +216,7 @@ class DistinctIndex:
         scores = np.repeat(key_s.reshape(-1), per).astype(np.float32)
         row = np.repeat(np.repeat(np.arange(len(keys)), keys.shape[1]), per)
         if allowed is not None:
-            keep = _member(ids, allowed)
+            keep = in_sorted(ids, allowed)
             ids, scores, row = ids[keep], scores[keep], row[keep]
         order = np.lexsort((ids, -scores, row))
         counts = np.bincount(row, minlength=len(keys)).astype(np.int64)

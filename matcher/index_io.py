@@ -30,6 +30,7 @@ __all__ = [
     "check_vectors",
     "faiss_threads",
     "few_threads",
+    "in_sorted",
     "query_vectors",
     "set_faiss_threads",
     "tie_stable",
@@ -194,3 +195,12 @@ def write_json_atomic(path: Path, doc: object) -> None:
         Path(tmp).write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
 
     atomic_write(path, write)
+
+
+def in_sorted(values: I64Array, sorted_set: I64Array) -> npt.NDArray[np.bool_]:
+    """``values`` (any shape) found in the sorted array ``sorted_set``."""
+    if len(sorted_set) == 0:
+        return np.zeros(values.shape, dtype=bool)
+    pos = np.clip(np.searchsorted(sorted_set, values), 0, len(sorted_set) - 1)
+    found: npt.NDArray[np.bool_] = sorted_set[pos] == values
+    return found

@@ -31,7 +31,7 @@ import numpy.typing as npt
 from embeddings.base import F32Array
 from matcher.distinct import DistinctIndex
 from matcher.index import ExactIndex, FaissFlatIndex, FaissIVFIndex, VectorIndex
-from matcher.index_io import I64Array, check_vectors, query_vectors
+from matcher.index_io import I64Array, check_vectors, in_sorted, query_vectors
 
 __all__ = ["OverlayIndex", "copy_index"]
 
@@ -61,7 +61,7 @@ class _BaseFilters:
             extra = len(sent) - len(wanted)
             if extra < 0 or extra > len(tombstones):
                 continue
-            rest = sent if extra == 0 else sent[~_member(sent, tombstones)]
+            rest = sent if extra == 0 else sent[~in_sorted(sent, tombstones)]
             if np.array_equal(rest, wanted):
                 return sent
         self._sent = [*self._sent[-(_SENT - 1) :], wanted.copy()]
@@ -156,22 +156,22 @@ class OverlayIndex:
         tomb = self.tombstones
         base_flt = flt
         if flt is not None and len(tomb) > _OVERFETCH:  # many tombstones: filter them out
-            base_flt = flt[~_member(flt, tomb)]
+            base_flt = flt[~in_sorted(flt, tomb)]
             tomb = np.zeros(0, np.int64)
         elif flt is not None and len(flt) > _WIDE and isinstance(self.base, _PREPARING):
-            in_base = flt if not len(self.delta) else flt[~_member(flt, self._delta_sorted())]
+            in_base = flt if not len(self.delta) else flt[~in_sorted(flt, self._delta_sorted())]
             base_flt = self._sent.stable(in_base, tomb)
         parts = []
         if len(self.base):
             kk = min(len(self.base), k + len(tomb))
             s, i = self.base.search(q, kk, base_flt)
             if len(tomb):
-                dead = _member(i, tomb)
+                dead = in_sorted(i, tomb)
                 s, i = np.where(dead, -np.inf, s), np.where(dead, -1, i)
             parts.append((s, i))
         if len(self.delta):
             # the few delta ids a (wide) filter allows, found without sorting the filter
-            d_flt = None if flt is None else flt[_member(flt, self._delta_sorted())]
+            d_flt = None if flt is None else flt[in_sorted(flt, self._delta_sorted())]
             parts.append(self.delta.search(q, min(k, len(self.delta)), d_flt))
         if not parts:
             return (
@@ -208,15 +208,6 @@ class OverlayIndex:
 
     def save(self, path: Path) -> None:
         self.merged().save(path)
-
-
-def _member(values: I64Array, sorted_set: I64Array) -> npt.NDArray[np.bool_]:
-    """``values`` (any shape) found in the sorted array ``sorted_set``."""
-    if len(sorted_set) == 0:
-        return np.zeros(values.shape, dtype=bool)
-    pos = np.clip(np.searchsorted(sorted_set, values), 0, len(sorted_set) - 1)
-    found: npt.NDArray[np.bool_] = sorted_set[pos] == values
-    return found
 
 
 def copy_index(index: VectorIndex) -> VectorIndex:
