@@ -16,6 +16,7 @@ import numpy.typing as npt
 from embeddings.base import F32Array
 from matcher.index_io import (
     APPROXIMATE_ABOVE,
+    TIE_MARGIN,
     I64Array,
     IndexKind,
     atomic_write,
@@ -190,7 +191,7 @@ class FaissFlatIndex:
                 found: tuple[F32Array, I64Array] = self._index.search(q[rows], kk, params=params)
             return found
 
-        return tie_stable(fetch, len(q), k, len(self))
+        return tie_stable(fetch, len(q), k, len(self), first=k + TIE_MARGIN)
 
     def save(self, path: Path) -> None:
         atomic_write(Path(path), lambda tmp: faiss.write_index(self._index, tmp))
