@@ -92,6 +92,15 @@ def run_chunk(
         raise NotFoundError("organisation", ", ".join(missing[:10]))
     pool = None if items is None else set(items)
     out = ChunkRows()
+    if spec.job is BatchJob.PARTNERS:  # the chunk's needs searched together
+        ordered = sorted(ids)
+        found = engine.find_partners_many(ordered, direction=spec.direction, k=spec.k)
+        for org_id, res in zip(ordered, found, strict=True):
+            if isinstance(res, InvalidInputError):
+                out.skipped.append((org_id, str(res)))
+            else:
+                out.rows.extend(_match_row(org_id, r, m) for r, m in enumerate(res.matches, 1))
+        return out
     for org_id in sorted(ids):
         try:
             out.rows.extend(_rows(engine, spec, org_id, pool))
@@ -109,9 +118,6 @@ def _known(engine: MatchEngine, org_id: str) -> bool:
 
 
 def _rows(engine: MatchEngine, spec: BatchSpec, org_id: str, pool: set[str] | None) -> list[Row]:
-    if spec.job is BatchJob.PARTNERS:
-        res = engine.find_partners(org_id, direction=spec.direction, k=spec.k)
-        return [_match_row(org_id, r, m) for r, m in enumerate(res.matches, 1)]
     if spec.job is BatchJob.SUBSTITUTES:
         res = engine.find_substitutes(org_id, k=spec.k)
         return [_match_row(org_id, r, m) for r, m in enumerate(res.matches, 1)]

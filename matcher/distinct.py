@@ -31,6 +31,7 @@ import numpy.typing as npt
 
 from embeddings.base import F32Array
 from matcher.index_io import (
+    TIE_MARGIN,
     I64Array,
     IndexKind,
     atomic_write,
@@ -183,8 +184,12 @@ class DistinctIndex:
         rows = np.arange(len(q))
         m = min(k, held)  # k keys hold at least k (allowed) statements
         while len(rows):
-            key_s, keys = self.inner.search(q[rows], m, key_filter, exact=exact)
-            s, i, counts = self._expand(key_s, keys, allowed)
+            # distinct vectors rarely tie, so the first fetch stops at m + TIE_MARGIN, not
+            # 4m (a batch's shared search at 10⁵: ≈ 25 % of its FAISS time was heap work)
+            key_s, keys = self.inner.search(
+                q[rows], m, key_filter, exact=exact, first=m + TIE_MARGIN
+            )
+            s, i, counts = self._expand(key_s, keys, allowed, k)
             starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
             take = np.minimum(counts, k)
             for j, row in enumerate(rows.tolist()):
@@ -201,14 +206,21 @@ class DistinctIndex:
         return out_s, out_i
 
     def _expand(
-        self, key_s: F32Array, keys: I64Array, allowed: I64Array | None
+        self, key_s: F32Array, keys: I64Array, allowed: I64Array | None, k: int
     ) -> tuple[F32Array, I64Array, npt.NDArray[np.int64]]:
         """Each row's hit keys as statements sorted by (−score, id), rows one after the
-        other, and each row's count."""
+        other, and each row's count. Unfiltered, a row's keys scoring below its k-th
+        statement stay unexpanded: at 10⁵ organisations a key holds 11 statements on
+        average, and expanding all of them was a tenth of a batch's search."""
         flat = keys.reshape(-1)
         lo = np.searchsorted(self._post_keys, flat, side="left")
         hi = np.searchsorted(self._post_keys, flat, side="right")
         per = np.where(flat >= 0, hi - lo, 0)
+        if allowed is None and keys.shape[1]:  # keys come in (−score, key) order
+            reach = np.cumsum(per.reshape(keys.shape), axis=1) >= k
+            at = np.where(reach.any(axis=1), reach.argmax(axis=1), keys.shape[1] - 1)
+            kth = key_s[np.arange(len(keys)), at]  # the k-th statement's score (ties kept)
+            per = np.where((key_s >= kth[:, None]).reshape(-1), per, 0)
         total = int(per.sum())
         offsets = np.repeat(np.cumsum(per) - per, per)
         pos = np.repeat(lo, per) + (np.arange(total) - offsets)

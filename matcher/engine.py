@@ -219,8 +219,10 @@ class MatchEngine(Matcher):
         filter_items: Collection[str] | None,
         items: Collection[str] | None,
         statements: Sequence[str] | None,
+        found: tuple[F32Array, tuple[F32Array, I64Array]] | None = None,
     ) -> Question:
-        """The sides to search, and for suppliers the learned signals, of a partner search."""
+        """The sides to search, and for suppliers the learned signals, of a partner search;
+        ``found``: the needs' vectors and search, done for a batch (`find_partners_many`)."""
         org = self.org(org_id)
         if statements is not None:
             texts = tuple(t.strip() for t in statements if t.strip())
@@ -237,8 +239,11 @@ class MatchEngine(Matcher):
         if direction in (Direction.SUPPLIERS, Direction.MUTUAL):
             needs = None  # encoded once: the search and the supplier signals share them
             if org.needs:
-                needs = self.vectors.encode(Space.NEEDS, profile_texts(org, Space.NEEDS))
-                sides.append(self.lookup.side(org, Space.NEEDS, Space.OFFERS, allowed, needs))
+                needs, hits = found or (
+                    self.vectors.encode(Space.NEEDS, profile_texts(org, Space.NEEDS)),
+                    None,
+                )
+                sides.append(self.lookup.side(org, Space.NEEDS, Space.OFFERS, allowed, needs, hits))
             if direction is Direction.SUPPLIERS:
                 learned = self.learned()
                 deferred = learned.deferred() & self.ranker.signals if statements is None else set()
@@ -290,6 +295,34 @@ class MatchEngine(Matcher):
         org = self.org(org_id)  # a copy with other statements keeps its id and name
         query = {"org_id": org.id, "name": org.name, "direction": direction.value, "k": k}
         return MatchResult(Task.PARTNERS, query, matches)
+
+    def find_partners_many(
+        self, org_ids: Sequence[str], *, direction: Direction = Direction.SUPPLIERS, k: int = 10
+    ) -> list[MatchResult | InvalidInputError]:
+        """`find_partners` of many organisations, each answer (or its error) the same: on
+        IVF their needs are searched together (`CatalogLookup.search_many`; it scans each
+        query alone, so hits are bit-identical). A flat scan of a batch is one BLAS product
+        whose rounding follows the batch's size (scores ±3·10⁻⁷), so it is not shared."""
+        check_k(k)
+        orgs = [self.org(i) for i in org_ids]
+        shared = direction is Direction.SUPPLIERS and self.is_approximate()
+        asks = [o for o in orgs if o.needs] if shared else []
+        needs = [self.vectors.encode(Space.NEEDS, profile_texts(o, Space.NEEDS)) for o in asks]
+        allowed = [self.lookup.allowed(None, o.id) for o in asks]
+        hits = self.lookup.search_many(Space.OFFERS, needs, allowed)
+        found = {o.id: (v, h) for o, v, h in zip(asks, needs, hits, strict=True)}
+        out: list[MatchResult | InvalidInputError] = []
+        for org in orgs:
+            try:
+                q = self._partner_question(
+                    org.id, direction, None, None, None, None, found.get(org.id)
+                )
+            except InvalidInputError as exc:
+                out.append(exc)
+                continue
+            query = {"org_id": org.id, "name": org.name, "direction": direction.value, "k": k}
+            out.append(MatchResult(Task.PARTNERS, query, self._rank(q, k)))
+        return out
 
     def partner_candidates(
         self,

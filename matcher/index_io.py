@@ -24,6 +24,7 @@ from embeddings.base import F32Array
 __all__ = [
     "APPROXIMATE_ABOVE",
     "I64Array",
+    "TIE_MARGIN",
     "IndexKind",
     "atomic_write",
     "blas_for_every_batch",

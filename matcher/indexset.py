@@ -190,6 +190,41 @@ class StatementIndex:
         scores, ids = index.search(queries, k, allowed)
         return scores, self.table.rows_of(ids)
 
+    def search_excluding_many(
+        self,
+        space: Space,
+        queries: Sequence[F32Array],
+        k: int,
+        excluded: Sequence[npt.NDArray[np.int64]],
+    ) -> list[tuple[F32Array, npt.NDArray[np.int64]]]:
+        """`search` of many query sets, each leaving its own few ids out, in one index
+        search: what a batch of organisations asks (each query set without its own
+        statements). Each answer equals its own `search(…, excluded=…)`: the first
+        k + |excluded| hits of a search for more are that search's hits (ties in id order).
+        """
+        if len(queries) != len(excluded):
+            raise ValueError(f"{len(queries)} query sets for {len(excluded)} exclusions")
+        index = self.indexes.get(space)
+        few = max(_OVERFETCH, k)
+        group = [i for i, e in enumerate(excluded) if len(e) <= few]
+        out: list[tuple[F32Array, npt.NDArray[np.int64]] | None] = [None] * len(queries)
+        if index is not None and len(index) and len(group) > 1:
+            k = max(1, min(k, len(index)))
+            deepest = min(len(index), k + max(len(excluded[i]) for i in group))
+            stacked = np.concatenate([queries[i] for i in group], axis=0)
+            scores, ids = index.search(stacked, deepest, None)
+            at = 0
+            for i in group:
+                n, kk = len(queries[i]), min(len(index), k + len(excluded[i]))
+                part = scores[at : at + n, :kk], ids[at : at + n, :kk]
+                s, got = _drop_excluded(*part, k, excluded[i])
+                out[i] = (s, self.table.rows_of(got))
+                at += n
+        return [
+            found if found is not None else self.search(space, q, k, None, excluded=e)
+            for q, e, found in zip(queries, excluded, out, strict=True)
+        ]
+
     def _space_ids(self, space: Space) -> npt.NDArray[np.int64]:
         """The ids of ``space``, sorted (through the table's id order: no sort per
         engine generation)."""
@@ -274,6 +309,13 @@ def _search_excluding(
     """
     kk = min(len(index), k + len(excluded))
     scores, ids = index.search(queries, kk, None)
+    return _drop_excluded(scores, ids, k, excluded)
+
+
+def _drop_excluded(
+    scores: F32Array, ids: npt.NDArray[np.int64], k: int, excluded: npt.NDArray[np.int64]
+) -> tuple[F32Array, npt.NDArray[np.int64]]:
+    """The first k hits not in ``excluded`` (an unfiltered search's top k + |excluded|)."""
     keep = (ids >= 0) & ~np.isin(ids, excluded)
     order = np.argsort(~keep, axis=1, kind="stable")[:, :k]
     kept = np.take_along_axis(keep, order, axis=1)

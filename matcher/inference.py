@@ -116,7 +116,8 @@ class NeedInference:
         self.products_: list[str] = []
         self.vectors_: F32Array = np.zeros((0, encoder.dim), dtype=np.float32)
         self._row: dict[str, int] = {}
-        self._co_cache: dict[str, dict[str, float]] = {}  # need → `_co_counts`
+        self._inputs = _InputMatrix([], {}, np.zeros(1, np.int64), _NONE, {})
+        self._co_cache: dict[str, tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]] = {}
         self.index_: FaissIVFIndex | None = None  # the graph's products, when approximate
 
     def fit(self, *, approximate: bool = False) -> NeedInference:
@@ -125,11 +126,7 @@ class NeedInference:
         scoring every product of the graph."""
         self.products_ = sorted(self.graph.inputs)
         self._row = {p: i for i, p in enumerate(self.products_)}
-        users: dict[str, list[str]] = defaultdict(list)
-        for product, needs in self.graph.inputs.items():
-            for need in needs:
-                users[need].append(product)
-        self._users = dict(users)
+        self._inputs = _InputMatrix.build(self.graph, self.products_, self.available)
         self._co_cache = {}
         self.vectors_ = encode_for(self.encoder, Space.OFFERS_SYM, self.products_)
         self.index_ = None
@@ -151,42 +148,55 @@ class NeedInference:
         """Inputs the makers of products like these buy, strongest first, weights summing
         to 1. ``products`` are (name, revenue share); ``vectors`` their symmetric vectors
         (encoded here when not given)."""
-        if not self.products_:
+        m = self._inputs
+        if not self.products_ or not m.size:  # no input anyone offers: nothing to infer
             return []
-        weights = self._by_products(products, vectors) if products else {}
+        cols, ws = self._by_products(products, vectors) if products else ([], [])
+        flat = np.concatenate(cols) if cols else np.zeros(0, np.int64)
+        # summed in the order the pairs come (float64): the dict loop's sums, bit for bit
+        pooled = np.concatenate(ws) if ws else np.zeros(0)
+        weights = np.bincount(flat, weights=pooled, minlength=m.size).astype(np.float64)
+        present = np.bincount(flat, minlength=m.size) > 0
         stated = list(exclude)
         if self.co_inputs > 0 and stated:
-            co = self._co_inputs(stated)
-            top_co = max(co.values(), default=0.0)
-            top_kn = max(weights.values(), default=1.0)
-            for need, c in co.items():
-                weights[need] = weights.get(need, 0.0) + self.co_inputs * top_kn * c / top_co
+            co_cols, co = self._co_inputs(stated)
+            if len(co_cols):
+                top_co = float(co.max())
+                top_kn = float(weights[present].max()) if present.any() else 1.0
+                weights[co_cols] = weights[co_cols] + self.co_inputs * top_kn * co / top_co
+                present[co_cols] = True
         for need in stated:
-            weights.pop(need, None)
-        ranked = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+            j = m.col.get(need)
+            if j is not None:
+                present[j] = False
+        at = np.flatnonzero(present)
+        at = at[np.lexsort((at, -weights[at]))][:limit]  # columns follow the names' order
+        ranked = [(m.names[j], float(weights[j])) for j in at.tolist()]
         total = sum(w for _, w in ranked)
         return [(n, w / total) for n, w in ranked] if total > 0 else []
 
-    def _co_inputs(self, stated: Sequence[str]) -> dict[str, float]:
-        """log(1 + how often each input is bought together with a stated need)."""
-        counts: dict[str, float] = defaultdict(float)
+    def _co_inputs(self, stated: Sequence[str]) -> tuple[npt.NDArray[np.int64], F32Array]:
+        """log(1 + how often each input is bought together with a stated need): the
+        inputs' columns and values."""
+        counts = np.zeros(self._inputs.size, dtype=np.float64)
         for need in stated:
-            for other, c in self._co_counts(need).items():
-                counts[other] += c
-        return {n: float(np.log1p(c)) for n, c in counts.items()}
+            cols, c = self._co_counts(need)
+            counts[cols] += c
+        cols = np.flatnonzero(counts)
+        return cols, np.log1p(counts[cols])
 
-    def _co_counts(self, need: str) -> dict[str, float]:
+    def _co_counts(self, need: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
         """Inputs bought together with one need, counted (whole numbers, so summing them
         per need gives the same floats in the same key order as one pass). Kept per need:
         a common need (电力) has thousands of buyers, and walking their inputs again for
         every query was 10 % of find_partners at 10⁵ organisations."""
         got = self._co_cache.get(need)
         if got is None:
-            got = defaultdict(float)
-            for product in self._users.get(need, ()):
-                for other in self.graph.inputs[product]:
-                    if self.available is None or other in self.available:
-                        got[other] += 1.0
+            m = self._inputs
+            cols = m.of_rows(m.users.get(need, _NONE))
+            counts = np.bincount(cols, minlength=m.size).astype(np.float64)
+            nz = np.flatnonzero(counts)
+            got = (nz, counts[nz])
             if len(self._co_cache) >= _CO_CACHE:
                 self._co_cache = {}
             self._co_cache[need] = got
@@ -194,7 +204,9 @@ class NeedInference:
 
     def _by_products(
         self, products: Sequence[tuple[str, float]], vectors: F32Array | None
-    ) -> dict[str, float]:
+    ) -> tuple[list[npt.NDArray[np.int64]], list[npt.NDArray[np.float64]]]:
+        """Each similar product's inputs (columns) and its weight, pair by pair in the order
+        they are pooled."""
         if vectors is None:
             vectors = encode_for(self.encoder, Space.OFFERS_SYM, [p for p, _ in products])
         k = min(self.neighbours, len(self.products_))
@@ -208,7 +220,9 @@ class NeedInference:
                 (h[h >= 0], self.vectors_[h[h >= 0]] @ v)
                 for h, v in zip(hits, vectors, strict=True)
             ]
-        weights: dict[str, float] = defaultdict(float)
+        m = self._inputs
+        cols_out: list[npt.NDArray[np.int64]] = []
+        w_out: list[npt.NDArray[np.float64]] = []
         for i, (name, share) in enumerate(products):
             cols, row = near[i]
             for fam in self.graph.families.get(name, ()):
@@ -229,11 +243,67 @@ class NeedInference:
                 if s <= 0:
                     continue
                 w = mass * s**self.sharpness
-                product = self.products_[int(t) if cols is None else int(cols[t])]
-                for need in self.graph.inputs[product]:
-                    if self.available is None or need in self.available:
-                        weights[need] += w
-        return weights
+                got = m.of_row(int(t) if cols is None else int(cols[t]))
+                cols_out.append(got)
+                w_out.append(np.full(len(got), w))
+        return cols_out, w_out
+
+
+@dataclass(frozen=True)
+class _InputMatrix:
+    """Each graph product's available inputs as columns (CSR rows, in the graph's order),
+    the columns' names (sorted, so column order is name order), and each input's buyers."""
+
+    names: list[str]
+    col: dict[str, int]
+    indptr: npt.NDArray[np.int64]
+    indices: npt.NDArray[np.int64]
+    users: dict[str, npt.NDArray[np.int64]]  # need → rows of the products that buy it
+
+    @property
+    def size(self) -> int:
+        return len(self.names)
+
+    @classmethod
+    def build(
+        cls, graph: ProductGraph, products: Sequence[str], available: set[str] | None
+    ) -> _InputMatrix:
+        names = sorted(
+            {n for xs in graph.inputs.values() for n in xs if available is None or n in available}
+        )
+        col = {n: j for j, n in enumerate(names)}
+        users: dict[str, list[int]] = defaultdict(list)
+        indices: list[int] = []
+        indptr = [0]
+        for row, product in enumerate(products):
+            for need in graph.inputs[product]:
+                users[need].append(row)
+                j = col.get(need)
+                if j is not None:
+                    indices.append(j)
+            indptr.append(len(indices))
+        return cls(
+            names,
+            col,
+            np.asarray(indptr, dtype=np.int64),
+            np.asarray(indices, dtype=np.int64),
+            {n: np.asarray(rs, dtype=np.int64) for n, rs in users.items()},
+        )
+
+    def of_row(self, row: int) -> npt.NDArray[np.int64]:
+        return self.indices[self.indptr[row] : self.indptr[row + 1]]
+
+    def of_rows(self, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """The columns of ``rows``, one after the other."""
+        lo, hi = self.indptr[rows], self.indptr[rows + 1]
+        lens = hi - lo
+        total = int(lens.sum())
+        offsets = np.repeat(np.cumsum(lens) - lens, lens)
+        out: npt.NDArray[np.int64] = self.indices[np.repeat(lo, lens) + np.arange(total) - offsets]
+        return out
+
+
+_NONE = np.zeros(0, dtype=np.int64)
 
 
 def _position(cols: npt.NDArray[np.int64], j: int) -> int:

@@ -201,9 +201,11 @@ class FaissIVFIndex:
         filter: npt.ArrayLike | None = None,
         *,
         exact: bool | None = None,
+        first: int | None = None,
     ) -> tuple[F32Array, I64Array]:
         """``exact``: score a filter's vectors exactly (True) or probe (False) instead of
-        choosing by its size (`DistinctIndex` chooses by its statements, not its vectors)."""
+        choosing by its size (`DistinctIndex` chooses by its statements, not its vectors);
+        ``first``: the first fetch's depth (`tie_stable`; the same hits at any depth)."""
         q = query_vectors(vectors, self._dim, k)
         empty = (
             np.full((len(q), k), -np.inf, dtype=np.float32),
@@ -225,7 +227,7 @@ class FaissIVFIndex:
             if exact is None:
                 exact = len(allowed) <= max(self.exact_limit, k) or share < 0.02
             if exact:
-                return self._exact(q, k, allowed)
+                return self._exact(q, k, allowed, first)
             if prepared.selector is None:
                 prepared.selector = faiss.IDSelectorBatch(allowed)
             # a filter keeping a share of the vectors probes 1/share as many lists
@@ -240,7 +242,7 @@ class FaissIVFIndex:
                 found: tuple[F32Array, I64Array] = index.search(q[rows], kk, params=params)
             return found
 
-        return tie_stable(fetch, len(q), k, len(self._ids))
+        return tie_stable(fetch, len(q), k, len(self._ids), first=first)
 
     def _prepare(self, raw: I64Array) -> _Prepared:
         """``raw``'s distinct ids present in the index, sorted; a wide filter seen before
@@ -259,7 +261,9 @@ class FaissIVFIndex:
             self._prepared = [*self._prepared[-(_PREPARED - 1) :], prepared]
         return prepared
 
-    def _exact(self, q: F32Array, k: int, allowed: I64Array) -> tuple[F32Array, I64Array]:
+    def _exact(
+        self, q: F32Array, k: int, allowed: I64Array, first: int | None = None
+    ) -> tuple[F32Array, I64Array]:
         """Top-k over ``allowed`` only, every vector read back and scored."""
         if self._index is None:
             raise RuntimeError("the IVF index is not loaded")
@@ -273,7 +277,7 @@ class FaissIVFIndex:
                 return np.take_along_axis(part, cand, axis=1), allowed[cand]
             return part, np.broadcast_to(allowed, part.shape)
 
-        return tie_stable(fetch, len(q), k, len(allowed))
+        return tie_stable(fetch, len(q), k, len(allowed), first=first)
 
     # ------------------------------------------------------------------ files
     def save(self, path: Path) -> None:

@@ -120,7 +120,7 @@ class StatementTable:
         want = np.asarray(ids, dtype=np.int64)
         if len(self.ids) == 0:
             return np.full(want.shape, -1, dtype=np.int64)
-        pos = np.searchsorted(self.ids, want, sorter=self._order)
+        pos = np.searchsorted(self._ids_ascending, want)  # (a sorter: 0.6 ms at 10⁵)
         pos = np.clip(pos, 0, len(self.ids) - 1)
         rows = self._order[pos]
         return np.where(self.ids[rows] == want, rows, -1).astype(np.int64)

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import matcher.engine
+from catalog.errors import InvalidInputError
 from catalog.models import Organisation
 from catalog.taxonomy import load_default_taxonomy
 from embeddings.hashing import HashingEncoder
@@ -111,3 +112,42 @@ def test_stale_knowledge_gives_deferred_values_of_the_rows_it_knows(
     got = stale.on_candidates(query, None, np.asarray([0, 3, 1]), {Signal.COVERAGE})
     assert got[Signal.COVERAGE].tolist() == pytest.approx([0.0, want[2], want[0]], abs=1e-6)
     assert stale.deferred() == {Signal.COVERAGE} and want.max() > 0
+
+
+@pytest.mark.parametrize(
+    ("kind", "approximate"), [(IndexKind.FAISS_IVF, True), (IndexKind.EXACT, False)]
+)
+def test_partners_of_many_are_each_ones_own(
+    orgs: list[Organisation], kind: IndexKind, approximate: bool
+) -> None:
+    """A batch's needs searched together (IVF: one shared search; exact: one by one) give
+    every organisation the matches, scores and explanations of its own find_partners, and
+    the error of one that cannot ask, in its place."""
+    mute = orgs[7].model_copy(update={"id": "no-needs", "needs": ()})
+    engine = MatchEngine(
+        [*orgs, mute],
+        load_default_taxonomy(),
+        HashingEncoder(dim=64),
+        index_kind=kind,
+        today=TODAY,
+        approximate=approximate,
+    ).build()
+    ids = [o.id for o in orgs[:120]] + ["no-needs"]
+    with pytest.MonkeyPatch.context() as mp:
+        if approximate:  # no organisation searched on its own
+            mp.setattr(engine.lookup, "search", lambda *a: pytest.fail("searched alone"))
+        many = engine.find_partners_many(ids, k=20)
+    assert len(many) == len(ids)
+    for org_id, got in zip(ids, many, strict=True):
+        try:
+            want = engine.find_partners(org_id, k=20)
+        except InvalidInputError as exc:
+            assert isinstance(got, InvalidInputError) and str(got) == str(exc)
+            assert "states no needs" in str(got)
+            continue
+        assert not isinstance(got, InvalidInputError)
+        assert got.query == want.query
+        assert [(m.org_id, m.score, m.explanation) for m in got.matches] == [
+            (m.org_id, m.score, m.explanation) for m in want.matches
+        ]
+    assert sum(1 for r in many if not isinstance(r, InvalidInputError) and r.matches) > 100
