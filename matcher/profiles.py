@@ -129,7 +129,9 @@ class StatementTable:
         """Rows of ``space`` owned by the organisations ``org_rows``, ascending. Rows are
         grouped by organisation, so each one's rows are a slice: the cost grows with the
         answer, not with the catalog."""
-        want = np.unique(np.asarray(org_rows, dtype=np.int64))
+        # in the column's own type: an int64 query converts the whole int32 column first
+        # (0.47 ms a call at 10⁵ organisations, against 2 µs)
+        want = np.unique(np.asarray(org_rows, dtype=np.int64)).astype(self.org.dtype)
         starts = np.searchsorted(self.org, want, side="left")
         lengths = np.searchsorted(self.org, want, side="right") - starts
         total = int(lengths.sum())

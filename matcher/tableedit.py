@@ -144,14 +144,14 @@ def _runs(
 ) -> tuple[list[Run], I64Array]:  # fmt: skip
     """Runs of the new table and the dropped old rows. ``fresh_new``: new organisation row
     of each written organisation (ascending), ``fresh_len``: its statement count."""
-    gone = np.flatnonzero(~keep_old)
+    gone = np.flatnonzero(~keep_old).astype(old.org.dtype)  # no conversion of the column
     lo = np.searchsorted(old.org, gone, side="left")
     hi = np.searchsorted(old.org, gone, side="right")
     kept = np.flatnonzero(keep_old)
     nxt = fresh_new - np.arange(len(fresh_new))  # kept organisations before each written one
     at = np.full(len(fresh_new), len(old), dtype=np.int64)
     inside = nxt < len(kept)
-    at[inside] = np.searchsorted(old.org, kept[nxt[inside]], side="left")
+    at[inside] = np.searchsorted(old.org, kept[nxt[inside]].astype(old.org.dtype), side="left")
     events = sorted(
         [(int(p), 0, int(r), int(n)) for p, r, n in zip(at, fresh_new, fresh_len, strict=True)]
         + [(int(a), 1, int(b), 0) for a, b in zip(lo, hi, strict=True)]
