@@ -1,6 +1,7 @@
 """Batch jobs over the whole catalog: one pure function per chunk of organisation ids.
 
-A batch runs the engine's own verbs — `MatchEngine.find_partners`, `find_substitutes`, the
+A batch runs the engine's own verbs — `MatchEngine.find_partners_many` (a chunk's needs
+searched together, each answer its own `find_partners`), `find_substitutes`, the
 cooperation map's `supplier_edges`, the event pairs' `one_way` matches — for every
 organisation of a chunk and returns plain rows (str, int, float, bool, lists and dicts), so
 an executor can run chunks anywhere (in-process or on Ray workers) and write them as it

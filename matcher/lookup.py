@@ -88,12 +88,12 @@ class CatalogLookup:
         that leave only a few statements out share one index search."""
         limits = [self._limits(space, a) for a in allowed]
         shared = [i for i, (flt, _) in enumerate(limits) if flt is None]
-        none = np.zeros(0, dtype=np.int64)
+        left_out = [limits[i][1] for i in shared]
         found = self.vectors.search_excluding_many(
             space,
             [queries[i] for i in shared],
             self.hits_per_statement,
-            [none if limits[i][1] is None else limits[i][1] for i in shared],
+            [np.zeros(0, dtype=np.int64) if e is None else e for e in left_out],
         )
         hits = dict(zip(shared, found, strict=True))
         n, owner = len(self.orgs), self.table.org
