@@ -124,14 +124,7 @@ def test_partners_of_many_are_each_ones_own(
     every organisation the matches, scores and explanations of its own find_partners, and
     the error of one that cannot ask, in its place."""
     mute = orgs[7].model_copy(update={"id": "no-needs", "needs": ()})
-    engine = MatchEngine(
-        [*orgs, mute],
-        load_default_taxonomy(),
-        HashingEncoder(dim=64),
-        index_kind=kind,
-        today=TODAY,
-        approximate=approximate,
-    ).build()
+    engine = _engine([*orgs, mute], kind, approximate)
     ids = [o.id for o in orgs[:120]] + ["no-needs"]
     with pytest.MonkeyPatch.context() as mp:
         if approximate:  # no organisation searched on its own
