@@ -38,6 +38,7 @@ from matcher.index_io import (
     check_vectors,
     in_sorted,
     query_vectors,
+    spans,
 )
 from matcher.ivf import FaissIVFIndex
 
@@ -221,10 +222,7 @@ class DistinctIndex:
             at = np.where(reach.any(axis=1), reach.argmax(axis=1), keys.shape[1] - 1)
             kth = key_s[np.arange(len(keys)), at]  # the k-th statement's score (ties kept)
             per = np.where((key_s >= kth[:, None]).reshape(-1), per, 0)
-        total = int(per.sum())
-        offsets = np.repeat(np.cumsum(per) - per, per)
-        pos = np.repeat(lo, per) + (np.arange(total) - offsets)
-        ids = self._post_ids[pos]
+        ids = self._post_ids[spans(lo, per)]
         scores = np.repeat(key_s.reshape(-1), per).astype(np.float32)
         row = np.repeat(np.repeat(np.arange(len(keys)), keys.shape[1]), per)
         if allowed is not None:

@@ -26,6 +26,7 @@ import numpy.typing as npt
 
 from catalog.models import Organisation
 from embeddings.base import Encoder, F32Array
+from matcher.index_io import spans
 from matcher.profiles import Space, encode_for
 
 if TYPE_CHECKING:  # faiss loads when an approximate engine fits (the CLI's help stays light)
@@ -295,11 +296,8 @@ class _InputMatrix:
 
     def of_rows(self, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
         """The columns of ``rows``, one after the other."""
-        lo, hi = self.indptr[rows], self.indptr[rows + 1]
-        lens = hi - lo
-        total = int(lens.sum())
-        offsets = np.repeat(np.cumsum(lens) - lens, lens)
-        out: npt.NDArray[np.int64] = self.indices[np.repeat(lo, lens) + np.arange(total) - offsets]
+        lo = self.indptr[rows]
+        out: npt.NDArray[np.int64] = self.indices[spans(lo, self.indptr[rows + 1] - lo)]
         return out
 
 

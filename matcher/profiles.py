@@ -17,6 +17,7 @@ import numpy.typing as npt
 
 from catalog.models import Organisation
 from embeddings.base import Encoder, F32Array, Prefix
+from matcher.index_io import spans
 
 __all__ = ["Space", "StatementTable", "encode_for", "profile_texts", "statement_id"]
 
@@ -134,9 +135,7 @@ class StatementTable:
         want = np.unique(np.asarray(org_rows, dtype=np.int64)).astype(self.org.dtype)
         starts = np.searchsorted(self.org, want, side="left")
         lengths = np.searchsorted(self.org, want, side="right") - starts
-        total = int(lengths.sum())
-        rows = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
-        rows = rows.astype(np.int64)
+        rows = spans(starts, lengths)
         out: npt.NDArray[np.int64] = rows[self._masks[space.holds_needs][rows]]
         return out
 

@@ -29,6 +29,7 @@ import numpy.typing as npt
 from catalog.models import Organisation
 from embeddings.base import F32Array
 from matcher.cancel import checkpoint
+from matcher.index_io import spans
 from matcher.indexset import StatementIndex
 from matcher.ivf import FaissIVFIndex
 from matcher.profiles import Space, offer_makers
@@ -164,8 +165,7 @@ class SupplyLookup:
             return out
         starts, ends = self._starts[rows[has]], self._ends(rows[has])
         lengths = ends - starts
-        flat = np.repeat(ends - lengths.cumsum(), lengths) + np.arange(int(lengths.sum()))
-        cols = self._cols[flat]  # each candidate's specific offers, candidate after candidate
+        cols = self._cols[spans(starts, lengths)]  # each candidate's specific offers, in turn
         sims = 2 * (needs @ self.vectors_[cols].T) - own[:, None] - self.hub_[cols][None, :]
         best = np.maximum.reduceat(sims, np.concatenate([[0], lengths.cumsum()[:-1]]), axis=1)
         above = np.clip(best - floor, 0.0, None)
