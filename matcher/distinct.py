@@ -38,9 +38,9 @@ from matcher.index_io import (
     check_vectors,
     in_sorted,
     query_vectors,
-    spans,
 )
 from matcher.ivf import FaissIVFIndex
+from matcher.scoring import spans
 
 __all__ = ["DistinctIndex", "distinct_share"]
 

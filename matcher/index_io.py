@@ -34,7 +34,6 @@ __all__ = [
     "in_sorted",
     "query_vectors",
     "set_faiss_threads",
-    "spans",
     "tie_stable",
     "write_json_atomic",
 ]
@@ -209,15 +208,6 @@ def write_json_atomic(path: Path, doc: object) -> None:
         Path(tmp).write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
 
     atomic_write(path, write)
-
-
-def spans(starts: npt.ArrayLike, lengths: npt.ArrayLike) -> I64Array:
-    """The positions ``start … start + length − 1`` of every span, span after span: the rows
-    of a CSR slice list (an organisation's statements, a key's postings) without a loop."""
-    lo = np.asarray(starts, dtype=np.int64)
-    n = np.asarray(lengths, dtype=np.int64)
-    out: I64Array = np.repeat(lo - np.cumsum(n) + n, n) + np.arange(int(n.sum()))
-    return out
 
 
 def in_sorted(values: I64Array, sorted_set: I64Array) -> npt.NDArray[np.bool_]:

@@ -26,8 +26,8 @@ import numpy.typing as npt
 
 from catalog.models import Organisation
 from embeddings.base import Encoder, F32Array
-from matcher.index_io import spans
 from matcher.profiles import Space, encode_for
+from matcher.scoring import spans
 
 if TYPE_CHECKING:  # faiss loads when an approximate engine fits (the CLI's help stays light)
     from matcher.ivf import FaissIVFIndex

@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from catalog.models import Organisation
 from embeddings.base import Encoder, F32Array, Prefix
-from matcher.index_io import spans
+from matcher.scoring import spans
 
 __all__ = ["Space", "StatementTable", "encode_for", "profile_texts", "statement_id"]
 

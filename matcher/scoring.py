@@ -13,7 +13,7 @@ import numpy.typing as npt
 
 from embeddings.base import F32Array
 
-__all__ = ["Aggregation", "aggregate", "best_per_org", "diversify", "top_stable"]
+__all__ = ["Aggregation", "aggregate", "best_per_org", "diversify", "spans", "top_stable"]
 
 
 class Aggregation(enum.StrEnum):
@@ -149,3 +149,12 @@ def top_stable(values: npt.ArrayLike, k: int) -> npt.NDArray[np.int64]:
     order = np.argsort(-v[cand], kind="stable")[:k]
     top: npt.NDArray[np.int64] = cand[order].astype(np.int64)
     return top
+
+
+def spans(starts: npt.ArrayLike, lengths: npt.ArrayLike) -> npt.NDArray[np.int64]:
+    """The positions ``start … start + length − 1`` of every span, span after span: the rows
+    of a CSR slice list (an organisation's statements, a key's postings) without a loop."""
+    lo = np.asarray(starts, dtype=np.int64)
+    n = np.asarray(lengths, dtype=np.int64)
+    out: npt.NDArray[np.int64] = np.repeat(lo - np.cumsum(n) + n, n) + np.arange(int(n.sum()))
+    return out

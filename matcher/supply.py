@@ -29,10 +29,10 @@ import numpy.typing as npt
 from catalog.models import Organisation
 from embeddings.base import F32Array
 from matcher.cancel import checkpoint
-from matcher.index_io import spans
 from matcher.indexset import StatementIndex
 from matcher.ivf import FaissIVFIndex
 from matcher.profiles import Space, offer_makers
+from matcher.scoring import spans
 from matcher.signals import HUB_LIMIT
 
 __all__ = ["SupplyLookup"]
