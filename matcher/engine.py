@@ -167,7 +167,8 @@ class MatchEngine(Matcher):
             return None
         forward = on_candidates(sems[0], rows) if sems else np.zeros(len(rows), np.float32)
         reverse = on_candidates(sems[1], rows) if len(sems) > 1 else None
-        cands = [self.orgs[int(r)] for r in rows]
+        orgs = self.orgs
+        cands = [orgs[r] for r in rows.tolist()]  # Python ints: ~500 candidates a query
         signals = {s: v[rows] for s, v in q.signals.items()}
         if q.later is not None:
             signals.update(q.later(rows))
@@ -180,7 +181,8 @@ class MatchEngine(Matcher):
         if scored is None:
             return ()
         rows, out = scored
-        ids = [self.orgs[int(r)].id for r in rows]
+        orgs = self.orgs
+        ids = [orgs[r].id for r in rows.tolist()]
         groups = None
         if (
             q.task is Task.PARTNERS

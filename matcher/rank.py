@@ -202,11 +202,14 @@ def rank_candidates(
     n = len(ids)
     if scores.shape != (n,):
         raise ValueError(f"{n} candidates, but totals of shape {scores.shape}")
-    by_score = sorted(range(n), key=lambda i: (-float(scores[i]), ids[i]))
+    # best first, ties by id: the order of sorted(key=(-score, id)), sorted in C
+    by_id = np.argsort(np.asarray(ids, dtype=str), kind="stable")
+    id_rank = np.empty(n, dtype=np.int64)
+    id_rank[by_id] = np.arange(n)
+    perm: I64Array = np.lexsort((id_rank, -scores.astype(np.float64))).astype(np.int64)
     penalties = np.zeros(n, dtype=np.float32)
     if groups is None or diversity <= 0:
-        return np.asarray(by_score[:k], dtype=np.int64), penalties
-    perm = np.asarray(by_score, dtype=np.int64)
+        return perm[:k], penalties
     cut = n if k is None else k
     picked, pen = diversify(scores[perm], np.asarray(groups)[perm], diversity, cut)
     penalties[perm] = pen

@@ -177,7 +177,7 @@ class RankInput:
 class RankOutput:
     total: F32Array
     parts: dict[str, F32Array]  # by score-part name, as `Match.parts` shows them
-    relations: list[Relation] = field(default_factory=list)
+    relations: Sequence[Relation] = field(default_factory=list)
 
 
 class Ranker(ABC):
@@ -250,7 +250,7 @@ class ChainAwareRanker(Ranker):
         values = relation_values(inp.task, inp.direction)
         q = inp.query
         q_segments = [p.segment for p in q.chains] if q is not None else []
-        relations = [Relation()] * n
+        relations: Sequence[Relation] = [Relation()] * n
         chain = np.zeros(n, dtype=np.float64)
         if q_segments and values and n:
             prefer = sorted(values, key=lambda r: -values[r])

@@ -85,6 +85,15 @@ def aggregate(
     if arr.shape[0] == 0:
         return np.full(arr.shape[1], -np.inf, dtype=np.float32)
     finite = np.isfinite(arr)
+    seen = finite.any(axis=0)
+    cols = np.flatnonzero(seen)
+    result = np.full(arr.shape[1], -np.inf, dtype=np.float32)
+    if len(cols) == 0:
+        return result
+    # only the columns some statement reached (≈ 500 of 10⁵): the others are −inf; column
+    # reductions add row by row, so the values are those of the whole matrix, to the bit
+    # (np.take keeps rows contiguous: ``arr[:, cols]`` would be column-major and sum pairwise)
+    arr, finite = np.take(arr, cols, axis=1), np.take(finite, cols, axis=1)
     floor = np.where(finite, arr, np.inf).min(axis=1, keepdims=True)
     floor = np.where(np.isfinite(floor), floor, 0.0).astype(np.float32)
     filled = np.where(finite, arr, floor)
@@ -98,8 +107,8 @@ def aggregate(
         out = (wf[:, None] * np.clip(filled, 0.0, None) ** power).sum(axis=0)
     else:
         out = 0.75 * top + 0.25 * filled.mean(axis=0)
-    seen = finite.any(axis=0)
-    return np.where(seen, out, -np.inf).astype(np.float32)
+    result[cols] = out
+    return result
 
 
 def diversify(
