@@ -30,6 +30,7 @@ from matcher.peers import PeerSignals
 from matcher.profiles import Space, StatementTable, profile_texts
 from matcher.rank import (
     Question,
+    RowIds,
     ScoredCandidates,
     SearchSide,
     admit_candidates,
@@ -181,8 +182,7 @@ class MatchEngine(Matcher):
         if scored is None:
             return ()
         rows, out = scored
-        orgs = self.orgs
-        ids = [orgs[r].id for r in rows.tolist()]
+        ids = RowIds(self.orgs, rows)  # read where scores tie, not for every candidate
         groups = None
         if (
             q.task is Task.PARTNERS
