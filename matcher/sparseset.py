@@ -180,6 +180,11 @@ class SparseStatements:
 
         rows = self._rows(space)
         want = self.table.ids[rows]
+        unchanged = saved is not None and getattr(saved[0], "dtype", None) == np.float32
+        if saved is not None and unchanged and np.array_equal(saved[1], want):  # 10 s at 10⁵
+            self.matrices_[space] = saved[0]
+            self.rows_[space] = rows
+            return 0
         pos = {int(s): i for i, s in enumerate(saved[1])} if saved is not None else {}
         have = np.asarray([pos.get(int(s), -1) for s in want], dtype=np.int64)
         new = np.flatnonzero(have < 0)
