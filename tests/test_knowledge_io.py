@@ -22,6 +22,7 @@ from catalog.models import Organisation
 from catalog.paths import Paths
 from catalog.taxonomy import load_default_taxonomy
 from embeddings.hashing import HashingEncoder
+from eval.batch import EngineRecipe
 from eval.scale_catalog import ScaleSources, iter_organisations
 from matcher.engine import MatchEngine
 from matcher.fitstate import FitState
@@ -319,3 +320,21 @@ def test_the_service_saves_its_fit_and_the_next_start_reads_it(
         holder = EngineHolder(ws, background=False)
         assert _answers(holder.engine, ids) == want
         holder.close()
+
+
+def test_batch_workers_read_the_drivers_fit(
+    orgs: list[Organisation], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What `eval.bench_batch` does: the driver fits and saves; each worker's engine, built
+    from the same recipe (as a Ray actor builds it), reads the fit instead of fitting."""
+    paths = Paths(tmp_path / "home", tmp_path / "models")
+    with Workspace(paths, encoder_kind=EncoderKind.HASHING, today=TODAY, progress=False) as ws:
+        ws.store.upsert(orgs[:60])
+    recipe = EngineRecipe.for_paths(paths, EncoderKind.HASHING, today=TODAY)
+    driver = recipe.build(save=True)
+    driver.learned()
+    driver.save_knowledge(recipe.index)
+    ids = _queries(orgs[:60])[:3]
+    want = _answers(driver, ids)
+    _no_fit(monkeypatch)
+    assert _answers(recipe.build(), ids) == want
