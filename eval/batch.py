@@ -61,7 +61,9 @@ class EngineRecipe:
     """How to build the engine from files: what a Ray worker is sent instead of an engine.
 
     The catalog database, the saved index folder (loaded, never written by a worker: the
-    driver syncs and saves it first), the model folder and embedding cache, the encoder.
+    driver syncs and saves it first; a chain-knowledge fit saved there for this catalog is
+    read instead of fitted, `matcher.knowledge_io`), the model folder and embedding cache,
+    the encoder.
     """
 
     db: Path

@@ -92,6 +92,7 @@ class MatchEngine(Matcher):
         self.product_graph = product_graph
         self.inferred_needs = inferred_needs
         self._learned: ChainKnowledge | None = None
+        self._saved_fit: Path | None = None  # where `load` found the indexes (`learned`)
         self._peers: PeerSignals | None = None
         self._row: Mapping[str, int] = {o.id: i for i, o in enumerate(self.orgs)}
         self.table = StatementTable.from_orgs(self.orgs)
@@ -124,10 +125,20 @@ class MatchEngine(Matcher):
         return self.vectors.sync()
 
     def save(self, folder: Path) -> None:
+        """The indexes, then the chain knowledge if it was fitted on this very catalog (a
+        generation's carried fit, `StaleKnowledge`, answers for an older one: not saved)."""
         self.vectors.save(folder)
+        self.save_knowledge(folder)
+
+    def save_knowledge(self, folder: Path) -> None:
+        """The chain knowledge alone (beside indexes saved in ``folder``), if fitted."""
+        if type(self._learned) is ChainKnowledge:
+            self._learned.save(folder, *self._fit_inputs(), approximate_above=self._above())
 
     def load(self, folder: Path) -> dict[str, int]:
-        """Open saved indexes if they fit this encoder, then sync; else build from scratch."""
+        """Open saved indexes if they fit this encoder, then sync; else build from scratch.
+        A chain knowledge saved beside them is read by `learned`, if its key still fits."""
+        self._saved_fit = folder
         return self.vectors.load(folder)
 
     def is_approximate(self) -> bool:
@@ -140,16 +151,24 @@ class MatchEngine(Matcher):
             for ix in self.indexes.values()
         )
 
+    def _fit_inputs(
+        self,
+    ) -> tuple[Sequence[Organisation], StatementIndex, Encoder, ProductGraph | None]:
+        return self.orgs, self.vectors, self.encoder, self.product_graph
+
+    def _above(self) -> int | None:
+        return APPROXIMATE_PEERS if self.is_approximate() else None
+
     def learned(self) -> ChainKnowledge:
-        """Signals and need inference fitted on this catalog; fitted once, on first use."""
+        """Signals and need inference fitted on this catalog, on first use: read from the
+        folder `load` opened when saved there for this catalog, else fitted."""
         if self._learned is None:
-            self._learned = ChainKnowledge.fit(
-                self.orgs,
-                self.vectors,
-                self.encoder,
-                self.product_graph,
-                approximate_above=APPROXIMATE_PEERS if self.is_approximate() else None,
-            )
+            inputs, above = self._fit_inputs(), self._above()
+            if self._saved_fit is not None:
+                found = ChainKnowledge.load(self._saved_fit, *inputs, approximate_above=above)
+                self._learned, self._saved_fit = found, None
+            if self._learned is None:
+                self._learned = ChainKnowledge.fit(*inputs, approximate_above=above)
         return self._learned
 
     # --------------------------------------------------------------- searching

@@ -59,7 +59,7 @@ __all__ = ["CatalogChange", "attach", "carry", "fitted_of", "next_generation", "
 
 
 # What a generation replaces; the rest of the engine's attributes are settings it shares.
-_PER_CATALOG = {"orgs", "_row", "table", "vectors", "lookup", "evidence", "hybrid"}
+_PER_CATALOG = {"orgs", "_row", "table", "vectors", "lookup", "evidence", "hybrid", "_saved_fit"}
 _FITTED = {"_learned", "_peers"}
 _SETTINGS = {
     "approximate", "taxonomy", "encoder", "ranker", "index_kind", "today",
@@ -206,6 +206,7 @@ def _next_generation(engine: MatchEngine, change: CatalogChange) -> MatchEngine:
     edit = derive_edit(engine.table, keep_old, inv, fresh, fresh_rows)
     new = copy.copy(engine)
     new.orgs, new._row, new.table = orgs, row, edit.table
+    new._saved_fit = None  # a saved fit is another catalog's
     new.vectors = _next_vectors(engine.vectors, edit)
     attach(new, engine.lookup, engine.evidence)
     new.hybrid = _next_ask(engine.hybrid, new, src, edit)

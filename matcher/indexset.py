@@ -12,10 +12,12 @@ and ranking another.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -248,16 +250,25 @@ class StatementIndex:
             self.sparse.save(folder)
         if checkpoint is not None:
             checkpoint("index.files_written")
-        write_json_atomic(
-            folder / _MANIFEST,
-            {
-                "model_id": self.encoder.model_id,
-                "dim": self.encoder.dim,
-                "index_kind": self.index_kind.value,
-                "language_centering": self.centering.strength,
-                "statements": {s.value: len(i) for s, i in self.indexes.items()},
-            },
-        )
+        write_json_atomic(folder / _MANIFEST, self._manifest())
+
+    def _manifest(self) -> dict[str, Any]:
+        return {
+            "model_id": self.encoder.model_id,
+            "dim": self.encoder.dim,
+            "index_kind": self.index_kind.value,
+            "language_centering": self.centering.strength,
+            "statements": {s.value: len(i) for s, i in self.indexes.items()},
+        }
+
+    def identity(self) -> dict[str, Any]:
+        """What the manifest records, and a digest of the language means (a rebuild refits
+        them): vectors encoded through this index are the same while it is unchanged."""
+        h = hashlib.sha256()
+        for space, means in sorted(self.centering.means_.items()):
+            h.update(f"{space}{means.shape}".encode())
+            h.update(np.ascontiguousarray(means, dtype=np.float32).tobytes())
+        return {**self._manifest(), "language_means": h.hexdigest()}
 
     def load(self, folder: Path) -> dict[str, int]:
         """Open saved indexes if they fit this encoder, then sync; else build from scratch."""

@@ -19,13 +19,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
 from catalog.models import Organisation
 from embeddings.base import Encoder, F32Array
+from matcher.fitstate import FitState, joined, split
 from matcher.profiles import Space, encode_for
 from matcher.scoring import spans
 
@@ -137,6 +138,52 @@ class NeedInference:
             self.index_ = FaissIVFIndex(self.vectors_.shape[1])
             self.index_.upsert(np.arange(len(self.products_)), self.vectors_)
         return self
+
+    def state(self) -> FitState:
+        """What `fit` learned, as plain data (`matcher.knowledge_io`): the graph and the
+        encoder are the caller's, handed back to `from_state`."""
+        m = self._inputs
+        settings = {
+            "neighbours": self.neighbours,
+            "sharpness": self.sharpness,
+            "family_similarity": self.family_similarity,
+            "share_floor": self.share_floor,
+            "co_inputs": self.co_inputs,
+        }
+        arrays: dict[str, npt.NDArray[Any]] = {
+            "vectors": self.vectors_,
+            "inputs.indptr": m.indptr,
+            "inputs.indices": m.indices,
+            **joined("users", list(m.users.values())),
+        }
+        texts = {"products": self.products_, "inputs": m.names, "users": list(m.users)}
+        if self.available is not None:
+            texts["available"] = sorted(self.available)
+        return FitState(settings, arrays=arrays, texts=texts, ivf=self.index_)
+
+    @classmethod
+    def from_state(cls, state: FitState, graph: ProductGraph, encoder: Encoder) -> NeedInference:
+        """A fitted instance from `state`'s data over the live ``graph`` and ``encoder``."""
+        available = state.texts.get("available")
+        pool = None if available is None else set(available)
+        out = cls(graph, encoder, available=pool, **state.settings)
+        out.products_ = state.text("products")
+        out._row = {p: i for i, p in enumerate(out.products_)}
+        names, needs = state.text("inputs"), state.text("users")
+        users = split(state, "users")
+        indptr = state.array("inputs.indptr", np.int64, 1)
+        if len(indptr) != len(out.products_) + 1 or len(needs) != len(users):
+            raise ValueError("need inference arrays do not match its products")
+        out._inputs = _InputMatrix(
+            names,
+            {n: j for j, n in enumerate(names)},
+            indptr,
+            state.array("inputs.indices", np.int64, 1),
+            dict(zip(needs, users, strict=True)),
+        )
+        out.vectors_ = state.array("vectors", np.float32, 2)
+        out.index_ = state.ivf
+        return out
 
     def infer(
         self,

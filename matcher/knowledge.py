@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Collection, Sequence
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from catalog.models import Organisation
 from embeddings.base import Encoder, F32Array
+from matcher import knowledge_io
 from matcher.cancel import checkpoint
+from matcher.fitstate import FitState
 from matcher.indexset import StatementIndex
 from matcher.inference import NeedInference, ProductGraph
 from matcher.peers import profile_vectors, share_weights
@@ -40,6 +44,32 @@ COVERAGE_FLOOR = 0.0
 INFERRED_FLOOR = 0.06
 
 
+def _key(
+    orgs: Sequence[Organisation],
+    vectors: StatementIndex,
+    encoder: Encoder,
+    graph: ProductGraph | None,
+    approximate_above: int | None,
+) -> dict[str, Any]:
+    """What a fit reads, bar the catalog's content (`matcher.knowledge_io`): the parts'
+    settings are those `ChainKnowledge.fit` gives them."""
+    settings = {
+        "signals": CatalogSignals(approximate_above=approximate_above).state().settings,
+        "inference": NeedInference(ProductGraph({}, {}), encoder).state().settings,
+        "supply": SupplyLookup().state().settings,
+    }
+    return {
+        "format": knowledge_io.FORMAT,
+        "model_id": encoder.model_id,
+        "dim": encoder.dim,
+        "index": vectors.identity(),
+        "approximate_above": approximate_above,
+        "graph": knowledge_io.graph_digest(graph) if graph else None,  # None: the catalog's
+        "settings": settings,
+        "orgs": len(orgs),
+    }
+
+
 def _finite(score: F32Array) -> F32Array:
     out: F32Array = np.where(np.isfinite(score), score, 0.0).astype(np.float32)
     return out
@@ -54,6 +84,69 @@ class ChainKnowledge:
         self.signals = signals
         self.inference = inference
         self.supply = supply
+        self.saved_: tuple[Path, str] | None = None  # (folder, fingerprint) it was read or written
+
+    def save(
+        self,
+        folder: Path,
+        orgs: Sequence[Organisation],
+        vectors: StatementIndex,
+        encoder: Encoder,
+        graph: ProductGraph | None = None,
+        *,
+        approximate_above: int | None = None,
+    ) -> None:
+        """Write this fit into ``folder`` (`matcher.knowledge_io`), keyed by what `fit` was
+        given — the same arguments. Nothing is written when ``folder`` holds it already."""
+        if self.saved_ is not None and self.saved_[0] == folder:
+            if knowledge_io.saved_fingerprint(folder) == self.saved_[1]:
+                return
+        key = _key(orgs, vectors, encoder, graph, approximate_above)
+        key["catalog"] = knowledge_io.catalog_digest(orgs)
+        parts = {
+            "signals": self.signals.state(),
+            "inference": self.inference.state(),
+            "supply": self.supply.state(),
+        }
+        knowledge_io.write(folder, key, parts)
+        self.saved_ = (folder, knowledge_io.fingerprint(key))
+        log.info("saved the chain knowledge in %s", folder)
+
+    @classmethod
+    def load(
+        cls,
+        folder: Path,
+        orgs: Sequence[Organisation],
+        vectors: StatementIndex,
+        encoder: Encoder,
+        graph: ProductGraph | None = None,
+        *,
+        approximate_above: int | None = None,
+    ) -> ChainKnowledge | None:
+        """The fit saved in ``folder`` if it was made with these very arguments (catalog,
+        indexes, encoder, graph, ``approximate_above``), else None (the reason logged at
+        INFO). The live references — the statement index, the encoder, the graph — are
+        attached, not read; caches built on first use start empty, as after `fit`."""
+        key = _key(orgs, vectors, encoder, graph, approximate_above)
+
+        def build(parts: dict[str, FitState]) -> ChainKnowledge:
+            own_graph = graph or ProductGraph.from_organisations(orgs)
+            out = cls(
+                CatalogSignals.from_state(parts["signals"]),
+                NeedInference.from_state(parts["inference"], own_graph, encoder),
+                SupplyLookup.from_state(parts["supply"], vectors),
+            )
+            if out.supply.n_orgs != len(orgs):
+                raise ValueError(f"fitted on {out.supply.n_orgs} organisations, not {len(orgs)}")
+            return out
+
+        found = knowledge_io.read(folder, key, orgs, build)
+        if found is None:
+            return None
+        knowledge, digest = found
+        knowledge.saved_ = (folder, digest)
+        log.info("loaded the chain knowledge saved in %s", folder)
+        return knowledge
 
     @classmethod
     def fit(

@@ -21,12 +21,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from catalog.models import Organisation
 from embeddings.base import F32Array, l2_normalise
+from matcher.fitstate import FitState, joined, split
 from matcher.inference import ProductGraph
 from matcher.ivf import FaissIVFIndex
 from matcher.lexical import LexicalIndex
@@ -101,6 +103,42 @@ class CatalogSignals:
         self._documents = [" ".join(profile_texts(o, Space.OFFERS)) for o in orgs]
         self.lexical_ = None
         return self
+
+    def state(self) -> FitState:
+        """What `fit` learned, as plain data (`matcher.knowledge_io`); the BM25 index is
+        built on first use again."""
+        settings = {
+            "peers": self.peers,
+            "peer_sharpness": self.peer_sharpness,
+            "hub_limit": self.hub_limit,
+            "approximate_above": self.approximate_above,
+        }
+        arrays: dict[str, npt.NDArray[Any]] = {
+            "demand": self.demand_,
+            "transition": self.transition_,
+            "org_segment": self.org_segment_,
+            "profiles": self.profiles_,
+            **joined("suppliers", self.suppliers_),
+        }
+        texts = {"segments": self.segments_, "documents": self._documents}
+        return FitState(settings, arrays=arrays, texts=texts, ivf=self.peer_index_)
+
+    @classmethod
+    def from_state(cls, state: FitState) -> CatalogSignals:
+        """A fitted instance from `state`'s data (its IVF index loaded already)."""
+        out = cls(**state.settings)
+        out.suppliers_ = split(state, "suppliers")
+        out.demand_ = state.array("demand", np.float32, 1)
+        out.transition_ = state.array("transition", np.float32, 2)
+        out.org_segment_ = state.array("org_segment", np.int64, 1)
+        out.profiles_ = state.array("profiles", np.float32, 2)
+        out.segments_ = state.text("segments")
+        out._documents = state.text("documents")
+        out.peer_index_ = state.ivf
+        n = len(out.suppliers_)
+        if not len(out.demand_) == len(out.org_segment_) == len(out._documents) == n:
+            raise ValueError("catalog signals of different lengths")
+        return out
 
     def _fit_transitions(self, orgs: Sequence[Organisation]) -> None:
         segs = sorted({p.segment for o in orgs for p in o.chains})

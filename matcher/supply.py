@@ -22,6 +22,7 @@ Example usage::
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -29,6 +30,7 @@ import numpy.typing as npt
 from catalog.models import Organisation
 from embeddings.base import F32Array
 from matcher.cancel import checkpoint
+from matcher.fitstate import FitState, joined, split
 from matcher.indexset import StatementIndex
 from matcher.ivf import FaissIVFIndex
 from matcher.profiles import Space, offer_makers
@@ -94,6 +96,47 @@ class SupplyLookup:
             hubs = self._own_hubs(need_vectors).tolist()
             self._catalog_hub = dict(zip(needs, hubs, strict=True))
         return self
+
+    def state(self) -> FitState:
+        """What `fit` learned, as plain data (`matcher.knowledge_io`); the statement index
+        is the engine's, handed back to `from_state`, and the per-query need hubs start
+        empty."""
+        settings = {"hub_limit": self.hub_limit, "neighbours": self.neighbours}
+        scalars = {"n_orgs": self.n_orgs, "on_candidates": self.on_candidates}
+        arrays: dict[str, npt.NDArray[Any]] = {
+            "vectors": self.vectors_,
+            "hub": self.hub_,
+            "cols": self._cols,
+            "starts": self._starts,
+            "has": self._has,
+            "catalog_hub": np.asarray(list(self._catalog_hub.values()), dtype=np.float32),
+            **joined("offered_by", [self._offered_by[t] for t in self.texts_]),
+        }
+        texts = {"texts": self.texts_, "catalog_needs": list(self._catalog_hub)}
+        return FitState(settings, scalars, arrays, texts)
+
+    @classmethod
+    def from_state(cls, state: FitState, index: StatementIndex) -> SupplyLookup:
+        """A fitted instance from `state`'s data over the engine's live ``index``."""
+        out = cls(**state.settings)
+        out.index = index
+        out.n_orgs = int(state.scalars["n_orgs"])
+        out.on_candidates = bool(state.scalars["on_candidates"])
+        out.texts_ = state.text("texts")
+        out.vectors_ = state.array("vectors", np.float32, 2)
+        out.hub_ = state.array("hub", np.float32, 1)
+        out._cols = state.array("cols", np.int64, 1)
+        out._starts = state.array("starts", np.int64, 1)
+        out._has = state.array("has", np.bool_, 1)
+        offered = split(state, "offered_by")
+        needs, hubs = state.text("catalog_needs"), state.array("catalog_hub", np.float32, 1)
+        if len(offered) != len(out.texts_) or len(needs) != len(hubs):
+            raise ValueError("supply lookup arrays do not match its texts")
+        if not len(out._starts) == len(out._has) == out.n_orgs:
+            raise ValueError("supply lookup arrays do not match its organisations")
+        out._offered_by = dict(zip(out.texts_, offered, strict=True))
+        out._catalog_hub = dict(zip(needs, hubs.tolist(), strict=True))
+        return out
 
     def _hub_scores(self, needs: F32Array) -> F32Array:
         """Each offer's mean cosine to its nearest catalog needs (0 without needs)."""

@@ -117,9 +117,20 @@ class Workspace:
         return engine
 
     def save_engine(self, engine: MatchEngine) -> None:
-        """Save a running engine's indexes (a compaction) into the home's index folder."""
+        """Save a running engine's indexes (a compaction) into the home's index folder, with
+        its chain knowledge when fitted on that very catalog (`MatchEngine.save`)."""
         with self.lock:
             engine.save(self.paths.index)
+
+    def save_knowledge(self, engine: MatchEngine) -> None:
+        """Save the engine's chain knowledge beside the index, if fitted on its own catalog
+        and not read from there: the next start (a restart, another ``serve`` worker, a
+        batch actor) reads it instead of fitting (84–90 s at 10⁵ organisations)."""
+        try:
+            with self.lock:
+                engine.save_knowledge(self.paths.index)
+        except OSError as exc:  # a cache: the service runs without it
+            log.warning("could not save the chain knowledge in %s: %s", self.paths.index, exc)
 
     def load_demo(self, *, replace: bool = False) -> int:
         """Put the demo park into an empty catalog; ``replace`` restores edited demo entries.

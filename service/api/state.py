@@ -44,6 +44,7 @@ class EngineHolder:
             compact_above=compact_above,
             background=background,
         )
+        workspace.save_knowledge(self.live.engine)  # fitted here: the next start reads it
 
     @property
     def engine(self) -> MatchEngine:
