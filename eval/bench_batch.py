@@ -2,7 +2,7 @@
 Ray local, on the same generated catalog; are the outputs identical?
 
 Run: ``OMP_NUM_THREADS=1 python -m eval.bench_batch --orgs 10000 [--encoder hashing]
-[--ray-local] [--workers 2] [--k 20] [--chunk 200] [--json]``.
+[--ray-local] [--workers 2] [--k 20] [--chunk 200] [--home DIR] [--json]``.
 
 It generates ``eval.scale_catalog``'s catalog (seed 0) into a fresh home (the model folder
 shared with the CLI's), builds and saves the default index, fits the chain knowledge once
@@ -11,8 +11,10 @@ shared with the CLI's), builds and saves the default index, fits the chain knowl
 engine and — with ``--ray-local`` — on a local Ray instance of ``--workers`` CPUs, and
 compares the two manifests (every file's sha256). Times include everything a run pays
 beyond that one fit: Ray's start-up and each actor's engine load, which reads the saved fit
-(`matcher.knowledge_io`) instead of fitting again. With ``--json``: ``{"orgs", "k",
-"build_s", "fit_s", "knowledge_save_s", "in_process": {"seconds", "orgs_per_s", "rows",
+(`matcher.knowledge_io`) instead of fitting again. ``--home DIR`` keeps the catalog, index
+and fit in DIR and reuses them on the next run of the same size (``reused_home``: then
+``build_s`` and ``fit_s`` are loads). With ``--json``: ``{"orgs", "k", "build_s", "fit_s",
+"knowledge_save_s", "reused_home", "in_process": {"seconds", "orgs_per_s", "rows",
 "sha256", "cpu_s"}, "ray": {…}, "identical", "load_before", "load_after"}`` (the 1-minute
 load average: on a shared machine every figure depends on it).
 """
@@ -47,6 +49,21 @@ __all__ = ["main", "run"]
 
 console = Console(highlight=False, soft_wrap=True, stderr=True)
 TODAY = dt.date(2026, 6, 1)
+
+
+def _reuse(paths: Paths, n: int) -> bool:
+    """Whether ``paths`` already holds a generated catalog of ``n`` organisations (its
+    index and saved fit are then loaded, not rebuilt); another size is an error."""
+    if not paths.db.exists():
+        return False
+    store = CatalogStore(paths.db)
+    try:
+        held = store.count()
+    finally:
+        store.close()
+    if held != n:
+        raise ValueError(f"--home {paths.home} holds {held} organisations, not --orgs {n}")
+    return True
 
 
 def _catalog(paths: Paths, n: int, seed: int) -> None:
@@ -98,13 +115,16 @@ def run(
     workers: int,
     seed: int,
     skip_in_process: bool = False,
+    home: Path | None = None,
 ) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
-        root = Path(tmp)
-        paths = Paths(root / "home", home_paths().models)
-        paths.home.mkdir()
+        root = Path(tmp)  # the batch outputs; the catalog's home is ``home`` when given
+        paths = Paths(home or root / "home", home_paths().models)
+        paths.home.mkdir(parents=True, exist_ok=True)
         t = time.perf_counter()
-        _catalog(paths, n, seed)
+        reused = _reuse(paths, n) if home is not None else False
+        if not reused:
+            _catalog(paths, n, seed)
         generate_s = time.perf_counter() - t
         recipe = EngineRecipe.for_paths(paths, encoder, today=TODAY)
         t = time.perf_counter()
@@ -125,6 +145,7 @@ def run(
             "omp_threads": os.environ.get("OMP_NUM_THREADS"),
             "load_before": round(os.getloadavg()[0], 1),
             "generate_s": round(generate_s, 1),
+            "reused_home": reused,
             "build_s": round(build_s, 1),
             "fit_s": round(fit_s, 1),
             "knowledge_save_s": round(knowledge_save_s, 1),
@@ -168,6 +189,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--ray-only", action="store_true", help="skip the in-process run (with --ray-local)"
     )
     ap.add_argument("--seed", type=int, default=0, help="catalog seed (default 0)")
+    ap.add_argument(
+        "--home",
+        type=Path,
+        help="keep the generated catalog, index and fit in this folder and reuse them "
+        "on the next run of the same --orgs (default: a fresh temporary folder)",
+    )
     ap.add_argument("--json", action="store_true", help="print one JSON object")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
@@ -183,6 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         workers=args.workers,
         seed=args.seed,
         skip_in_process=args.ray_only and args.ray_local,
+        home=args.home,
     )
     if args.json:
         sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")

@@ -28,11 +28,11 @@ from matcher.knowledge import ChainKnowledge
 from matcher.lookup import CatalogLookup
 from matcher.peers import PeerSignals
 from matcher.profiles import Space, StatementTable, profile_texts
+from matcher.questions import partner_question, substitute_question
 from matcher.rank import (
     Question,
     RowIds,
     ScoredCandidates,
-    SearchSide,
     admit_candidates,
     on_candidates,
     rank_candidates,
@@ -40,7 +40,7 @@ from matcher.rank import (
 )
 from matcher.ranker import ChainAwareRanker, Ranker, RankInput, RankOutput
 from matcher.scoring import Aggregation, aggregate
-from matcher.types import Direction, Filters, Match, MatchResult, Signal, Task
+from matcher.types import Direction, Filters, Match, MatchResult, Task
 
 __all__ = ["MatchEngine"]
 
@@ -172,6 +172,10 @@ class MatchEngine(Matcher):
         return self._learned
 
     # --------------------------------------------------------------- searching
+    def row_of(self, org_id: str) -> int | None:
+        """The organisation's row in the catalog order (None: not in the catalog)."""
+        return self._row.get(org_id)
+
     def org(self, org_id: str) -> Organisation:
         row = self._row.get(org_id)
         if row is None:
@@ -232,66 +236,6 @@ class MatchEngine(Matcher):
             for i in order
         )
 
-    def _partner_question(
-        self,
-        org_id: str,
-        direction: Direction,
-        filters: Filters | None,
-        filter_items: Collection[str] | None,
-        items: Collection[str] | None,
-        statements: Sequence[str] | None,
-        found: tuple[F32Array, tuple[F32Array, I64Array]] | None = None,
-    ) -> Question:
-        """The sides to search, and for suppliers the learned signals, of a partner search;
-        ``found``: the needs' vectors and search, done for a batch (`find_partners_many`)."""
-        org = self.org(org_id)
-        if statements is not None:
-            texts = tuple(t.strip() for t in statements if t.strip())
-            if not texts:
-                raise InvalidInputError("statements must hold at least one non-empty text")
-            if direction is Direction.MUTUAL:
-                raise InvalidInputError("statements apply to suppliers or customers, not mutual")
-            field = "needs" if direction is Direction.SUPPLIERS else "offers"
-            org = org.model_copy(update={field: texts, "products": ()})
-        allowed = self.lookup.allowed(filters, org.id, filter_items, items)
-        sides: list[SearchSide] = []
-        signals: dict[Signal, F32Array] = {}
-        later = None
-        if direction in (Direction.SUPPLIERS, Direction.MUTUAL):
-            needs = None  # encoded once: the search and the supplier signals share them
-            if org.needs:
-                needs, hits = found or (
-                    self.vectors.encode(Space.NEEDS, profile_texts(org, Space.NEEDS)),
-                    None,
-                )
-                sides.append(self.lookup.side(org, Space.NEEDS, Space.OFFERS, allowed, needs, hits))
-            if direction is Direction.SUPPLIERS:
-                learned = self.learned()
-                deferred = learned.deferred() & self.ranker.signals if statements is None else set()
-                signals = learned.supplier_signals(
-                    org,
-                    self._row.get(org.id),
-                    stated=sides[0].scores if sides else None,
-                    needs=needs,
-                    infer=statements is None,
-                    limit=self.inferred_needs,
-                    wanted=self.ranker.signals - deferred,
-                )
-                later = learned.later(org, needs, deferred)
-            if not sides and Signal.INFERRED not in signals:
-                raise InvalidInputError(
-                    f"organisation {org.id!r} states no needs, so it has no suppliers to find; "
-                    "try direction 'customers'"
-                )
-        if direction in (Direction.CUSTOMERS, Direction.MUTUAL):
-            if not org.offers and not org.products:
-                raise InvalidInputError(
-                    f"organisation {org.id!r} states no offers, so it has no customers to find; "
-                    "try direction 'suppliers'"
-                )
-            sides.append(self.lookup.side(org, Space.OFFERS, Space.NEEDS, allowed))
-        return Question(Task.PARTNERS, direction, org, tuple(sides), signals, allowed, None, later)
-
     # ------------------------------------------------------------------- verbs
     def find_partners(
         self,
@@ -311,7 +255,7 @@ class MatchEngine(Matcher):
         qualifications still shape the ranking.
         """
         check_k(k)
-        q = self._partner_question(org_id, direction, filters, filter_items, items, statements)
+        q = partner_question(self, org_id, direction, filters, filter_items, items, statements)
         matches = self._rank(q, k)
         org = self.org(org_id)  # a copy with other statements keeps its id and name
         query = {"org_id": org.id, "name": org.name, "direction": direction.value, "k": k}
@@ -335,8 +279,8 @@ class MatchEngine(Matcher):
         out: list[MatchResult | InvalidInputError] = []
         for org in orgs:
             try:
-                q = self._partner_question(
-                    org.id, direction, None, None, None, None, found.get(org.id)
+                q = partner_question(
+                    self, org.id, direction, None, None, None, None, found.get(org.id)
                 )
             except InvalidInputError as exc:
                 out.append(exc)
@@ -357,7 +301,7 @@ class MatchEngine(Matcher):
     ) -> ScoredCandidates:
         """Every candidate `find_partners` would score, with its score parts, unordered and
         without diversity: what the weight fit re-weights (with `RankWeights.unit`)."""
-        q = self._partner_question(org_id, direction, filters, filter_items, items, statements)
+        q = partner_question(self, org_id, direction, filters, filter_items, items, statements)
         return self._candidates(q)
 
     def find_substitutes(
@@ -372,36 +316,20 @@ class MatchEngine(Matcher):
         """Who could replace this organisation: same offers, same segment, same papers."""
         check_k(k)
         org = self.org(org_id)
-        q = self._substitute_question(org, filters, filter_items, items)
+        q = substitute_question(self, org, filters, filter_items, items)
         matches = self._rank(q, k)
         return MatchResult(Task.SUBSTITUTES, {"org_id": org.id, "name": org.name, "k": k}, matches)
 
-    def _substitute_question(
-        self,
-        org: Organisation,
-        filters: Filters | None,
-        filter_items: Collection[str] | None,
-        items: Collection[str] | None,
-    ) -> Question:
-        if not org.offers and not org.products:
-            raise InvalidInputError(f"organisation {org.id!r} states no offers to substitute")
-        allowed = self.lookup.allowed(filters, org.id, filter_items, items)
-        side = self.lookup.side(org, Space.OFFERS_SYM, Space.OFFERS_SYM, allowed)
-        # The query's segment group always names candidates (weighted or not): the chain
-        # relation rewards same-segment peers whose offers the text search may not reach.
-        wanted = {s for s in self.ranker.signals if s.task is Task.SUBSTITUTES} | {Signal.GROUP}
-        signals: dict[Signal, F32Array] = {}
-        if self.taxonomy.segments:
-            if self._peers is None:
-                self._peers = PeerSignals(self.orgs, self.taxonomy, self.vectors)
-            row = self._row.get(org.id)
-            signals = self._peers.substitute_signals(org, row, side.scores, wanted)
-        return Question(Task.SUBSTITUTES, None, org, (side,), signals, allowed)
+    def peer_signals(self) -> PeerSignals:
+        """The substitute signals' peer groups, built on first use."""
+        if self._peers is None:
+            self._peers = PeerSignals(self.orgs, self.taxonomy, self.vectors)
+        return self._peers
 
     def substitute_candidates(self, org_id: str) -> ScoredCandidates:
         """Every candidate `find_substitutes` would score, with its score parts, unordered:
         what the substitute weight fit re-weights (with `RankWeights.unit`)."""
-        return self._candidates(self._substitute_question(self.org(org_id), None, None, None))
+        return self._candidates(substitute_question(self, self.org(org_id), None, None, None))
 
     def _candidates(self, q: Question) -> ScoredCandidates:
         scored = self._score(q)

@@ -34,6 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from embeddings.base import F32Array
+from matcher import listmajor
 from matcher.index_io import (
     I64Array,
     IndexKind,
@@ -237,8 +238,13 @@ class FaissIVFIndex:
             )
         blas_for_every_batch()
 
+        # a batch without a filter reads each list once (`matcher.listmajor`: the same hits)
+        by_list = filter is None and len(q) >= listmajor.MIN_QUERIES and listmajor.supports(index)
+
         def fetch(rows: I64Array, kk: int) -> tuple[F32Array, I64Array]:
             with few_threads(len(rows)):
+                if by_list and len(rows) >= listmajor.MIN_QUERIES:
+                    return listmajor.list_major_search(index, q[rows], kk, probes)
                 found: tuple[F32Array, I64Array] = index.search(q[rows], kk, params=params)
             return found
 
