@@ -8,11 +8,13 @@ stating no needs (68 organisations), with the hashing encoder: Ray starts once p
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
@@ -23,10 +25,12 @@ from catalog.errors import ConflictError, InvalidInputError
 from catalog.paths import Paths
 from eval.batch import EngineRecipe, RayTarget, comparable, run_batch
 from eval.batch_io import MANIFEST, PAIRS_FILE, SCHEMAS, SKIPPED_FILE, read_rows, sha256
+from matcher import listmajor
 from matcher.batch import BatchJob, BatchSpec, chunk_ids, run_chunk
 from matcher.coopmap import cooperation_map
 from matcher.engine import MatchEngine
 from matcher.events.pairs import score_pairs
+from matcher.index import IndexKind
 from matcher.types import Direction, Filters
 from service.cli import app
 from service.workspace import EncoderKind, Workspace
@@ -142,6 +146,43 @@ def test_ray_local_writes_the_same_bytes_as_in_process(
     assert comparable(got) == comparable(ref)
     for f in ref["files"]:  # type: ignore[attr-defined]
         assert (tmp_path / "ray" / f["file"]).read_bytes() == (ref_out / f["file"]).read_bytes()
+
+
+def test_ray_local_equals_in_process_on_an_ivf_engine(
+    ray_session: None, recipe: EngineRecipe, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An IVF engine shares each chunk's statement search (`find_partners_many`), and a
+    chunk of 40 organisations asks enough queries for the list-by-list search
+    (`matcher.listmajor`): Ray's actors still write the in-process bytes, and each row is
+    the organisation's own `find_partners` match."""
+    ivf = dataclasses.replace(recipe, index=tmp_path / "ivf-index", index_kind=IndexKind.FAISS_IVF)
+    engine = ivf.build(save=True)
+    assert engine.is_approximate()
+    used: list[int] = []
+    real = listmajor.list_major_search
+
+    def counted(*args: Any) -> tuple[Any, Any]:
+        used.append(len(args[1]))
+        return real(*args)
+
+    monkeypatch.setattr(listmajor, "list_major_search", counted)
+    spec = BatchSpec(BatchJob.PARTNERS, k=5)
+    ref = run_batch(ivf, spec, tmp_path / "local", chunk=40, engine=engine)
+    assert used and min(used) >= listmajor.MIN_QUERIES
+    on_ray = run_batch(ivf, spec, tmp_path / "ray", chunk=40, ray=RayTarget())
+    assert comparable(on_ray) == comparable(ref)
+    assert on_ray["rows"] == ref["rows"] > 0
+    rows = [r for f in sorted((tmp_path / "ray").glob("part-*.parquet")) for r in read_rows(f)]
+    by_org: dict[str, list[dict[str, object]]] = {}
+    for r in rows:
+        by_org.setdefault(str(r["org_id"]), []).append(r)
+    assert len(by_org) == 67
+    for org_id in sorted(by_org)[::5]:  # every fifth organisation, asked directly
+        direct = engine.find_partners(org_id, direction=Direction.SUPPLIERS, k=5).matches
+        got = by_org[org_id]
+        assert [r["candidate_id"] for r in got] == [m.org_id for m in direct]
+        assert [r["score"] for r in got] == [m.score for m in direct]
+        assert [r["explanation"] for r in got] == [m.explanation for m in direct]
 
 
 def test_pairs_on_ray_equal_the_event_planners_scores(
