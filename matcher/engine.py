@@ -20,6 +20,7 @@ from matcher.base import Matcher, check_k, ids_and_scores
 from matcher.distinct import DistinctIndex
 from matcher.evidence import EvidenceGate
 from matcher.explain import build_match
+from matcher.gentable import OrgIds
 from matcher.hybrid import AskEvidence, name_evidence, too_short
 from matcher.index import FaissIVFIndex, I64Array, IndexKind, VectorIndex
 from matcher.indexset import StatementIndex
@@ -31,7 +32,6 @@ from matcher.profiles import Space, StatementTable, profile_texts
 from matcher.questions import partner_question, substitute_question
 from matcher.rank import (
     Question,
-    RowIds,
     ScoredCandidates,
     admit_candidates,
     on_candidates,
@@ -205,7 +205,7 @@ class MatchEngine(Matcher):
         if scored is None:
             return ()
         rows, out = scored
-        ids = RowIds(self.orgs, rows)  # read where scores tie, not for every candidate
+        ids = OrgIds(self.orgs, rows)  # read where scores tie, not for every candidate
         groups = None
         if (
             q.task is Task.PARTNERS

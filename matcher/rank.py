@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, overload
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -31,7 +31,6 @@ from matcher.types import Direction, Filters, Signal, Task
 __all__ = [
     "ADMITTING",
     "Question",
-    "RowIds",
     "ScoredCandidates",
     "SearchSide",
     "admit_candidates",
@@ -216,7 +215,7 @@ def rank_candidates(
 
 def _best_first(ids: Sequence[str], scores: npt.NDArray[Any]) -> I64Array:
     """The order of ``sorted(range(n), key=lambda i: (-scores[i], ids[i]))``, sorted in C:
-    ``ids`` are read only where scores tie (a `RowIds` then touches few organisations)."""
+    ``ids`` are read only where scores tie (a lazy `matcher.gentable.OrgIds` reads few)."""
     neg = -scores.astype(np.float64)
     perm: I64Array = np.argsort(neg, kind="stable").astype(np.int64)
     s = neg[perm]
@@ -228,23 +227,3 @@ def _best_first(ids: Sequence[str], scores: npt.NDArray[Any]) -> I64Array:
     for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
         perm[a:b] = sorted(perm[a:b].tolist(), key=lambda i: ids[i])
     return perm
-
-
-class RowIds(Sequence[str]):
-    """The ids of the organisations at ``rows``, read when asked: reading an id from a
-    cold organisation object costs ≈ 0.8 µs, and ranking ~500 candidates needs few."""
-
-    def __init__(self, orgs: Sequence[Organisation], rows: I64Array) -> None:
-        self._orgs, self._rows = orgs, rows
-
-    def __len__(self) -> int:
-        return len(self._rows)
-
-    @overload
-    def __getitem__(self, i: int) -> str: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[str]: ...
-    def __getitem__(self, i: int | slice) -> str | list[str]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        return self._orgs[int(self._rows[i])].id

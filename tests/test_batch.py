@@ -82,6 +82,21 @@ def ray_session() -> Iterator[None]:
     ray.shutdown()
 
 
+def _assert_own_matches(rows: list[dict[str, Any]], engine: MatchEngine, every: int) -> None:
+    """Every ``every``-th organisation's rows are its own find_partners matches (k = 5)."""
+    by_org: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        by_org.setdefault(str(r["org_id"]), []).append(r)
+    for org_id in sorted(by_org)[::every]:
+        direct = engine.find_partners(org_id, direction=Direction.SUPPLIERS, k=5).matches
+        got = by_org[org_id]
+        assert [r["candidate_id"] for r in got] == [m.org_id for m in direct]
+        assert [r["score"] for r in got] == [m.score for m in direct]
+        assert [r["parts"] for r in got] == [m.parts for m in direct]
+        assert [r["explanation"] for r in got] == [m.explanation for m in direct]
+        assert [r["relation"] for r in got] == [m.relation.value for m in direct]
+
+
 def test_partner_rows_are_the_engines_own_matches(
     partners_run: tuple[Path, dict[str, object]], engine: MatchEngine
 ) -> None:
@@ -92,17 +107,7 @@ def test_partner_rows_are_the_engines_own_matches(
     assert [(r["org_id"], r["rank"]) for r in rows] == sorted(
         (r["org_id"], r["rank"]) for r in rows
     )
-    by_org: dict[str, list[dict[str, object]]] = {}
-    for r in rows:
-        by_org.setdefault(str(r["org_id"]), []).append(r)
-    for org_id in sorted(by_org)[::9]:  # every ninth organisation, asked directly
-        direct = engine.find_partners(org_id, direction=Direction.SUPPLIERS, k=5).matches
-        got = by_org[org_id]
-        assert [r["candidate_id"] for r in got] == [m.org_id for m in direct]
-        assert [r["score"] for r in got] == [m.score for m in direct]
-        assert [r["parts"] for r in got] == [m.parts for m in direct]
-        assert [r["explanation"] for r in got] == [m.explanation for m in direct]
-        assert [r["relation"] for r in got] == [m.relation.value for m in direct]
+    _assert_own_matches(rows, engine, every=9)
     skipped = read_rows(out / SKIPPED_FILE)
     assert skipped == [
         {
@@ -173,16 +178,8 @@ def test_ray_local_equals_in_process_on_an_ivf_engine(
     assert comparable(on_ray) == comparable(ref)
     assert on_ray["rows"] == ref["rows"] > 0
     rows = [r for f in sorted((tmp_path / "ray").glob("part-*.parquet")) for r in read_rows(f)]
-    by_org: dict[str, list[dict[str, object]]] = {}
-    for r in rows:
-        by_org.setdefault(str(r["org_id"]), []).append(r)
-    assert len(by_org) == 67
-    for org_id in sorted(by_org)[::5]:  # every fifth organisation, asked directly
-        direct = engine.find_partners(org_id, direction=Direction.SUPPLIERS, k=5).matches
-        got = by_org[org_id]
-        assert [r["candidate_id"] for r in got] == [m.org_id for m in direct]
-        assert [r["score"] for r in got] == [m.score for m in direct]
-        assert [r["explanation"] for r in got] == [m.explanation for m in direct]
+    assert len({r["org_id"] for r in rows}) == 67
+    _assert_own_matches(rows, engine, every=5)
 
 
 def test_pairs_on_ray_equal_the_event_planners_scores(
