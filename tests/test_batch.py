@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,6 +32,7 @@ from matcher.coopmap import cooperation_map
 from matcher.engine import MatchEngine
 from matcher.events.pairs import score_pairs
 from matcher.index import IndexKind
+from matcher.knowledge import ChainKnowledge
 from matcher.types import Direction, Filters
 from service.cli import app
 from service.workspace import EncoderKind, Workspace
@@ -180,6 +182,28 @@ def test_ray_local_equals_in_process_on_an_ivf_engine(
     rows = [r for f in sorted((tmp_path / "ray").glob("part-*.parquet")) for r in read_rows(f)]
     assert len({r["org_id"] for r in rows}) == 67
     _assert_own_matches(rows, engine, every=5)
+
+
+def test_a_ray_driver_fits_once_for_its_actors(
+    recipe: EngineRecipe, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a saved fit the driver fits and saves one; then it does not fit again, and an
+    actor's engine reads that fit instead of fitting."""
+    index = tmp_path / "index"
+    shutil.copytree(recipe.index, index)
+    for f in index.glob("knowledge*"):
+        f.unlink()
+    mine = dataclasses.replace(recipe, index=index)
+    assert mine.ensure_fit() is True
+    assert (index / "knowledge.json").exists()
+
+    def refit(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("fitted although a fit was saved")
+
+    monkeypatch.setattr(ChainKnowledge, "fit", refit)
+    assert mine.ensure_fit() is False
+    worker = mine.build()
+    assert worker.learned().inference.products_  # read from the saved fit
 
 
 def test_pairs_on_ray_equal_the_event_planners_scores(
