@@ -25,7 +25,7 @@ from matcher.hybrid import AskEvidence, name_evidence, too_short
 from matcher.index import FaissIVFIndex, I64Array, IndexKind, VectorIndex
 from matcher.indexset import StatementIndex
 from matcher.inference import ProductGraph
-from matcher.knowledge import ChainKnowledge
+from matcher.knowledge import ChainKnowledge, FitInputs
 from matcher.lookup import CatalogLookup
 from matcher.peers import PeerSignals
 from matcher.profiles import Space, StatementTable, profile_texts
@@ -133,7 +133,7 @@ class MatchEngine(Matcher):
     def save_knowledge(self, folder: Path) -> None:
         """The chain knowledge alone (beside indexes saved in ``folder``), if fitted."""
         if type(self._learned) is ChainKnowledge:
-            self._learned.save(folder, *self._fit_inputs(), approximate_above=self._above())
+            self._learned.save(folder, self._fit_inputs())
 
     def load(self, folder: Path) -> dict[str, int]:
         """Open saved indexes if they fit this encoder, then sync; else build from scratch.
@@ -151,24 +151,21 @@ class MatchEngine(Matcher):
             for ix in self.indexes.values()
         )
 
-    def _fit_inputs(
-        self,
-    ) -> tuple[Sequence[Organisation], StatementIndex, Encoder, ProductGraph | None]:
-        return self.orgs, self.vectors, self.encoder, self.product_graph
-
-    def _above(self) -> int | None:
-        return APPROXIMATE_PEERS if self.is_approximate() else None
+    def _fit_inputs(self) -> FitInputs:
+        above = APPROXIMATE_PEERS if self.is_approximate() else None
+        return FitInputs(self.orgs, self.vectors, self.encoder, self.product_graph, above)
 
     def learned(self) -> ChainKnowledge:
         """Signals and need inference fitted on this catalog, on first use: read from the
         folder `load` opened when saved there for this catalog, else fitted."""
         if self._learned is None:
-            inputs, above = self._fit_inputs(), self._above()
+            i = self._fit_inputs()
             if self._saved_fit is not None:
-                found = ChainKnowledge.load(self._saved_fit, *inputs, approximate_above=above)
-                self._learned, self._saved_fit = found, None
+                self._learned, self._saved_fit = ChainKnowledge.load(self._saved_fit, i), None
             if self._learned is None:
-                self._learned = ChainKnowledge.fit(*inputs, approximate_above=above)
+                self._learned = ChainKnowledge.fit(
+                    i.orgs, i.vectors, i.encoder, i.graph, approximate_above=i.approximate_above
+                )
         return self._learned
 
     # --------------------------------------------------------------- searching

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ from matcher.signals import CatalogSignals
 from matcher.supply import SupplyLookup
 from matcher.types import Signal
 
-__all__ = ["ChainKnowledge", "share_weights"]
+__all__ = ["ChainKnowledge", "FitInputs", "share_weights"]
 
 log = logging.getLogger(__name__)
 
@@ -44,30 +45,35 @@ COVERAGE_FLOOR = 0.0
 INFERRED_FLOOR = 0.06
 
 
-def _key(
-    orgs: Sequence[Organisation],
-    vectors: StatementIndex,
-    encoder: Encoder,
-    graph: ProductGraph | None,
-    approximate_above: int | None,
-) -> dict[str, Any]:
-    """What a fit reads, bar the catalog's content (`matcher.knowledge_io`): the parts'
-    settings are those `ChainKnowledge.fit` gives them."""
-    settings = {
-        "signals": CatalogSignals(approximate_above=approximate_above).state().settings,
-        "inference": NeedInference(ProductGraph({}, {}), encoder).state().settings,
-        "supply": SupplyLookup().state().settings,
-    }
-    return {
-        "format": knowledge_io.FORMAT,
-        "model_id": encoder.model_id,
-        "dim": encoder.dim,
-        "index": vectors.identity(),
-        "approximate_above": approximate_above,
-        "graph": knowledge_io.graph_digest(graph) if graph else None,  # None: the catalog's
-        "settings": settings,
-        "orgs": len(orgs),
-    }
+@dataclass(frozen=True)
+class FitInputs:
+    """What `ChainKnowledge.fit` reads, and so what a saved fit is keyed by (`save`, `load`)."""
+
+    orgs: Sequence[Organisation]
+    vectors: StatementIndex
+    encoder: Encoder
+    graph: ProductGraph | None = None
+    approximate_above: int | None = None
+
+    def key(self) -> dict[str, Any]:
+        """What a fit reads, bar the catalog's content (`matcher.knowledge_io`): the parts'
+        settings are those `ChainKnowledge.fit` gives them."""
+        approximate_above, encoder, graph = self.approximate_above, self.encoder, self.graph
+        settings = {
+            "signals": CatalogSignals(approximate_above=approximate_above).state().settings,
+            "inference": NeedInference(ProductGraph({}, {}), encoder).state().settings,
+            "supply": SupplyLookup().state().settings,
+        }
+        return {
+            "format": knowledge_io.FORMAT,
+            "model_id": encoder.model_id,
+            "dim": encoder.dim,
+            "index": self.vectors.identity(),
+            "approximate_above": approximate_above,
+            "graph": knowledge_io.graph_digest(graph) if graph else None,  # None: the catalog's
+            "settings": settings,
+            "orgs": len(self.orgs),
+        }
 
 
 def _finite(score: F32Array) -> F32Array:
@@ -86,23 +92,14 @@ class ChainKnowledge:
         self.supply = supply
         self.saved_: tuple[Path, str] | None = None  # (folder, fingerprint) it was read or written
 
-    def save(
-        self,
-        folder: Path,
-        orgs: Sequence[Organisation],
-        vectors: StatementIndex,
-        encoder: Encoder,
-        graph: ProductGraph | None = None,
-        *,
-        approximate_above: int | None = None,
-    ) -> None:
+    def save(self, folder: Path, inputs: FitInputs) -> None:
         """Write this fit into ``folder`` (`matcher.knowledge_io`), keyed by what `fit` was
-        given — the same arguments. Nothing is written when ``folder`` holds it already."""
+        given. Nothing is written when ``folder`` holds it already."""
         if self.saved_ is not None and self.saved_[0] == folder:
             if knowledge_io.saved_fingerprint(folder) == self.saved_[1]:
                 return
-        key = _key(orgs, vectors, encoder, graph, approximate_above)
-        key["catalog"] = knowledge_io.catalog_digest(orgs)
+        key = inputs.key()
+        key["catalog"] = knowledge_io.catalog_digest(inputs.orgs)
         parts = {
             "signals": self.signals.state(),
             "inference": self.inference.state(),
@@ -113,21 +110,13 @@ class ChainKnowledge:
         log.info("saved the chain knowledge in %s", folder)
 
     @classmethod
-    def load(
-        cls,
-        folder: Path,
-        orgs: Sequence[Organisation],
-        vectors: StatementIndex,
-        encoder: Encoder,
-        graph: ProductGraph | None = None,
-        *,
-        approximate_above: int | None = None,
-    ) -> ChainKnowledge | None:
+    def load(cls, folder: Path, inputs: FitInputs) -> ChainKnowledge | None:
         """The fit saved in ``folder`` if it was made with these very arguments (catalog,
         indexes, encoder, graph, ``approximate_above``), else None (the reason logged at
         INFO). The live references — the statement index, the encoder, the graph — are
         attached, not read; caches built on first use start empty, as after `fit`."""
-        key = _key(orgs, vectors, encoder, graph, approximate_above)
+        key = inputs.key()
+        orgs, vectors, encoder, graph = inputs.orgs, inputs.vectors, inputs.encoder, inputs.graph
 
         def build(parts: dict[str, FitState]) -> ChainKnowledge:
             own_graph = graph or ProductGraph.from_organisations(orgs)
