@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from threadpoolctl import threadpool_limits
+
 from catalog.errors import ConflictError, InvalidInputError
 from catalog.models import Organisation
 from catalog.paths import Paths
@@ -124,7 +126,8 @@ class EngineRecipe:
         if (self.index / KNOWLEDGE_MANIFEST).exists():
             return False
         engine = self.build()
-        engine.learned()
+        with threadpool_limits(limits=1):  # as a chunk fits it: the same sums, the same bits
+            engine.learned()
         engine.save_knowledge(self.index)
         return True
 

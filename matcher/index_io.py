@@ -29,6 +29,7 @@ __all__ = [
     "atomic_write",
     "blas_for_every_batch",
     "check_vectors",
+    "exact_scores",
     "faiss_threads",
     "few_threads",
     "in_sorted",
@@ -199,6 +200,17 @@ def blas_for_every_batch() -> None:
     gain it was set for does not reproduce on this machine. Kept so results do not move.
     """
     faiss.cvar.distance_compute_blas_threshold = 1
+
+
+def exact_scores(queries: F32Array, vectors: F32Array) -> F32Array:
+    """(queries × vectors) inner products with every pair summed by the same loop, so
+    equal vectors score equally wherever they sit: the tie-stable cut then orders copies
+    by id. OpenBLAS's sgemm and sgemv do not promise it: on an AMD EPYC (Zen kernels) a
+    vector repeated 1–4,097 times scored in more than one way in 1,598 of 3,195 cases
+    (d = 16 … 385), while `np.einsum` (no BLAS) scored each the same (0 of 3,195); it
+    costs 2.5 against 1.9 ms for one query over 20,000 × 384-d vectors."""
+    out: F32Array = np.einsum("ij,kj->ik", queries, vectors)
+    return out
 
 
 def write_json_atomic(path: Path, doc: object) -> None:

@@ -41,6 +41,7 @@ from matcher.index_io import (
     atomic_write,
     blas_for_every_batch,
     check_vectors,
+    exact_scores,
     few_threads,
     query_vectors,
     tie_stable,
@@ -274,7 +275,7 @@ class FaissIVFIndex:
         if self._index is None:
             raise RuntimeError("the IVF index is not loaded")
         vecs = self._index.reconstruct_batch(allowed)
-        sims = q @ vecs.T
+        sims = exact_scores(q, vecs)
 
         def fetch(rows: I64Array, kk: int) -> tuple[F32Array, I64Array]:
             part = sims[rows]

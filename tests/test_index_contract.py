@@ -21,6 +21,7 @@ from matcher.index import (
     make_index,
     open_index,
 )
+from matcher.index_io import exact_scores
 
 
 def brute_force(q: np.ndarray, ids: np.ndarray, vecs: np.ndarray, k: int) -> np.ndarray:
@@ -368,3 +369,17 @@ class TestMilvusIndex(IndexContract):
                 super().__init__(dim, **{"uri": milvus_db, **kw})
 
         self.make = LiteIndex
+
+
+@pytest.mark.parametrize("dim", [16, 17, 384, 385])
+def test_exact_scores_give_copies_of_a_vector_one_score_wherever_they_sit(dim: int) -> None:
+    """The exactly scored filter path must score equal vectors equally, or the tie-stable
+    cut orders copies by position: OpenBLAS's products did not on an AMD EPYC."""
+    rng = np.random.default_rng(dim)
+    for n in [*range(1, 70), 1000, 4097]:
+        copies = np.tile(l2_normalise(rng.standard_normal((1, dim))), (n, 1))
+        q = l2_normalise(rng.standard_normal((3, dim)))
+        got = exact_scores(q, copies)
+        assert got.shape == (3, n) and got.dtype == np.float32
+        assert (got == got[:, :1]).all(), f"{n} copies of a {dim}-d vector scored unequally"
+        np.testing.assert_allclose(got[:, 0], q @ copies[0], rtol=0, atol=1e-6)
