@@ -8,9 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Annotated
+import sys
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 __all__ = [
     "ChainPosition",
@@ -28,6 +36,10 @@ ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1
 StatementText = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=2, max_length=500)
 ]
+# A name many organisations share (a place, a chain, an issuer, a product): one string
+# object in memory however many organisations hold it (interned strings are freed with
+# their last holder).
+SharedText = Annotated[ShortText, AfterValidator(sys.intern)]
 OrgId = Annotated[
     str,
     StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$"),
@@ -56,31 +68,48 @@ class StatementRole(enum.StrEnum):
     NEED = "need"
 
 
+# One `__pydantic_fields_set__` per (model class, fields set), shared by its instances.
+_FIELD_SETS: dict[tuple[type, frozenset[str]], set[str]] = {}
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
 
+    def model_post_init(self, context: Any, /) -> None:
+        """Share the set of fields given with every instance that was given the same ones.
+
+        Each instance carries its own set (216 B; 728 B for an organisation's thirteen
+        fields) and an organisation holds about ten models, so the sets were 2.7 KB of an
+        organisation's 7.1 KB in memory (2.7 GB at 10⁶ organisations). A frozen model never
+        changes which fields were set, and `model_copy` copies the set before updating it,
+        so a shared one is never written.
+        """
+        fields = self.__pydantic_fields_set__
+        shared = _FIELD_SETS.setdefault((type(self), frozenset(fields)), fields)
+        object.__setattr__(self, "__pydantic_fields_set__", shared)
+
 
 class Region(_Model):
-    province: ShortText = "浙江省"
-    city: ShortText = "杭州市"
-    park: ShortText | None = None
+    province: SharedText = "浙江省"
+    city: SharedText = "杭州市"
+    park: SharedText | None = None
 
 
 class ChainPosition(_Model):
     """A place in the industry-chain taxonomy: chain id and segment id (see taxonomy)."""
 
-    chain: ShortText
-    segment: ShortText
+    chain: SharedText
+    segment: SharedText
 
 
 class Product(_Model):
-    name: ShortText
+    name: SharedText
     share: float = Field(default=0.0, ge=0.0, le=1.0, description="share of revenue, 0..1")
 
 
 class Qualification(_Model):
-    name: ShortText
-    issuer: ShortText | None = None
+    name: SharedText
+    issuer: SharedText | None = None
     valid_until: dt.date | None = None
 
     def is_valid_on(self, day: dt.date) -> bool:
@@ -91,7 +120,7 @@ class Contact(_Model):
     """Private: only shown to callers with a token."""
 
     name: ShortText
-    role: ShortText | None = None
+    role: SharedText | None = None
     phone: Annotated[str, StringConstraints(pattern=r"^[0-9+\-() ]{3,32}$")] | None = None
     email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
 
