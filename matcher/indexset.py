@@ -107,20 +107,21 @@ class StatementIndex:
         """Encode every statement (cache permitting), fit the language means, index."""
         for space in Space:
             rows = self.rows(space)
-            texts = self._texts(rows)
+            # each distinct text once: the generated 10⁵ catalog's 569,796 offers are 51,721
+            # texts, and an IVF index over the distinct vectors never needs the repeats
+            texts, of_row = _distinct(self._texts(rows))
             raw = encode_for(self.encoder, space, texts)
             if len(rows):
-                self.centering.fit(space.value, texts, raw)
+                self.centering.fit(space.value, texts, raw, np.bincount(of_row))
             index = self._new_index(len(rows))
             if len(rows):
-                index.upsert(
-                    self.table.ids[rows], self.centering.transform(space.value, texts, raw)
-                )
+                centered = self.centering.transform(space.value, texts, raw)
+                _upsert_shared(index, self.table.ids[rows], centered, of_row)
             self.indexes[space] = index
             if space is Space.OFFERS and self.centering.strength:
                 self.plain_ = self._new_index(len(rows))
                 if len(rows):
-                    self.plain_.upsert(self.table.ids[rows], raw)
+                    _upsert_shared(self.plain_, self.table.ids[rows], raw, of_row)
             log.info("indexed %d %s statements", len(rows), space.value)
         if self.sparse is not None:
             self.sparse.build()
@@ -298,6 +299,24 @@ class StatementIndex:
             return self.sync()
         encoded = self.sparse.load(folder)["added"]
         return {**self.sync(), "sparse_encoded": encoded}  # sync syncs the sparse rows too
+
+
+def _distinct(texts: Sequence[str]) -> tuple[list[str], npt.NDArray[np.int64]]:
+    """The distinct texts in first-seen order, and each text's position among them."""
+    first: dict[str, int] = {}
+    of_row = np.fromiter((first.setdefault(t, len(first)) for t in texts), np.int64, len(texts))
+    return list(first), of_row
+
+
+def _upsert_shared(
+    index: VectorIndex, ids: npt.NDArray[np.int64], vectors: F32Array, rows: npt.NDArray[np.int64]
+) -> None:
+    """Statement ``ids[i]`` gets ``vectors[rows[i]]``: passed once per vector where the index
+    keeps vectors distinct, repeated for any other."""
+    if isinstance(index, DistinctIndex):
+        index.upsert(ids, vectors, rows=rows)
+    else:
+        index.upsert(ids, vectors[rows])
 
 
 def _statement_probes(index: VectorIndex, path: Path | None = None) -> VectorIndex:

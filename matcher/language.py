@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from embeddings.base import F32Array, l2_normalise
 
@@ -38,15 +39,27 @@ class LanguageCentering:
         self.strength = strength
         self.means_: dict[str, F32Array] = {}
 
-    def fit(self, space: str, texts: Sequence[str], vectors: F32Array) -> LanguageCentering:
+    def fit(
+        self,
+        space: str,
+        texts: Sequence[str],
+        vectors: F32Array,
+        counts: npt.ArrayLike | None = None,
+    ) -> LanguageCentering:
+        """``counts``: how many statements each (distinct) text stands for, so a build
+        passes each repeated text once; the means are over statements, summed in float64."""
         if len(texts) != len(vectors):
             raise ValueError(f"{len(texts)} texts for {len(vectors)} vectors")
+        weights = np.ones(len(texts)) if counts is None else np.asarray(counts, np.float64)
+        if weights.shape != (len(texts),) or (weights < 0).any():
+            raise ValueError(f"expected {len(texts)} non-negative counts, got {weights.shape}")
         langs = np.array([language_of(t) for t in texts], dtype=np.int64)
         means = np.zeros((len(LANGUAGES), vectors.shape[1] if vectors.ndim == 2 else 0), np.float32)
         for lang in range(len(LANGUAGES)):
-            rows = vectors[langs == lang]
-            if len(rows) >= MIN_TEXTS:
-                means[lang] = rows.mean(axis=0)
+            mine = langs == lang
+            total = weights[mine].sum()
+            if total >= MIN_TEXTS:
+                means[lang] = weights[mine] @ vectors[mine].astype(np.float64) / total
         self.means_[space] = means
         return self
 

@@ -168,3 +168,36 @@ def test_distinct_share_counts_equal_rows() -> None:
     _, vecs = catalog()
     assert distinct_share(vecs) == len(np.unique(vecs, axis=0)) / 4000
     assert distinct_share(np.zeros((0, D), dtype=np.float32)) == 1.0
+
+
+def test_an_upsert_of_each_vector_once_with_its_rows_equals_one_of_every_copy() -> None:
+    """A build passes each distinct text's vector once (`rows=`): the same keys, mapping,
+    lists and answers as the rows repeated."""
+    ids, vecs = catalog()
+    uniq, first, inverse = np.unique(vecs, axis=0, return_index=True, return_inverse=True)
+    order = np.argsort(first)  # first-seen order, as `IndexSet.build` passes texts
+    shared = uniq[order]
+    rows = np.argsort(order)[inverse.reshape(-1)]
+    np.testing.assert_array_equal(shared[rows], vecs)
+    full, once = DistinctIndex(every_list()), DistinctIndex(every_list())
+    full.upsert(ids, vecs)
+    once.upsert(ids, shared, rows=rows)
+    assert once.vectors_held() == full.vectors_held() == len(uniq)
+    np.testing.assert_array_equal(once._keys, full._keys)
+    np.testing.assert_array_equal(once.inner.ids(), full.inner.ids())
+    for flt in filters(ids):
+        assert_same(full, once, queries(vecs), flt)
+
+
+def test_an_upsert_with_rows_names_what_is_wrong() -> None:
+    _, vecs = catalog()
+    index = DistinctIndex(every_list())
+    with pytest.raises(ValueError, match="3 ids for 2 rows"):
+        index.upsert([1, 2, 3], vecs[:2], rows=[0, 1])
+    with pytest.raises(ValueError, match="duplicate ids"):
+        index.upsert([1, 1], vecs[:2], rows=[0, 1])
+    with pytest.raises(ValueError, match=r"rows must lie in \[0, 2\)"):
+        index.upsert([1, 2], vecs[:2], rows=[0, 2])
+    with pytest.raises(ValueError, match="every vector must be the row of at least one id"):
+        index.upsert([1, 2], vecs[:3], rows=[0, 1])
+    assert len(index) == 0 and index.vectors_held() == 0  # nothing half-written

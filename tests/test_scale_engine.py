@@ -13,6 +13,7 @@ from catalog.errors import InvalidInputError
 from catalog.models import Organisation
 from catalog.taxonomy import load_default_taxonomy
 from embeddings.hashing import HashingEncoder
+from eval.bench_scale import _probe_every_list
 from eval.scale_catalog import ScaleSources, iter_organisations
 from matcher.distinct import DistinctIndex
 from matcher.engine import MatchEngine
@@ -144,3 +145,17 @@ def test_partners_of_many_are_each_ones_own(
             (m.org_id, m.score, m.explanation) for m in want.matches
         ]
     assert sum(1 for r in many if not isinstance(r, InvalidInputError) and r.matches) > 100
+
+
+def test_the_every_list_reference_is_the_exact_statement_search(
+    orgs: list[Organisation],
+) -> None:
+    """`eval.bench_scale`'s reference past the flat limit: an IVF engine with every list of
+    its statement indexes probed answers as the flat engine does (exact lookups alike)."""
+    ids = [o.id for o in orgs[::15] if o.needs and o.offers]
+    ivf = _engine(orgs, IndexKind.FAISS_IVF, False)
+    inner = [ix.inner for ix in ivf.indexes.values() if isinstance(ix, DistinctIndex)]
+    assert len(inner) == 3 and all(ix.probe_share < 1 for ix in inner)
+    assert _probe_every_list(ivf) == 4  # three statement spaces and the plain offers
+    assert all(ix.probe_share == 1.0 for ix in inner)
+    assert _tops(ivf, ids) == _tops(_engine(orgs, IndexKind.FAISS_FLAT, False), ids)
