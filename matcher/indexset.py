@@ -34,7 +34,7 @@ from matcher.index import (
     write_json_atomic,
 )
 from matcher.language import LanguageCentering
-from matcher.profiles import Space, StatementTable, encode_for
+from matcher.profiles import Space, StatementTable, distinct_texts, encode_for
 from matcher.sparseset import SparseStatements
 
 __all__ = ["StatementIndex"]
@@ -109,7 +109,7 @@ class StatementIndex:
             rows = self.rows(space)
             # each distinct text once: the generated 10⁵ catalog's 569,796 offers are 51,721
             # texts, and an IVF index over the distinct vectors never needs the repeats
-            texts, of_row = _distinct(self._texts(rows))
+            texts, of_row = distinct_texts(self._texts(rows))
             raw = encode_for(self.encoder, space, texts)
             if len(rows):
                 self.centering.fit(space.value, texts, raw, np.bincount(of_row))
@@ -299,13 +299,6 @@ class StatementIndex:
             return self.sync()
         encoded = self.sparse.load(folder)["added"]
         return {**self.sync(), "sparse_encoded": encoded}  # sync syncs the sparse rows too
-
-
-def _distinct(texts: Sequence[str]) -> tuple[list[str], npt.NDArray[np.int64]]:
-    """The distinct texts in first-seen order, and each text's position among them."""
-    first: dict[str, int] = {}
-    of_row = np.fromiter((first.setdefault(t, len(first)) for t in texts), np.int64, len(texts))
-    return list(first), of_row
 
 
 def _upsert_shared(

@@ -19,7 +19,14 @@ from catalog.models import Organisation
 from embeddings.base import Encoder, F32Array, Prefix
 from matcher.scoring import spans
 
-__all__ = ["Space", "StatementTable", "encode_for", "profile_texts", "statement_id"]
+__all__ = [
+    "Space",
+    "StatementTable",
+    "distinct_texts",
+    "encode_for",
+    "profile_texts",
+    "statement_id",
+]
 
 
 class Space(enum.StrEnum):
@@ -138,6 +145,14 @@ class StatementTable:
         rows = spans(starts, lengths)
         out: npt.NDArray[np.int64] = rows[self._masks[space.holds_needs][rows]]
         return out
+
+
+def distinct_texts(texts: Sequence[str]) -> tuple[list[str], npt.NDArray[np.int64]]:
+    """The distinct texts in first-seen order, and each text's position among them: a build
+    encodes each once (the generated 10⁵ catalog's 569,796 offers are 51,721 texts)."""
+    first: dict[str, int] = {}
+    of_row = np.fromiter((first.setdefault(t, len(first)) for t in texts), np.int64, len(texts))
+    return list(first), of_row
 
 
 def encode_for(encoder: Encoder, space: Space, texts: Sequence[str]) -> F32Array:

@@ -39,7 +39,7 @@ import numpy as np
 from embeddings.base import F32Array, SparseTextEncoder
 from embeddings.sparse import l2_normalise_rows, to_csr
 from matcher.index import I64Array, write_json_atomic
-from matcher.profiles import Space, StatementTable
+from matcher.profiles import Space, StatementTable, distinct_texts
 from matcher.sparserows import dense_product, plain_csr
 
 __all__ = ["SparseStatements"]
@@ -86,7 +86,10 @@ class SparseStatements:
     def build(self) -> SparseStatements:
         for space in self.spaces:
             rows = self._rows(space)
-            self.matrices_[space] = self.encode([self.table.texts[int(r)] for r in rows])
+            # each distinct text encoded once, its row repeated by scipy: a Python list of
+            # every statement's entries took ≈ 10 GB at 10⁶ organisations
+            texts, of_row = distinct_texts([self.table.texts[int(r)] for r in rows])
+            self.matrices_[space] = self.encode(texts)[of_row]
             self.rows_[space] = rows
             log.info("sparse-encoded %d %s statements", len(rows), space.value)
         return self

@@ -156,6 +156,30 @@ def test_sparse_best_per_org_matches_a_loop_over_statements() -> None:
     assert np.allclose(norms[norms > 0], 1.0, atol=1e-5)
 
 
+def test_a_build_encodes_each_text_once_and_gives_every_statement_its_row() -> None:
+    """Repeated offer texts are encoded once (a 10⁶ build held every statement's entries as
+    Python objects): the matrix equals the rows encoded one statement at a time."""
+    orgs = load_demo_organisations()[:60]
+    twin = orgs[0].model_copy(update={"id": "demo-twin-0001"})  # the same offers again
+    table = StatementTable.from_orgs([*orgs, twin])
+    seen: list[int] = []
+
+    class Counting(HashingSparseEncoder):
+        def encode_entries(self, texts):  # type: ignore[no-untyped-def]
+            seen.append(len(texts))
+            return super().encode_entries(texts)
+
+    sparse = SparseStatements(table, Counting()).build()
+    rows = np.flatnonzero(table.mask(Space.OFFERS))
+    texts = [table.texts[int(r)] for r in rows]
+    assert seen == [len(set(texts))] and len(set(texts)) < len(texts)
+    one_by_one = sparse.encode(texts)
+    got = sparse.matrices_[Space.OFFERS]
+    assert got.shape == one_by_one.shape and (got != one_by_one).nnz == 0
+    np.testing.assert_array_equal(got.indptr, one_by_one.indptr)
+    np.testing.assert_array_equal(got.indices, one_by_one.indices)
+
+
 def test_sparse_vectors_round_trip_through_the_cache(tmp_path: Path) -> None:
     inner = HashingSparseEncoder(dim=512)
     cache = EmbeddingCache(tmp_path / "emb.sqlite")
