@@ -252,6 +252,10 @@ def test_bigrams_cut_chinese_runs_and_keep_latin_words() -> None:
     assert bigrams("PCB可靠性测试，LED") == ["pcb", "可靠", "靠性", "性测", "测试", "led"]
     # documents carry the characters too, so a one-character question finds its word
     assert bigrams("钨钼", unigrams=True) == ["钨钼", "钨", "钼"]
+    # one string object per distinct token, whatever text it came from (corpus memory)
+    assert bigrams("锂电池")[1] is bigrams("电池隔膜")[0]
+    assert bigrams("钨钼", unigrams=True)[1] is bigrams("钨丝", unigrams=True)[1]
+    assert bigrams("PCB板")[0] is bigrams("pcb")[0]
 
 
 def test_bigram_bm25_finds_a_term_inside_a_compound_that_jieba_keeps_whole() -> None:
