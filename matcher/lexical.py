@@ -1,4 +1,4 @@
-"""Lexical evidence: BM25 (bm25s) over organisation profiles, cut into jieba words or into
+"""Lexical evidence: BM25 over organisation profiles, cut into jieba words or into
 character bigrams.
 
 Embeddings blur rare, exact product words (型号, chemical names) that a park user types and
@@ -28,6 +28,7 @@ from functools import lru_cache
 import numpy as np
 
 from embeddings.base import F32Array
+from matcher.postings import Postings
 
 __all__ = ["LexicalIndex", "Tokens", "bigrams", "tokenize"]
 
@@ -88,16 +89,17 @@ def bigrams(text: str, *, unigrams: bool = False) -> list[str]:
 
 
 class LexicalIndex:
-    """BM25 over one document per organisation (row order = the organisation list)."""
+    """BM25 over one document per organisation (row order = the organisation list); the
+    postings and their numbers are `matcher.postings`'s (bm25s's Lucene variant)."""
 
     def __init__(self, k1: float = 1.2, b: float = 0.75, tokens: Tokens = Tokens.WORDS) -> None:
         self.k1 = k1
         self.b = b
         self.tokens = tokens
         self.n_docs_ = 0
-        self.df_: Counter[str] = Counter()  # documents holding each term
         self.avgdl_ = 1.0
-        self._bm25: object | None = None
+        self.vocab_: dict[str, int] = {}
+        self._postings: Postings | None = None
 
     @classmethod
     def fit(
@@ -114,21 +116,26 @@ class LexicalIndex:
             return bigrams(text, unigrams=document)
         return tokenize(text)
 
-    def build(self, documents: Sequence[str]) -> LexicalIndex:
-        import bm25s
+    def _cut_document(self, text: str) -> Sequence[str]:
+        """`_cut` past the caches: a build reads each document once, and 65,536 cached
+        documents' tokens are ≈ 0.15 GB that no question reuses."""
+        if self.tokens is Tokens.BIGRAMS:
+            return _bigrams.__wrapped__(text, True)
+        return _tokens.__wrapped__(text)
 
-        # bm25s sets its own logger to DEBUG on import: one line per index is not our log
-        logging.getLogger("bm25s").setLevel(logging.WARNING)
-        bm25 = bm25s.BM25(k1=self.k1, b=self.b)
-        # bm25s wants no empty document
-        corpus = [self._cut(d, document=True) or ["\x00"] for d in documents]
-        if corpus:
-            bm25.index(corpus, show_progress=False)
-        self._bm25 = bm25
-        self.n_docs_ = len(corpus)
-        self.df_ = Counter(t for toks in corpus for t in set(toks))
-        self.avgdl_ = float(np.mean([len(toks) for toks in corpus])) if corpus else 1.0
+    def build(self, documents: Sequence[str]) -> LexicalIndex:
+        # a document without a token stands as one placeholder term, as before with bm25s
+        # (which wants no empty document): it counts in N and the mean length
+        corpus = (self._cut_document(d) or ["\x00"] for d in documents)
+        self.vocab_ = {}
+        self._postings = Postings.build(corpus, self.vocab_, self.k1, self.b)
+        self.n_docs_ = self._postings.n_docs
+        self.avgdl_ = self._postings.avgdl
         return self
+
+    def _df(self, term: str) -> int:
+        j = self.vocab_.get(term)
+        return 0 if j is None or self._postings is None else int(self._postings.df[j])
 
     def fold_in(
         self, queries: Sequence[str], weights: Sequence[float] | None, documents: Sequence[str]
@@ -151,7 +158,7 @@ class LexicalIndex:
             for toks, w in cuts:
                 for t in toks:
                     if t in tf:
-                        df = self.df_.get(t, 0) + 1
+                        df = self._df(t) + 1
                         idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
                         total += w * idf * tf[t] / (norm + tf[t])
             out[i] = total
@@ -160,13 +167,15 @@ class LexicalIndex:
     def scores(self, queries: Sequence[str], weights: Sequence[float] | None = None) -> F32Array:
         """Summed BM25 of each query text (times its weight) for every document."""
         out = np.zeros(self.n_docs_, dtype=np.float32)
-        if self._bm25 is None or self.n_docs_ == 0:
+        if self._postings is None or self.n_docs_ == 0:
             return out
         ws = list(weights) if weights is not None else [1.0] * len(queries)
         if len(ws) != len(queries):
             raise ValueError(f"{len(ws)} weights for {len(queries)} queries")
         for text, w in zip(queries, ws, strict=True):
-            toks = self._cut(text, document=False)
-            if toks and w:
-                out += w * np.asarray(self._bm25.get_scores(toks), dtype=np.float32)  # type: ignore[attr-defined]
+            terms = [
+                j for t in self._cut(text, document=False) if (j := self.vocab_.get(t)) is not None
+            ]
+            if terms and w:
+                out += w * self._postings.scores(terms)
         return out
