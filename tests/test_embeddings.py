@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import struct
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -125,3 +126,41 @@ def test_processes_starting_together_build_the_model_once(
     for t in threads:
         t.join()
     assert len(calls) == 1 and seen == [True] * 4
+
+
+class _Watched:
+    """The cache's connection, telling when a thread's first statement has run."""
+
+    def __init__(self, db: object, thread: str, first: threading.Event) -> None:
+        self.db, self.thread, self.first = db, thread, first
+
+    def execute(self, *args: object) -> object:
+        out = self.db.execute(*args)  # type: ignore[attr-defined]
+        if threading.current_thread().name == self.thread:
+            self.first.set()
+        return out
+
+
+def test_a_large_read_of_the_cache_does_not_hold_off_a_small_one(tmp_path: Path) -> None:
+    """A refit reads 10⁵ vectors; a write meanwhile reads a few and must not wait for all
+    of them (it did: 3.8 s of a publish at 10⁵ organisations)."""
+    cache = EmbeddingCache(tmp_path / "cache.sqlite")
+    keys = [i.to_bytes(32, "big") for i in range(100_000)]
+    vec = np.ones(4, dtype=np.float32)
+    cache.put_many("m", [(k, vec) for k in keys])
+    first, done = threading.Event(), threading.Event()
+    cache._db = _Watched(cache._db, "big", first)  # type: ignore[assignment]
+    got: dict[str, int] = {}
+
+    def big() -> None:
+        got["big"] = len(cache.get_many("m", keys, 4))
+        done.set()
+
+    th = threading.Thread(target=big, name="big")
+    th.start()
+    assert first.wait(30)
+    small = cache.get_many("m", keys[:3], 4)
+    big_done_first = done.is_set()
+    th.join()
+    assert len(small) == 3 and got["big"] == 100_000
+    assert not big_done_first  # read between the big read's chunks, not after all of them
