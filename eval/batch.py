@@ -25,8 +25,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from threadpoolctl import threadpool_limits
-
 from catalog.errors import ConflictError, InvalidInputError
 from catalog.models import Organisation
 from catalog.paths import Paths
@@ -40,6 +38,7 @@ from eval.batch_io import (
     SKIPPED_FILE,
     SKIPPED_SCHEMA,
     ChunkOutput,
+    as_in_a_worker,
     chunk_file,
     chunk_output,
     parquet_bytes,
@@ -126,7 +125,7 @@ class EngineRecipe:
         if (self.index / KNOWLEDGE_MANIFEST).exists():
             return False
         engine = self.build()
-        with threadpool_limits(limits=1):  # as a chunk fits it: the same sums, the same bits
+        with as_in_a_worker():  # as a chunk fits it: the same sums, the same bits
             engine.learned()
         engine.save_knowledge(self.index)
         return True

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ __all__ = [
     "SCHEMAS",
     "SKIPPED_FILE",
     "ChunkOutput",
+    "as_in_a_worker",
     "chunk_file",
     "chunk_output",
     "parquet_bytes",
@@ -150,6 +152,16 @@ class ChunkOutput:
     skipped: tuple[tuple[str, str], ...]
 
 
+@contextmanager
+def as_in_a_worker() -> Iterator[None]:
+    """NumPy's BLAS on one thread, as in a Ray worker (Ray sets OMP_NUM_THREADS=1): a matrix
+    product split over more threads sums in another order and moves the last bits of a
+    score, so in-process and Ray outputs (and a fit in the driver and one in a chunk) would
+    differ byte for byte."""
+    with threadpool_limits(limits=1):
+        yield
+
+
 def chunk_output(
     engine: MatchEngine,
     spec: BatchSpec,
@@ -157,11 +169,8 @@ def chunk_output(
     ids: Sequence[str],
     items: Collection[str] | None,
 ) -> ChunkOutput:
-    """Run one chunk (`matcher.batch.run_chunk`) and make its Parquet bytes. NumPy's BLAS
-    runs on one thread here, as in a Ray worker (Ray sets OMP_NUM_THREADS=1): a matrix
-    product split over more threads sums in another order and moves the last bits of a
-    score, so in-process and Ray outputs would differ byte for byte."""
-    with threadpool_limits(limits=1):
+    """Run one chunk (`matcher.batch.run_chunk`) and make its Parquet bytes."""
+    with as_in_a_worker():
         got = run_chunk(engine, spec, ids, items=items)
     data = parquet_bytes(got.rows, SCHEMAS[spec.job])
     return ChunkOutput(index, len(ids), data, len(got.rows), tuple(got.skipped))

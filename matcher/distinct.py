@@ -34,7 +34,9 @@ from matcher.index_io import (
     TIE_MARGIN,
     I64Array,
     IndexKind,
+    as_vectors,
     atomic_write,
+    check_ids,
     check_vectors,
     in_sorted,
     query_vectors,
@@ -113,13 +115,9 @@ class DistinctIndex:
             id_arr, vec = check_vectors(ids, vectors, self.dim)
             pick = None
         else:
-            id_arr = np.asarray(ids, dtype=np.int64).reshape(-1)
+            vec = as_vectors(vectors, self.dim)
             pick = np.asarray(rows, dtype=np.int64).reshape(-1)
-            _, vec = check_vectors(np.arange(len(np.asarray(vectors))), vectors, self.dim)
-            if len(pick) != len(id_arr):
-                raise ValueError(f"{len(id_arr)} ids for {len(pick)} rows")
-            if len(np.unique(id_arr)) != len(id_arr):
-                raise ValueError("duplicate ids in one upsert")
+            id_arr = check_ids(ids, len(pick), "rows")
             if len(pick) and (pick.min() < 0 or pick.max() >= len(vec)):
                 raise ValueError(f"rows must lie in [0, {len(vec)}), one per id")
             if len(np.unique(pick)) != len(vec):

@@ -26,8 +26,10 @@ __all__ = [
     "I64Array",
     "TIE_MARGIN",
     "IndexKind",
+    "as_vectors",
     "atomic_write",
     "blas_for_every_batch",
+    "check_ids",
     "check_vectors",
     "exact_scores",
     "faiss_threads",
@@ -70,18 +72,28 @@ class IndexKind(enum.StrEnum):
         return IndexKind.FAISS_IVF if n > APPROXIMATE_ABOVE else IndexKind.FAISS_FLAT
 
 
-def check_vectors(
-    ids: npt.ArrayLike, vectors: npt.ArrayLike, dim: int
-) -> tuple[I64Array, F32Array]:
-    id_arr = np.asarray(ids, dtype=np.int64).reshape(-1)
+def as_vectors(vectors: npt.ArrayLike, dim: int) -> F32Array:
     vec = np.ascontiguousarray(np.asarray(vectors, dtype=np.float32))
     if vec.ndim != 2 or vec.shape[1] != dim:
         raise ValueError(f"expected vectors of shape (n, {dim}), got {vec.shape}")
-    if len(id_arr) != len(vec):
-        raise ValueError(f"{len(id_arr)} ids for {len(vec)} vectors")
+    return vec
+
+
+def check_ids(ids: npt.ArrayLike, n: int, of: str = "vectors") -> I64Array:
+    """``ids`` as int64, one per each of ``n`` ``of``, none twice."""
+    id_arr = np.asarray(ids, dtype=np.int64).reshape(-1)
+    if len(id_arr) != n:
+        raise ValueError(f"{len(id_arr)} ids for {n} {of}")
     if len(np.unique(id_arr)) != len(id_arr):
         raise ValueError("duplicate ids in one upsert")
-    return id_arr, vec
+    return id_arr
+
+
+def check_vectors(
+    ids: npt.ArrayLike, vectors: npt.ArrayLike, dim: int
+) -> tuple[I64Array, F32Array]:
+    vec = as_vectors(vectors, dim)
+    return check_ids(ids, len(vec)), vec
 
 
 def query_vectors(vectors: npt.ArrayLike, dim: int, k: int) -> F32Array:
