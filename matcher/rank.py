@@ -24,6 +24,7 @@ from catalog.errors import NotFoundError
 from catalog.models import Organisation
 from embeddings.base import F32Array
 from matcher.index import I64Array
+from matcher.index_io import in_sorted
 from matcher.profiles import Space
 from matcher.scoring import diversify, top_stable
 from matcher.types import Direction, Filters, Signal, Task
@@ -137,22 +138,25 @@ def admit_candidates(
     per_signal: int,
 ) -> I64Array:
     """Rows of the organisations to score: every text-search hit (finite ``semantic``
-    score), plus up to ``per_signal`` of the allowed rows with the highest positive value
-    of each `ADMITTING` signal."""
+    score), plus up to ``per_signal`` of the ``allowed`` rows (ascending, as `allowed_rows`
+    gives them) with the highest positive value of each `ADMITTING` signal.
+
+    Only a positive value admits, so each signal's top is taken among its positive rows
+    alone: most signals are positive for a few organisations, and masking and partitioning
+    every organisation per signal was ≈ 7.6 ms of a 40 ms find_partners at 10⁶."""
     seen = np.zeros(n_orgs, dtype=bool)
     for sem in semantic:
         seen |= np.isfinite(sem)
-    if signals:
-        admitted = np.ones(n_orgs, dtype=bool)
+    for signal in ADMITTING:
+        values = signals.get(signal)
+        if values is None:
+            continue
+        rows = np.flatnonzero(values > 0)
         if allowed is not None:
-            admitted[:] = False
-            admitted[allowed] = True
-        for signal in ADMITTING:
-            values = signals.get(signal)
-            if values is not None:
-                masked = np.where(admitted, values, 0.0)
-                top = top_stable(masked, per_signal)
-                seen[top[masked[top] > 0]] = True
+            rows = rows[in_sorted(rows, allowed)]
+        if len(rows) > per_signal:  # the largest first, ties by row, as a stable sort
+            rows = rows[top_stable(values[rows], per_signal)]
+        seen[rows] = True
     return np.flatnonzero(seen)
 
 

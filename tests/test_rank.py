@@ -89,6 +89,49 @@ def test_admit_candidates_adds_the_top_of_admitting_signals_within_the_allowed_r
     assert admit_candidates([sem], {}, None, 5, 2).tolist() == [0]
 
 
+def _admit_by_masking(
+    sem: list[np.ndarray],
+    signals: dict[Signal, np.ndarray],
+    allowed: np.ndarray | None,
+    n: int,
+    per_signal: int,
+) -> np.ndarray:
+    """The former admission, every organisation masked and partitioned per signal."""
+    seen = np.zeros(n, dtype=bool)
+    for s in sem:
+        seen |= np.isfinite(s)
+    admitted = np.ones(n, dtype=bool)
+    if allowed is not None:
+        admitted[:] = False
+        admitted[allowed] = True
+    for signal in ADMITTING:
+        if (values := signals.get(signal)) is not None:
+            masked = np.where(admitted, values, 0.0)
+            top = np.argsort(-masked, kind="stable")[:per_signal]
+            seen[top[masked[top] > 0]] = True
+    return np.flatnonzero(seen)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_admission_over_the_positive_rows_equals_masking_every_organisation(seed: int) -> None:
+    """Ties, zeros, negatives and NaN; no filter, a subset, all but one; per_signal 0 to
+    past every row."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 60))
+    sem = [np.where(rng.random(n) < 0.2, rng.random(n), -np.inf).astype(np.float32)]
+    signals: dict[Signal, np.ndarray] = {}
+    for signal in rng.permutation(np.array(ADMITTING, dtype=object))[: rng.integers(1, 4)]:
+        v = rng.choice([-0.5, 0.0, 0.0, 0.25, 0.5, 0.5, 1.0, np.nan], size=n)
+        signals[signal] = v.astype(np.float32)
+    choices = [None, np.sort(rng.choice(n, size=int(rng.integers(0, n + 1)), replace=False))]
+    choices.append(np.delete(np.arange(n), int(rng.integers(0, n))))
+    for allowed in choices:
+        a = None if allowed is None else np.asarray(allowed, dtype=np.int64)
+        for k in (0, 1, 3, n + 3):
+            got = admit_candidates(sem, signals, a, n, k).tolist()
+            assert got == _admit_by_masking(sem, signals, a, n, k).tolist(), (allowed, k)
+
+
 def test_serving_groups_number_the_statements_of_every_side() -> None:
     from matcher.profiles import Space
     from matcher.rank import SearchSide
