@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import enum
 import logging
-import math
 import re
 import sys
 from collections import Counter
@@ -28,7 +27,7 @@ from functools import lru_cache
 import numpy as np
 
 from embeddings.base import F32Array
-from matcher.postings import Postings
+from matcher.postings import Postings, length_norm, lucene_idf
 
 __all__ = ["LexicalIndex", "Tokens", "bigrams", "tokenize"]
 
@@ -153,13 +152,12 @@ class LexicalIndex:
             tf = Counter(self._cut(doc, document=True) or ["\x00"])
             length = sum(tf.values())
             avgdl = (self.avgdl_ * self.n_docs_ + length) / n
-            norm = self.k1 * ((1 - self.b) + self.b * length / avgdl)
+            norm = float(length_norm(length, avgdl, self.k1, self.b))
             total = 0.0
             for toks, w in cuts:
                 for t in toks:
                     if t in tf:
-                        df = self._df(t) + 1
-                        idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+                        idf = float(lucene_idf(self._df(t) + 1, n))
                         total += w * idf * tf[t] / (norm + tf[t])
             out[i] = total
         return out

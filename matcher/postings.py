@@ -29,12 +29,27 @@ import numpy.typing as npt
 
 from embeddings.base import F32Array
 
-__all__ = ["CHUNK_DOCS", "Postings"]
+__all__ = ["CHUNK_DOCS", "Postings", "length_norm", "lucene_idf"]
 
 CHUNK_DOCS = 8192  # documents cut at a time: bounds the build's Python lists
 
 I32Array = npt.NDArray[np.int32]
 I64Array = npt.NDArray[np.int64]
+
+
+def lucene_idf(df: npt.ArrayLike, n: int) -> npt.NDArray[np.float64]:
+    """bm25s's Lucene idf, ``log(1 + (N − df + ½) / (df + ½))``: one formula for the
+    postings and for a document folded in (`LexicalIndex.fold_in`)."""
+    out: npt.NDArray[np.float64] = np.log(1 + (n - np.asarray(df) + 0.5) / (np.asarray(df) + 0.5))
+    return out
+
+
+def length_norm(
+    length: npt.ArrayLike, avgdl: float, k1: float, b: float
+) -> npt.NDArray[np.float64]:
+    """``k1 (1 − b + b · len / avg len)``, in float64 as bm25s computes it per document."""
+    out: npt.NDArray[np.float64] = k1 * ((1 - b) + b * np.asarray(length) / avgdl)
+    return out
 
 
 @dataclass(frozen=True)
@@ -110,8 +125,8 @@ class Postings:
             n += len(part)
         length = np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int64)
         avgdl = float(length.mean()) if n else 1.0
-        idf = np.log(1 + (n - df + 0.5) / (df + 0.5)).astype(np.float32).astype(np.float64)
-        norm = k1 * ((1 - b) + b * length / avgdl)  # as bm25s: float64 per document
+        idf = lucene_idf(df, n).astype(np.float32).astype(np.float64)  # kept as bm25s keeps it
+        norm = length_norm(length, avgdl, k1, b)
         indptr = np.zeros(len(df) + 1, dtype=np.int64)
         np.cumsum(df, out=indptr[1:])
         docs = np.empty(int(indptr[-1]), dtype=np.int32)
