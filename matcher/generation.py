@@ -280,7 +280,7 @@ def carry(
 
 def _next_ask(old: AskEvidence, new: MatchEngine, src: I64Array, edit: TableEdit) -> AskEvidence:
     ask = _StaleAsk(new.vectors, (), old.recipe)
-    ask.n_orgs = len(new.orgs)
+    ask.orgs, ask.n_orgs = new.orgs, len(new.orgs)
     rows = np.flatnonzero(src < 0).tolist()
     written = [" ".join(profile_texts(new.orgs[r], Space.OFFERS)) for r in rows]
     if len(old.documents):

@@ -82,9 +82,9 @@ def test_question_evidence_refuses_to_exactly_the_engines_fused_score() -> None:
         orgs, load_default_taxonomy(), enc, sparse_encoder=HashingSparseEncoder()
     ).build()
     ev = engine.hybrid.evidence("碳化硅功率模块", None)
-    assert set(ev.scores) == {K.DENSE, K.SPARSE, K.NGRAM}
-    # six bigrams: the bigram weight fades as 4 / 6 (ASK_RECIPE.lexical_range)
-    assert ev.weights == FusionWeights(dense=1.0, sparse=0.5, ngram=0.75 * 4 / 6)
+    assert set(ev.scores) == {K.DENSE, K.SPARSE, K.NGRAM, K.SHARE}
+    # six bigrams: the bigram weight fades as 4 / 6 (ASK_RECIPE.lexical_range), the share's not
+    assert ev.weights == FusionWeights(dense=1.0, sparse=0.5, ngram=0.75 * 4 / 6, share=0.1)
     again = fuse(ev.scores, ev.weights).total
     assert again.tolist() == pytest.approx(ev.fused[ev.rows].tolist(), abs=1e-6)
 
@@ -92,12 +92,20 @@ def test_question_evidence_refuses_to_exactly_the_engines_fused_score() -> None:
 def test_grid_at_the_shipped_weights_is_the_shipped_variant_and_keeps_the_fade() -> None:
     rng = np.random.default_rng(5)
     scores = {K.DENSE: rng.random(20), K.SPARSE: rng.random(20), K.NGRAM: rng.random(20)}
-    faded = FusionWeights(dense=1.0, sparse=0.5, ngram=0.75 * 4 / 9)  # a 9-bigram question
+    scores[K.SHARE] = rng.random(20)
+    faded = FusionWeights(dense=1.0, sparse=0.5, ngram=0.75 * 4 / 9, share=0.1)  # 9 bigrams
     cap = Captured([f"o{i}" for i in range(20)], scores, faded, np.zeros(20), rng.random(20))
     table = variants()
     grid = table["z k=0 sparse=0.5 ngram=0.75"](cap)
     assert grid.tolist() == pytest.approx(table["shipped"](cap).tolist())
     assert grid.tolist() == pytest.approx(fused(scores, faded).tolist())
+    without = {k: v for k, v in scores.items() if k is not K.SHARE}
+    assert table["shipped, share 0.0"](cap).tolist() == pytest.approx(
+        fused(without, faded).tolist()
+    )
+    assert table["shipped, share 0.2"](cap).tolist() == pytest.approx(
+        (fused(without, faded) + 0.2 * normalise(scores[K.SHARE], Normalisation.ZSCORE)).tolist()
+    )
     per_statement = table["ngram per statement"](cap)
     assert per_statement.tolist() == pytest.approx(
         fused({**scores, K.NGRAM: cap.per_statement}, faded).tolist()

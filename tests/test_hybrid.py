@@ -19,15 +19,9 @@ from embeddings.choice import sparse_encoder_for
 from embeddings.fake import FakeEncoder
 from embeddings.hashing import HashingEncoder, HashingSparseEncoder
 from matcher import MatchEngine
+from matcher.askpool import breadth_scores, pool_candidates, top_two_per_org
 from matcher.fusion import EvidenceKind, FusionWeights, fuse, standardise
-from matcher.hybrid import (
-    ASK_RECIPE,
-    AskEvidence,
-    AskRecipe,
-    breadth_scores,
-    pool_candidates,
-    top_two_per_org,
-)
+from matcher.hybrid import ASK_RECIPE, AskEvidence, AskRecipe
 from matcher.lexical import LexicalIndex, Tokens, bigrams
 from matcher.profiles import Space, StatementTable
 from matcher.sparseset import SparseStatements
@@ -230,11 +224,12 @@ def hybrid_engine() -> MatchEngine:
 def test_ask_names_the_evidence_behind_each_answer(hybrid_engine: MatchEngine) -> None:
     res = hybrid_engine.ask("碳化硅功率模块", k=5)
     assert len(res.matches) == 5
-    for m in res.matches:  # the shipped recipe weighs dense, sparse and bigram BM25
-        assert {"semantic", "sparse", "ngram"} <= set(m.parts) and "bm25" not in m.parts
+    for m in res.matches:  # the shipped recipe: dense, sparse, bigram BM25 and shares
+        assert {"semantic", "sparse", "ngram", "share"} <= set(m.parts) and "bm25" not in m.parts
         assert m.score == pytest.approx(sum(m.parts.values()), abs=1e-4)
-        assert "依据 evidence（语义、稀疏词项、字面片段）" in m.explanation
-        assert all(f"{kind} " in m.explanation for kind in ("dense", "sparse", "ngram"))
+        assert "依据 evidence（语义、稀疏词项、字面片段、主营占比）" in m.explanation
+        kinds = ("dense", "sparse", "ngram", "share")
+        assert all(f"{kind} " in m.explanation for kind in kinds)
     assert res.to_dict()["results"][0].keys() >= {"org_id", "score", "parts", "explanation"}
     engine = MatchEngine(hybrid_engine.orgs, hybrid_engine.taxonomy, hybrid_engine.encoder)
     engine.vectors = hybrid_engine.vectors
