@@ -85,6 +85,33 @@ def test_across_a_weekend(desk: DeskStore) -> None:
     assert (acc.status, acc.elapsed_hours, acc.stopped_at) == (ClockStatus.MET, 7, at(12, 7, 15))
 
 
+def test_a_request_read_in_the_second_it_was_filed_already_has_its_deadlines(
+    desk: DeskStore,
+) -> None:
+    """Times are kept to the second, so a queue read right after filing can see "now" equal
+    to the filing time: the clocks run from that instant, deadlines as a second later (the
+    console's queue once put such a request last, without a deadline)."""
+    rid = _file(desk, at(12, 4, 16))
+    now = request_clocks(desk.get(rid), POLICY, at(12, 4, 16))
+    later = request_clocks(desk.get(rid), POLICY, at(12, 4, 16) + dt.timedelta(seconds=1))
+    for clock in Clock:
+        assert now[clock].status is ClockStatus.RUNNING
+        assert now[clock].due_at == later[clock].due_at is not None
+        assert now[clock].elapsed_hours == 0
+    assert now[Clock.ACCEPT].due_at == at(12, 7, 16)
+    # the same for a move: accepted at 15:00 Monday, read at 15:00 sharp
+    desk.move(rid, Move(State.ACCEPTED), actor=STAFF, at=at(12, 7, 15))
+    moved = request_clocks(desk.get(rid), POLICY, at(12, 7, 15))
+    assert moved[Clock.ACCEPT].status is ClockStatus.MET
+    assert moved[Clock.RESPOND].status is ClockStatus.RUNNING
+    assert moved[Clock.RESPOND].due_at == at(12, 9, 16)
+    # filed 10:00 Monday and read at 10:00: accept is due 10:00 Tuesday (8 working hours)
+    rid2 = _file(desk, at(12, 7, 10))
+    assert request_clocks(desk.get(rid2), POLICY, at(12, 7, 10))[Clock.ACCEPT].due_at == at(
+        12, 8, 10
+    )
+
+
 def test_across_a_public_holiday_and_a_make_up_saturday(desk: DeskStore) -> None:
     """Filed Wednesday 2026-09-30 14:00, the eve of the National Day holiday (Oct 1–7).
 

@@ -135,9 +135,12 @@ def _clock(request: Request, clock: Clock, policy: Policy, now: dt.datetime) -> 
     due: dt.datetime | None = None
     stretches = _intervals(request, now)
     for i, (a, b, state) in enumerate(stretches):
-        if state not in runs or a >= end:
-            continue
         open_ended = stopped_at is None and i == len(stretches) - 1
+        # a running stretch that starts exactly now (a request read in the second it was
+        # filed or moved: times are kept to the second) has worked nothing yet, but its
+        # deadline is already known
+        if state not in runs or a > end or (a == end and not open_ended):
+            continue
         worked = cal.working_seconds(a, min(b, end))
         if due is None and (elapsed + worked >= target or open_ended):
             due = cal.add(a, target - elapsed)
