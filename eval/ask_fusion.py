@@ -195,9 +195,7 @@ def variants() -> dict[str, Scorer]:
 def _grid_scorer(how: Normalisation, k: int, sparse: float, ngram: float) -> Scorer:
     def score(c: Captured) -> F64:
         fade = c.weights.ngram / ASK_RECIPE.weights.ngram  # as shipped for long questions
-        w = FusionWeights(
-            dense=1.0, sparse=sparse, ngram=ngram * fade, share=ASK_RECIPE.weights.share
-        )
+        w = replace(c.weights, sparse=sparse, ngram=ngram * fade)  # the rest as shipped
         return fused(c.scores, w, how, k)
 
     return score

@@ -19,8 +19,8 @@ The recipe (`AskRecipe`; each step measured on the A-share ask-by-product-class 
 5. **Fusion** of the kinds' z-scores (`matcher.fusion.fuse`), in the dense kind's units,
    with one kind that is not a text match: the revenue share of each candidate's listed
    product the question is nearest (dense) — a company whose main business answers the
-   question before one for which it is a side line. A catalog without shares gives every candidate
-   0, which standardises to nothing.
+   question before one for which it is a side line. A catalog without shares gives every
+   candidate 0, which standardises to nothing.
 
 The side handed to the ranker shows, per candidate, its best statement and that
 statement's plain cosine to the question as asked (what an explanation cites); the fused
@@ -136,8 +136,8 @@ class AskRecipe:
 # company offering the term word for word first leaves dev unchanged (dev drops them) and
 # lost on ask_industry (MRR 0.480 → 0.452). Main-business share (the revenue share of each
 # candidate's product nearest the question, z-scored like the others; `eval.ask_fusion`'s
-# grid, rule and figures in the README, "The MRR gap"): dev nDCG@10 / MRR 0.5807 / 0.6560 at 0 →
-# 0.5818 / 0.6601 at 0.05, 0.5824 / 0.6617 at 0.1, 0.5829 / 0.6627 at 0.2, 0.5774 / 0.6553
+# grid, rule and figures in the README, "The MRR gap"): dev nDCG@10 / MRR 0.5807 / 0.6560
+# at 0 → 0.5818 / 0.6601 at 0.05, 0.5824 / 0.6617 at 0.1, 0.5829 / 0.6627 at 0.2, 0.5774 / 0.6553
 # at 0.3, 0.5622 / 0.6285 at 0.5: the plateau's middle, 0.1, was taken; checked once on
 # ask_industry: nDCG@10 0.2975 → 0.3041, MRR 0.4847 → 0.5009 (BM25 0.493), R@50 0.507 →
 # 0.515. Shares of other statements than the best were measured and not taken (README).
@@ -260,24 +260,27 @@ class AskEvidence:
                     out[lang] = l2_normalise(asked + np.float32(r.feedback_weight) * near)
         return asked, out
 
-    def _shares(self, stmts: I64Array, scores: F32Array, rows: I64Array) -> F32Array:
+    def _shares(
+        self, stmts: I64Array, owner: I64Array, scores: F32Array, rows: I64Array
+    ) -> F32Array:
         """Step 5's main-business evidence for the candidates ``rows``: the revenue share of
-        each one's best-scoring listed product among ``stmts`` (its statements, scored), 0
-        without products. A product, not any offer: a park's offers are free sentences, so
-        the best offer can be a sentence about the main product. Looked up for the
-        candidates' statements only, so it costs those, not the catalog."""
-        table, orgs = self.vectors.table, self.orgs
-        share = np.full(len(stmts), np.nan, dtype=np.float32)  # NaN: not a product
+        each one's best-scoring listed product among ``stmts`` (its statements, ascending,
+        ``owner`` their organisations), 0 without products. A product, not any offer: a
+        park's offers are free sentences, so the best offer can be a sentence about the main
+        product. Looked up for the candidates' statements only: it costs those, not the
+        catalog."""
+        texts, orgs = self.vectors.table.texts, self.orgs
+        share = np.full(len(stmts), np.nan, dtype=np.float32)  # NaN: not a listed product
         names: dict[int, dict[str, float]] = {}
-        for i, (row, org) in enumerate(zip(stmts.tolist(), table.org[stmts].tolist(), strict=True)):
+        for i, (row, org) in enumerate(zip(stmts.tolist(), owner.tolist(), strict=True)):
             if org not in names:
                 names[org] = {p.name: p.share for p in orgs[org].products}
-            share[i] = names[org].get(table.texts[row], np.nan)
-        listed = ~np.isnan(share)
-        owner = table.org[stmts[listed]].astype(np.int64)
-        _, _, best = top_two_per_org(scores[listed], owner, stmts[listed], self.n_orgs)
-        of_row = dict(zip(stmts[listed].tolist(), share[listed].tolist(), strict=True))
-        return np.asarray([of_row.get(int(r), 0.0) for r in best[rows]], dtype=np.float32)
+            share[i] = names[org].get(texts[row], np.nan)
+        listed = np.flatnonzero(~np.isnan(share))  # positions in ``stmts``: ties as by row
+        _, _, best = top_two_per_org(scores[listed], owner[listed], listed, self.n_orgs)
+        pos = best[rows]
+        out: F32Array = np.where(pos >= 0, share[np.maximum(pos, 0)], 0.0).astype(np.float32)
+        return out
 
     def evidence(self, text: str, allowed: I64Array | None) -> QuestionEvidence:
         """Question ``text``'s candidates among organisation rows ``allowed`` (None: all),
@@ -327,7 +330,7 @@ class AskEvidence:
         evidence = {EvidenceKind.DENSE: as_finite(dense[rows])}
         evidence.update({k: as_finite(v[rows]) for k, v in others.items()})
         if EvidenceKind.SHARE in kinds:
-            evidence[EvidenceKind.SHARE] = self._shares(stmts, stmt_scores, rows)
+            evidence[EvidenceKind.SHARE] = self._shares(stmts, owner, stmt_scores, rows)
         weights = r.weights_for(text)
         fused = fuse(evidence, weights)
         cited = np.where(best_row[rows] >= 0, by_row[-1][best_row[rows]], -np.inf)  # as asked
